@@ -1,0 +1,97 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Souk: real-time e-commerce analytics in one binary.
+/// Module dependencies point one way: Souk → Web → Engine → Kafka → Storage, and Souk → Broker → Kafka.
+let package = Package(
+    name: "souk",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "souk", targets: ["Souk"]),
+        .library(name: "SoukStorage", targets: ["Storage"]),
+        .library(name: "SoukKafka", targets: ["Kafka"]),
+        .library(name: "SoukBroker", targets: ["Broker"]),
+        .library(name: "SoukEngine", targets: ["Engine"]),
+        .library(name: "SoukWeb", targets: ["Web"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // C libraries, found through pkg-config; each is imported by exactly one wrapper file in Storage.
+        .systemLibrary(
+            name: "CZstd", pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
+        .systemLibrary(
+            name: "CSnappy", pkgConfig: "snappy",
+            providers: [.apt(["libsnappy-dev"]), .brew(["snappy"])]),
+        .systemLibrary(
+            name: "CLZ4", pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"]), .brew(["lz4"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .target(name: "CCRC32C"),
+
+        .target(
+            name: "Storage",
+            dependencies: [
+                "CZstd", "CSnappy", "CLZ4", "CZlib", "CCRC32C",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "Kafka",
+            dependencies: [
+                "Storage",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "Broker",
+            dependencies: [
+                "Kafka", "Storage",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .target(
+            name: "Engine",
+            dependencies: [
+                "Kafka", "Storage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .target(
+            name: "Web",
+            dependencies: [
+                "Engine", "Storage",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "Souk",
+            dependencies: [
+                "Storage", "Kafka", "Broker", "Engine", "Web",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
+
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(
+            name: "SoukTests",
+            dependencies: ["Souk", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

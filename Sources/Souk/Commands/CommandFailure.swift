@@ -1,0 +1,40 @@
+import ArgumentParser
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A subcommand's failure: printed as one line `souk <command>: <message>` on stderr, exit status 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    let command: String
+    let message: String
+
+    var description: String { "souk \(command): \(message)" }
+
+    /// The failure of a subcommand that a later issue builds.
+    static func notBuilt(_ command: String, issue: Int, what: String) -> CommandFailure {
+        CommandFailure(command: command, message: "not built yet: \(what) arrives with issue #\(issue)")
+    }
+
+    /// Prints `failure` to stderr and exits 1.
+    static func report(_ failure: CommandFailure) -> Never {
+        writeToStandardError(failure.description + "\n")
+        exit(1)
+    }
+}
+
+/// Writes `text` to stderr unbuffered, so it never mixes into JSON on stdout.
+func writeToStandardError(_ text: String) {
+    let bytes = Array(text.utf8)
+    bytes.withUnsafeBytes { raw in
+        guard let base = raw.baseAddress else { return }
+        var offset = 0
+        while offset < raw.count {
+            let written = write(2, base + offset, raw.count - offset)
+            if written <= 0 { return }
+            offset += written
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+
+/// A subcommand whose implementation a later issue brings. It accepts any arguments so that the
+/// answer is always the same plain "not built yet" line, not a usage error about flags.
+protocol PlannedCommand: AsyncParsableCommand {
+    static var name: String { get }
+    static var issue: Int { get }
+    static var what: String { get }
+}
+
+extension PlannedCommand {
+    func run() async throws {
+        throw CommandFailure.notBuilt(Self.name, issue: Self.issue, what: Self.what)
+    }
+}
+
+struct BrokerCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "broker", abstract: "Run the Kafka-compatible broker (not built yet).")
+    static let name = "broker", issue = 3, what = "the Kafka-compatible broker"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
+
+struct ProduceCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "produce", abstract: "Generate e-commerce transactions into a topic (not built yet).")
+    static let name = "produce", issue = 3, what = "the transaction producer (it needs the Kafka client)"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
+
+struct StreamCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stream", abstract: "Run the e-commerce streaming job (not built yet).")
+    static let name = "stream", issue = 5, what = "the micro-batch stream engine"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
+
+struct WebCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "web", abstract: "Serve the live dashboard (not built yet).")
+    static let name = "web", issue = 5, what = "the dashboard, which follows the engine"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
+
+struct AnalyzeCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze", abstract: "Report on the Parquet tables (not built yet).")
+    static let name = "analyze", issue = 4, what = "analysis of Parquet tables, which needs the Parquet reader"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
+
+struct ConvertCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert", abstract: "Convert JSON lines to Parquet and back (not built yet).")
+    static let name = "convert", issue = 4, what = "the Parquet writer and reader"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
+
+struct InspectCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect", abstract: "Show and validate a Parquet file's structure (not built yet).")
+    static let name = "inspect", issue = 4, what = "the Parquet reader"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
+
+struct BenchCommand: PlannedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Run the comparison benchmark harness (not built yet).")
+    static let name = "bench", issue = 3, what = "the benchmark harness, which drives the broker"
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+}
