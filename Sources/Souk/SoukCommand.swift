@@ -6,7 +6,8 @@ import Storage
 struct SoukCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "souk",
-        abstract: "Real-time e-commerce analytics in one binary: Kafka-compatible broker, stream engine, Parquet, dashboard.",
+        abstract:
+            "Real-time e-commerce analytics in one binary: Kafka-compatible broker, stream engine, Parquet, dashboard.",
         version: "souk version \(SoukVersion.current)",
         subcommands: [
             DemoCommand.self, BrokerCommand.self, ProduceCommand.self, StreamCommand.self, WebCommand.self,

@@ -6,7 +6,9 @@ struct TransactionGenerator {
         "New York", "Los Angeles", "Chicago", "Houston", "Phoenix", "Philadelphia", "San Antonio", "San Diego",
         "Dallas", "San Jose",
     ]
-    static let categories = ["Electronics", "Clothing", "Home & Kitchen", "Books", "Sports", "Beauty", "Toys", "Grocery"]
+    static let categories = [
+        "Electronics", "Clothing", "Home & Kitchen", "Books", "Sports", "Beauty", "Toys", "Grocery",
+    ]
     static let paymentMethods = ["credit_card", "debit_card", "paypal", "apple_pay", "google_pay"]
 
     private var state: UInt64
@@ -17,7 +19,8 @@ struct TransactionGenerator {
 
     /// The next transaction, stamped `timestampMicros`.
     mutating func next(timestampMicros: Int64) -> Transaction {
-        let high = nextRandom(), low = nextRandom()
+        let high = nextRandom()
+        let low = nextRandom()
         return Transaction(
             transactionID: Self.uuidText(high: high, low: low),
             userID: "user_\(nextRandom() % 1000 + 1)",

@@ -20,7 +20,8 @@ public enum CRC32C {
     @inlinable
     public static func checksum<Bytes: Collection>(_ bytes: Bytes, continuing crc: UInt32 = 0) -> UInt32
     where Bytes.Element == UInt8 {
-        if let result = bytes.withContiguousStorageIfAvailable({ checksum(UnsafeRawBufferPointer($0), continuing: crc) }) {
+        if let result = bytes.withContiguousStorageIfAvailable({ checksum(UnsafeRawBufferPointer($0), continuing: crc) }
+        ) {
             return result
         }
         return Array(bytes).withUnsafeBytes { checksum($0, continuing: crc) }

@@ -17,7 +17,8 @@ public struct GzipCodec: Codec {
         var stream = z_stream()
         // windowBits 15 + 16 selects the gzip wrapper.
         let status = deflateInit2_(
-            &stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+            &stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)
+        )
         guard status == Z_OK else { throw .libraryFailure(codec: name, reason: "deflateInit2 failed (\(status))") }
         defer { deflateEnd(&stream) }
         let bound = Int(deflateBound(&stream, uLong(input.count)))
@@ -27,7 +28,9 @@ public struct GzipCodec: Codec {
             stream.next_out = space.baseAddress?.assumingMemoryBound(to: Bytef.self)
             stream.avail_out = uInt(min(space.count, Int(UInt32.max)))
             let result = deflate(&stream, Z_FINISH)
-            guard result == Z_STREAM_END else { throw .libraryFailure(codec: name, reason: "deflate failed (\(result))") }
+            guard result == Z_STREAM_END else {
+                throw .libraryFailure(codec: name, reason: "deflate failed (\(result))")
+            }
             return Int(stream.total_out)
         }
     }

@@ -20,7 +20,8 @@ public struct LZ4FrameCodec: Codec {
         preferences.compressionLevel = level
         let bound = LZ4F_compressFrameBound(input.count, &preferences)
         try output.writeWithUnsafeMutableBytesTyped(minimumWritableBytes: bound) { (space) throws(CodecError) -> Int in
-            let written = LZ4F_compressFrame(space.baseAddress, space.count, input.baseAddress, input.count, &preferences)
+            let written = LZ4F_compressFrame(
+                space.baseAddress, space.count, input.baseAddress, input.count, &preferences)
             if LZ4F_isError(written) != 0 {
                 throw .libraryFailure(codec: name, reason: String(cString: LZ4F_getErrorName(written)))
             }

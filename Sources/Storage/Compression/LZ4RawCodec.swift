@@ -17,7 +17,9 @@ public struct LZ4RawCodec: Codec {
             let written = LZ4_compress_default(
                 input.baseAddress?.assumingMemoryBound(to: CChar.self),
                 space.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(input.count), Int32(space.count))
-            guard written > 0 || input.isEmpty else { throw .libraryFailure(codec: name, reason: "LZ4_compress_default failed") }
+            guard written > 0 || input.isEmpty else {
+                throw .libraryFailure(codec: name, reason: "LZ4_compress_default failed")
+            }
             return Int(written)
         }
     }
@@ -31,7 +33,8 @@ public struct LZ4RawCodec: Codec {
             if input.count == 1 && input.first == 0 { return }  // the block of an empty input
             throw input.isEmpty ? .truncated(codec: name) : .outputTooLarge(codec: name, limit: maxOutputSize)
         }
-        try output.writeWithUnsafeMutableBytesTyped(minimumWritableBytes: capacity) { (space) throws(CodecError) -> Int in
+        try output.writeWithUnsafeMutableBytesTyped(minimumWritableBytes: capacity) {
+            (space) throws(CodecError) -> Int in
             let written = LZ4_decompress_safe(
                 input.baseAddress?.assumingMemoryBound(to: CChar.self),
                 space.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(input.count), Int32(capacity))

@@ -35,15 +35,16 @@ public struct SnappyCodec: Codec {
             output.writeBytes(Self.xerialMagic)
             output.writeInteger(Int32(1))  // version
             output.writeInteger(Int32(1))  // compatible version
+            // An empty input still gets one (empty) chunk: kafka-python takes a bare 16-byte header for raw snappy.
             var offset = 0
-            while offset < input.count {
+            repeat {
                 let end = min(offset + xerialChunkSize, input.count)
                 let lengthIndex = output.writerIndex
                 output.writeInteger(Int32(0))
                 try compressBlock(UnsafeRawBufferPointer(rebasing: input[offset..<end]), appendingTo: &output)
                 output.setInteger(Int32(output.writerIndex - lengthIndex - 4), at: lengthIndex)
                 offset = end
-            }
+            } while offset < input.count
         }
     }
 
@@ -67,10 +68,13 @@ public struct SnappyCodec: Codec {
         input.count >= xerialMagic.count && zip(input.prefix(xerialMagic.count), xerialMagic).allSatisfy { $0 == $1 }
     }
 
-    private func compressBlock(_ input: UnsafeRawBufferPointer, appendingTo output: inout ByteBuffer) throws(CodecError) {
+    private func compressBlock(_ input: UnsafeRawBufferPointer, appendingTo output: inout ByteBuffer) throws(CodecError)
+    {
         let bound = snappy_max_compressed_length(input.count)
         let placeholder: CChar = 0  // snappy wants a valid pointer even for no bytes
-        try withUnsafePointer(to: placeholder) { (empty) throws(CodecError) in try compressBlock(input, empty: empty, bound: bound, appendingTo: &output) }
+        try withUnsafePointer(to: placeholder) { (empty) throws(CodecError) in
+            try compressBlock(input, empty: empty, bound: bound, appendingTo: &output)
+        }
     }
 
     private func compressBlock(
@@ -98,12 +102,14 @@ public struct SnappyCodec: Codec {
         }
         guard length <= maxOutputSize else { throw .outputTooLarge(codec: name, limit: maxOutputSize) }
         guard length <= input.count * Self.maximumExpansion else {
-            throw .corrupt(codec: name, reason: "length header of \(length) bytes is impossible for \(input.count) input bytes")
+            throw .corrupt(
+                codec: name, reason: "length header of \(length) bytes is impossible for \(input.count) input bytes")
         }
         guard length > 0 else { return }
         try output.writeWithUnsafeMutableBytesTyped(minimumWritableBytes: length) { (space) throws(CodecError) -> Int in
             var written = length
-            let status = snappy_uncompress(base, input.count, space.baseAddress?.assumingMemoryBound(to: CChar.self), &written)
+            let status = snappy_uncompress(
+                base, input.count, space.baseAddress?.assumingMemoryBound(to: CChar.self), &written)
             guard status == SNAPPY_OK else { throw .corrupt(codec: name, reason: "invalid block") }
             return written
         }

@@ -1,0 +1,76 @@
+# Souk's two commands: `make demo` and `make test`. Both install what is missing first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+PYTHON      := $(VENV)/bin/python
+REQUIREMENTS := Tests/Interop/requirements.txt
+# System packages: the C codec libraries Souk links, and the peers the tests drive.
+APT_PACKAGES := libzstd-dev libsnappy-dev liblz4-dev zlib1g-dev pkg-config python3-venv kcat
+BREW_PACKAGES := zstd snappy lz4 zlib pkg-config python kcat
+SWIFT_FORMAT_PATHS := Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks
+
+.PHONY: help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
+
+help: ## List the targets.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+setup: system-packages python-packages ## Install what is missing: system packages (apt-get) and the Python test clients (.venv).
+
+system-packages:
+	@command -v swift >/dev/null || { echo "make setup: Swift 6.1 or newer is required: https://www.swift.org/install/" >&2; exit 1; }
+	@if command -v dpkg-query >/dev/null; then \
+	  missing=""; \
+	  for package in $(APT_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
+	  done; \
+	  if [ -z "$$missing" ]; then exit 0; fi; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo"; \
+	  else echo "make setup: missing system packages; install them with: sudo apt-get install$$missing" >&2; exit 1; fi; \
+	  echo "make setup: installing$$missing"; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing </dev/null; \
+	elif command -v brew >/dev/null; then \
+	  brew list $(BREW_PACKAGES) >/dev/null 2>&1 || brew install $(BREW_PACKAGES); \
+	else \
+	  echo "make setup: no apt-get or brew here; install the development packages of zstd, snappy, lz4 and zlib, pkg-config, python3 with venv, and kcat" >&2; exit 1; \
+	fi
+
+python-packages: $(VENV)/.installed
+
+$(VENV)/.installed: $(REQUIREMENTS)
+	@test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install -q --disable-pip-version-check -r $(REQUIREMENTS)
+	@touch $@
+
+build: system-packages ## Build the debug binary (.build/debug/souk).
+	swift build
+
+release: system-packages ## Build the release binary (.build/release/souk).
+	swift build -c release
+
+test: setup lint ## Install what is missing, then run every test: Swift unit tests and the interop suite.
+	swift build --build-tests
+	swift test --skip-build
+	SOUK_BIN=$(CURDIR)/.build/debug/souk $(PYTHON) -m pytest -q -p no:cacheprovider Tests/Interop
+
+unit-test: system-packages ## Only the Swift tests.
+	swift test
+
+interop-test: setup build ## Only the interop tests (real binary, real Python clients and readers).
+	SOUK_BIN=$(CURDIR)/.build/debug/souk $(PYTHON) -m pytest -q -p no:cacheprovider Tests/Interop
+
+demo: system-packages release ## Build a release binary and run the pipeline on embedded defaults.
+	.build/release/souk demo
+
+lint: ## Check formatting (swift format, strict).
+	swift format lint --strict --recursive $(SWIFT_FORMAT_PATHS)
+
+format: ## Reformat the code in place.
+	swift format --in-place --recursive $(SWIFT_FORMAT_PATHS)
+
+bench: system-packages ## Run the package-benchmark suites in Benchmarks/ (release build).
+	cd Benchmarks && swift package --disable-sandbox benchmark
+
+clean: ## Remove build products and the virtualenv.
+	rm -rf .build Benchmarks/.build $(VENV)
