@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 import Testing
 
 @testable import Souk
@@ -16,7 +17,8 @@ struct TransactionTests {
             (253_402_300_799_000_000, "9999-12-31T23:59:59"),
         ])
     func isoFormat(micros: Int64, expected: String) {
-        #expect(ISO8601Text.format(micros: micros) == expected)
+        #expect(ISO8601Timestamp.format(micros: micros, suffix: .pythonNaive) == expected)
+        #expect(ISO8601Timestamp.parseMicros(expected) == micros)
     }
 
     @Test("generated transactions are valid JSON with the producer's fields, the same for the same seed")
