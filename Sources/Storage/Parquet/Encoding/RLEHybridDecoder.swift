@@ -1,0 +1,69 @@
+/// Decodes Parquet's RLE / bit-packing hybrid, bounded by the byte range and the requested count.
+enum RLEHybridDecoder {
+    /// Decodes exactly `count` values of `bitWidth` (0…32) from `bytes[start..<end]` into `output`.
+    /// Returns the offset after the last byte read. Throws if the data ends first.
+    @discardableResult
+    static func decode(
+        _ bytes: UnsafeRawBufferPointer, start: Int, end: Int, bitWidth: Int, count: Int, into output: inout [UInt32]
+    ) throws(ParquetError) -> Int {
+        guard bitWidth >= 0 && bitWidth <= 32 else { throw .corrupt("RLE bit width \(bitWidth) out of range") }
+        guard start >= 0, start <= end, end <= bytes.count else { throw .corrupt("RLE data range out of bounds") }
+        output.reserveCapacity(output.count + count)
+        let valueBytes = (bitWidth + 7) / 8
+        var position = start
+        var remaining = count
+        while remaining > 0 {
+            guard position < end else { throw .corrupt("RLE data ends before \(count) values") }
+            var header: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                guard position < end, shift < 64 else { throw .corrupt("bad RLE run header") }
+                let byte = bytes[position]
+                position += 1
+                header |= UInt64(byte & 0x7F) << shift
+                if byte & 0x80 == 0 { break }
+                shift += 7
+            }
+            if header & 1 == 0 {
+                let runLength = header >> 1
+                guard end - position >= valueBytes else { throw .corrupt("RLE run value ends early") }
+                var value: UInt32 = 0
+                for k in 0..<valueBytes { value |= UInt32(bytes[position + k]) << (8 * UInt32(k)) }
+                position += valueBytes
+                guard runLength > 0 else { throw .corrupt("empty RLE run") }
+                let take = Int(min(runLength, UInt64(remaining)))
+                output.append(contentsOf: repeatElement(value, count: take))
+                remaining -= take
+            } else {
+                let groups = header >> 1
+                guard groups <= UInt64(Int32.max) else { throw .corrupt("bit-packed run too long") }
+                let declaredValues = Int(groups) * 8
+                let declaredBytes = Int(groups) * bitWidth
+                let availableBytes = min(declaredBytes, end - position)
+                // Tolerate a last group cut short by the writer, but never read past the range.
+                let decodable = bitWidth == 0 ? declaredValues : min(declaredValues, availableBytes * 8 / bitWidth)
+                let take = min(decodable, remaining)
+                guard take > 0 || declaredValues == 0 else { throw .corrupt("bit-packed run ends early") }
+                var reader = BitReader(bytes, start: position, end: position + availableBytes)
+                for _ in 0..<take { output.append(UInt32(truncatingIfNeeded: reader.read(width: bitWidth))) }
+                remaining -= take
+                position += availableBytes
+                if take < remaining && decodable < declaredValues { throw .corrupt("bit-packed run ends early") }
+            }
+        }
+        return position
+    }
+
+    /// Convenience over a byte array (tests).
+    static func decode(_ bytes: [UInt8], bitWidth: Int, count: Int) throws(ParquetError) -> [UInt32] {
+        var output: [UInt32] = []
+        let result: Result<Void, ParquetError> = bytes.withUnsafeBytes { raw in
+            do throws(ParquetError) {
+                try decode(raw, start: 0, end: raw.count, bitWidth: bitWidth, count: count, into: &output)
+                return .success(())
+            } catch { return .failure(error) }
+        }
+        try result.get()
+        return output
+    }
+}

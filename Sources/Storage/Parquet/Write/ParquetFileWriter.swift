@@ -1,0 +1,210 @@
+import NIOCore
+
+/// Writes a Parquet file from columnar batches, one row group at a time.
+///
+/// Append batches with `append(_:)`; a row group is flushed when it reaches the configured row or
+/// byte limit, so memory stays bounded. `close()` writes the page indexes and the footer. A file
+/// written to a path appears under its final name only after a successful `close()`.
+public final class ParquetFileWriter {
+    public let schema: ParquetSchema
+    public let configuration: ParquetWriterConfiguration
+
+    private enum Sink {
+        case file(ParquetOutputFile)
+        case memory([UInt8])
+    }
+
+    private var sink: Sink
+    private var columns: [ColumnChunkWriter]
+    private var rowGroups: [RowGroup] = []
+    private var pageIndexes: [[(ColumnIndex?, OffsetIndex?)]] = []
+    private var rowsInGroup = 0
+    private var position: Int64 = 0
+    private var closed = false
+    private var memoryResult: ByteBuffer?
+
+    /// Starts a file at `path` (written to a temporary name in the same directory until `close()`).
+    public convenience init(
+        path: String, schema: ParquetSchema, configuration: ParquetWriterConfiguration = .init()
+    ) throws(ParquetError) {
+        try self.init(sink: .file(ParquetOutputFile(path: path)), schema: schema, configuration: configuration)
+    }
+
+    /// Starts a file in memory; `finishInMemory()` returns its bytes.
+    public convenience init(schema: ParquetSchema, configuration: ParquetWriterConfiguration = .init()) throws(ParquetError) {
+        try self.init(sink: .memory([]), schema: schema, configuration: configuration)
+    }
+
+    private init(sink: Sink, schema: ParquetSchema, configuration: ParquetWriterConfiguration) throws(ParquetError) {
+        try schema.validate()
+        try configuration.validate()
+        self.schema = schema
+        self.configuration = configuration
+        self.sink = sink
+        self.columns = schema.columns.map { ColumnChunkWriter(column: $0, configuration: configuration) }
+        try write(Self.magic)
+    }
+
+    deinit {
+        if case .file(let file) = sink, !closed { file.discard() }
+    }
+
+    static let magic: [UInt8] = Array("PAR1".utf8)
+
+    /// Rows written so far, including rows still buffered.
+    public private(set) var rowCount = 0
+
+    /// Appends a batch: one buffer per schema column, all with the same row count.
+    public func append(_ batch: [ParquetColumnBuffer]) throws(ParquetError) {
+        guard !closed else { throw .invalidArgument("writer is closed") }
+        guard batch.count == schema.columns.count else {
+            throw .invalidArgument("batch has \(batch.count) columns, schema has \(schema.columns.count)")
+        }
+        let rows = batch.first?.rowCount ?? 0
+        for (buffer, column) in zip(batch, schema.columns) {
+            guard buffer.rowCount == rows else {
+                throw .invalidArgument("column '\(column.name)' has \(buffer.rowCount) rows, expected \(rows)")
+            }
+            try buffer.validate(column: column)
+        }
+        var valueCursor = [Int](repeating: 0, count: batch.count)
+        var row = 0
+        while row < rows {
+            let take = min(rows - row, configuration.rowGroupRowLimit - rowsInGroup, 65_536)
+            for c in columns.indices {
+                try columns[c].append(batch[c], rows: row..<(row + take), firstValue: valueCursor[c])
+                if let validity = batch[c].validity {
+                    var present = 0
+                    for i in row..<(row + take) where validity[i] { present += 1 }
+                    valueCursor[c] += present
+                } else {
+                    valueCursor[c] += take
+                }
+            }
+            row += take
+            rowsInGroup += take
+            rowCount += take
+            if rowsInGroup >= configuration.rowGroupRowLimit
+                || columns.reduce(0, { $0 + $1.bufferedBytes }) >= configuration.rowGroupByteLimit
+            {
+                try flushRowGroup()
+            }
+        }
+    }
+
+    /// Writes the buffered rows as a row group now (no-op when nothing is buffered).
+    public func flushRowGroup() throws(ParquetError) {
+        guard rowsInGroup > 0 else { return }
+        let groupStart = position
+        var group = RowGroup()
+        var indexes: [(ColumnIndex?, OffsetIndex?)] = []
+        var uncompressed: Int64 = 0
+        var compressed: Int64 = 0
+        for c in columns.indices {
+            let start = position
+            let output = try columns[c].finish(at: start)
+            try write(output.dictionaryPage)
+            try write(output.dataPages)
+            // Check our own bookkeeping before the footer records it.
+            let meta = output.chunk.metaData
+            guard position == start + Int64(output.compressedSize), meta?.totalCompressedSize == Int64(output.compressedSize),
+                meta?.dataPageOffset == start + Int64(output.dictionaryPage.count), meta?.numValues == Int64(rowsInGroup)
+            else { throw .corrupt("internal offset mismatch writing column '\(schema.columns[c].name)'") }
+            group.columns.append(output.chunk)
+            indexes.append((output.columnIndex, output.offsetIndex))
+            uncompressed += Int64(output.uncompressedSize)
+            compressed += Int64(output.compressedSize)
+        }
+        guard position - groupStart == compressed else { throw .corrupt("internal row group size mismatch") }
+        group.numRows = Int64(rowsInGroup)
+        group.totalByteSize = uncompressed
+        group.totalCompressedSize = compressed
+        group.fileOffset = groupStart
+        group.ordinal = Int16(truncatingIfNeeded: rowGroups.count)
+        rowGroups.append(group)
+        pageIndexes.append(indexes)
+        rowsInGroup = 0
+    }
+
+    /// Flushes the last row group, writes page indexes and the footer; a path-backed file is fsynced
+    /// and renamed to its final name.
+    public func close() throws(ParquetError) {
+        guard !closed else { return }
+        try flushRowGroup()
+        if configuration.writePageIndex { try writePageIndexes() }
+        var metadata = FileMetaData()
+        metadata.version = 2
+        metadata.schema = [rootElement()] + schema.columns.map { $0.schemaElement() }
+        metadata.numRows = Int64(rowGroups.reduce(0) { $0 + $1.numRows })
+        metadata.rowGroups = rowGroups
+        if !configuration.keyValueMetadata.isEmpty {
+            metadata.keyValueMetadata = configuration.keyValueMetadata.sorted { $0.key < $1.key }.map {
+                KeyValue(key: $0.key, value: $0.value)
+            }
+        }
+        metadata.createdBy = configuration.createdBy
+        metadata.columnOrders = Array(repeating: .typeDefined, count: schema.columns.count)
+        let footer = metadata.encoded()
+        try write(footer)
+        var tail: [UInt8] = []
+        appendLittleEndian(UInt32(footer.count), to: &tail)
+        tail.append(contentsOf: Self.magic)
+        try write(tail)
+        closed = true
+        switch sink {
+        case .file(let file): try file.commit()
+        case .memory(let bytes):
+            var buffer = ByteBufferAllocator().buffer(capacity: bytes.count)
+            buffer.writeBytes(bytes)
+            memoryResult = buffer
+            sink = .memory([])
+        }
+    }
+
+    /// Closes an in-memory writer and returns the file's bytes.
+    public func finishInMemory() throws(ParquetError) -> ByteBuffer {
+        try close()
+        guard let memoryResult else { throw .invalidArgument("writer does not write to memory") }
+        return memoryResult
+    }
+
+    private func rootElement() -> SchemaElement {
+        var root = SchemaElement(name: "schema")
+        root.numChildren = Int32(schema.columns.count)
+        return root
+    }
+
+    /// Column indexes of every chunk, then offset indexes, as other writers lay them out.
+    private func writePageIndexes() throws(ParquetError) {
+        for g in rowGroups.indices {
+            for c in rowGroups[g].columns.indices {
+                guard let index = pageIndexes[g][c].0 else { continue }
+                let bytes = index.encoded()
+                rowGroups[g].columns[c].columnIndexOffset = position
+                rowGroups[g].columns[c].columnIndexLength = Int32(bytes.count)
+                try write(bytes)
+            }
+        }
+        for g in rowGroups.indices {
+            for c in rowGroups[g].columns.indices {
+                guard let index = pageIndexes[g][c].1 else { continue }
+                let bytes = index.encoded()
+                rowGroups[g].columns[c].offsetIndexOffset = position
+                rowGroups[g].columns[c].offsetIndexLength = Int32(bytes.count)
+                try write(bytes)
+            }
+        }
+    }
+
+    private func write(_ bytes: [UInt8]) throws(ParquetError) {
+        guard !bytes.isEmpty else { return }
+        switch sink {
+        case .file(let file): try file.write(bytes)
+        case .memory(var buffer):
+            sink = .memory([])
+            buffer.append(contentsOf: bytes)
+            sink = .memory(buffer)
+        }
+        position += Int64(bytes.count)
+    }
+}
