@@ -49,13 +49,6 @@ struct AnalyzeCommand: PlannedCommand {
     @Argument(parsing: .allUnrecognized) var arguments: [String] = []
 }
 
-struct ConvertCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "convert", abstract: "Convert JSON lines to Parquet and back (not built yet).")
-    static let name = "convert", issue = 4, what = "the Parquet writer and reader"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}
-
 struct InspectCommand: PlannedCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect", abstract: "Show and validate a Parquet file's structure (not built yet).")

@@ -112,7 +112,7 @@ public enum ISO8601Timestamp {
         }
     }
 
-    static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
+    public static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
         let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
         return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
     }
