@@ -92,7 +92,13 @@ struct ConvertCommand: ParsableCommand {
     }
 
     private func parquetToJSON() throws {
-        throw CommandFailure(command: "convert", message: "Parquet to JSON lines needs the Parquet reader (issue #4)")
+        let rows: Int
+        do {
+            rows = try ParquetToJSONLines().run(input: input, output: output) { writeToStandardError($0 + "\n") }
+        } catch let error as ParquetError {
+            throw CommandFailure(command: "convert", message: "\(input): \(error.description)")
+        }
+        if json { print("{\"rows\": \(rows), \"skipped_lines\": [], \"output\": \(quoted(output))}") }
     }
 
     private func writerConfiguration(columns: [ParquetColumn]) -> ParquetWriterConfiguration {

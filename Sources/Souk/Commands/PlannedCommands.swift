@@ -49,13 +49,6 @@ struct AnalyzeCommand: PlannedCommand {
     @Argument(parsing: .allUnrecognized) var arguments: [String] = []
 }
 
-struct InspectCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "inspect", abstract: "Show and validate a Parquet file's structure (not built yet).")
-    static let name = "inspect", issue = 4, what = "the Parquet reader"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}
-
 struct BenchCommand: PlannedCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run the comparison benchmark harness (not built yet).")
