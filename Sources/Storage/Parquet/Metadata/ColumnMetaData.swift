@@ -3,6 +3,20 @@ package struct PageEncodingStats: Sendable, Hashable {
     package var pageType: PageTypeCode
     package var encoding: EncodingCode
     package var count: Int32
+
+    static func read(from r: inout ThriftCompactReader) throws(ParquetError) -> PageEncodingStats {
+        var stats = PageEncodingStats(pageType: .dataPage, encoding: .plain, count: 0)
+        try r.beginStruct()
+        while let field = try r.readFieldHeader() {
+            switch (field.id, field.type) {
+            case (1, .i32): stats.pageType = PageTypeCode(rawValue: try r.readI32())
+            case (2, .i32): stats.encoding = EncodingCode(rawValue: try r.readI32())
+            case (3, .i32): stats.count = try r.readI32()
+            default: try r.skip(field.type)
+            }
+        }
+        return stats
+    }
 }
 
 /// Metadata of one column chunk: where its pages are and how they are encoded.
@@ -65,6 +79,7 @@ package struct ColumnMetaData: Sendable, Hashable {
             case (10, .i64): m.indexPageOffset = try r.readI64()
             case (11, .i64): m.dictionaryPageOffset = try r.readI64()
             case (12, .struct): m.statistics = try Statistics.read(from: &r)
+            case (13, .list): m.encodingStats = try r.readList(of: .struct) { r throws(ParquetError) in try PageEncodingStats.read(from: &r) }
             default:
                 try r.skip(field.type)
                 continue
