@@ -52,7 +52,8 @@ import Testing
         out = []
         DeltaBinaryPackedEncoder.encode([7, 5, 3, 1, 2, 3, 4, 5] as [Int32], into: &out)
         // Deltas -2 -2 -2 1 1 1 1, min -2, relative 0 0 0 3 3 3 3 at width 2 (one 32-value miniblock of 8 bytes).
-        let expected: [UInt8] = [0x80, 0x01, 0x04, 0x08, 0x0E, 0x03, 2, 0, 0, 0, 0xC0, 0x3F] + [UInt8](repeating: 0, count: 6)
+        let expected: [UInt8] =
+            [0x80, 0x01, 0x04, 0x08, 0x0E, 0x03, 2, 0, 0, 0, 0xC0, 0x3F] + [UInt8](repeating: 0, count: 6)
         #expect(out == expected)
         #expect(try DeltaBinaryPackedDecoder.decode(out) == [7, 5, 3, 1, 2, 3, 4, 5])
     }
@@ -91,13 +92,23 @@ import Testing
         let max = StatisticValue.bytes(long).encoded(isMin: false, limit: 64, isUTF8: true)
         #expect(max?.bytes == [UInt8](repeating: 0x61, count: 63) + [0x62])
         // All 0xFF binary cannot be rounded up: the max is dropped.
-        #expect(StatisticValue.bytes([UInt8](repeating: 0xFF, count: 70)).encoded(isMin: false, limit: 64, isUTF8: false) == nil)
+        #expect(
+            StatisticValue.bytes([UInt8](repeating: 0xFF, count: 70)).encoded(isMin: false, limit: 64, isUTF8: false)
+                == nil)
         // UTF-8: "é" (C3 A9) straddling the cut is not split; the last character is incremented.
         let text = Array(String(repeating: "a", count: 63).utf8) + [0xC3, 0xA9, 0x61]
         #expect(StatisticValue.bytes(text).encoded(isMin: true, limit: 64, isUTF8: true)?.bytes.count == 63)
-        #expect(StatisticValue.bytes(text).encoded(isMin: false, limit: 64, isUTF8: true)?.bytes == Array(String(repeating: "a", count: 62).utf8) + [0x62])
+        #expect(
+            StatisticValue.bytes(text).encoded(isMin: false, limit: 64, isUTF8: true)?.bytes == Array(
+                String(repeating: "a", count: 62).utf8) + [0x62])
         // Zero floats: min -0.0, max +0.0.
-        #expect(StatisticValue.double(0).encoded(isMin: true, limit: 64, isUTF8: false)?.bytes == [0, 0, 0, 0, 0, 0, 0, 0x80])
-        #expect(StatisticValue.double(-0.0).encoded(isMin: false, limit: 64, isUTF8: false)?.bytes == [0, 0, 0, 0, 0, 0, 0, 0])
+        #expect(
+            StatisticValue.double(0).encoded(isMin: true, limit: 64, isUTF8: false)?.bytes == [
+                0, 0, 0, 0, 0, 0, 0, 0x80,
+            ])
+        #expect(
+            StatisticValue.double(-0.0).encoded(isMin: false, limit: 64, isUTF8: false)?.bytes == [
+                0, 0, 0, 0, 0, 0, 0, 0,
+            ])
     }
 }

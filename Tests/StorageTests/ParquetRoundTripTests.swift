@@ -13,7 +13,9 @@ import Testing
         schema.columns.indices.map { c in batches.flatMap { ValueNormalizer.rows($0[c], column: schema.columns[c]) } }
     }
 
-    static func roundTrip(_ batches: [[ParquetColumnBuffer]], schema: ParquetSchema, _ config: Config) throws -> ParquetFileReader {
+    static func roundTrip(_ batches: [[ParquetColumnBuffer]], schema: ParquetSchema, _ config: Config) throws
+        -> ParquetFileReader
+    {
         let writer = try ParquetFileWriter(schema: schema, configuration: config)
         for batch in batches { try writer.append(batch) }
         let buffer = try writer.finishInMemory()
@@ -25,7 +27,8 @@ import Testing
 
     static let configurations: [(String, Config.Compression, Config.DataPageVersion)] = [
         ("none-v1", .none, .v1), ("snappy-v1", .snappy, .v1), ("gzip-v1", .gzip(), .v1), ("zstd-v1", .zstd(), .v1),
-        ("lz4raw-v1", .lz4Raw, .v1), ("none-v2", .none, .v2), ("snappy-v2", .snappy, .v2), ("zstd-v2", .zstd(level: 3), .v2),
+        ("lz4raw-v1", .lz4Raw, .v1), ("none-v2", .none, .v2), ("snappy-v2", .snappy, .v2),
+        ("zstd-v2", .zstd(level: 3), .v2),
     ]
 
     @Test(arguments: configurations.map(\.0))
@@ -41,7 +44,10 @@ import Testing
         config.columnOptions["ts"] = .init(dictionary: false, encoding: .deltaBinaryPacked)
         config.columnOptions["price"] = .init(dictionary: false, encoding: .byteStreamSplit)
         config.columnOptions["ratio"] = .init(dictionary: false, encoding: .byteStreamSplit)
-        let batches = [SampleBatches.batch(rows: 3000), SampleBatches.batch(rows: 1, start: 3000), SampleBatches.batch(rows: 1999, start: 3001)]
+        let batches = [
+            SampleBatches.batch(rows: 3000), SampleBatches.batch(rows: 1, start: 3000),
+            SampleBatches.batch(rows: 1999, start: 3001),
+        ]
         let writer = try ParquetFileWriter(schema: SampleBatches.schema, configuration: config)
         for batch in batches { try writer.append(batch) }
         var readConfig = ParquetReaderConfiguration()
@@ -49,7 +55,9 @@ import Testing
         let reader = try ParquetFileReader(buffer: try writer.finishInMemory(), configuration: readConfig)
         #expect(reader.rowGroupCount == 3)
         #expect(reader.rowCount == 5000)
-        #expect(Self.rows(try reader.readAll(), schema: SampleBatches.schema) == Self.rows(batches, schema: SampleBatches.schema))
+        #expect(
+            Self.rows(try reader.readAll(), schema: SampleBatches.schema)
+                == Self.rows(batches, schema: SampleBatches.schema))
         // Sizes and offsets as readers require them.
         for group in reader.metadata.rowGroups {
             var compressed: Int64 = 0
@@ -70,11 +78,21 @@ import Testing
         #expect(empty.rowCount == 0)
         #expect(empty.rowGroupCount == 0)
         let one = try Self.roundTrip(
-            [[ParquetColumnBuffer(.int64([Int64.min])), ParquetColumnBuffer(.byteArray(ParquetByteArrays(strings: [""])), validity: [true])]],
+            [
+                [
+                    ParquetColumnBuffer(.int64([Int64.min])),
+                    ParquetColumnBuffer(.byteArray(ParquetByteArrays(strings: [""])), validity: [true]),
+                ]
+            ],
             schema: schema, Config())
         #expect(one.rowCount == 1)
         let nullOnly = try Self.roundTrip(
-            [[ParquetColumnBuffer(.int64([1, 2])), ParquetColumnBuffer(.byteArray(ParquetByteArrays()), validity: [false, false])]],
+            [
+                [
+                    ParquetColumnBuffer(.int64([1, 2])),
+                    ParquetColumnBuffer(.byteArray(ParquetByteArrays()), validity: [false, false]),
+                ]
+            ],
             schema: schema, Config())
         #expect(nullOnly.metadata.rowGroups[0].columns[1].metaData?.statistics?.nullCount == 2)
         #expect(nullOnly.metadata.rowGroups[0].columns[1].metaData?.statistics?.minValue == nil)
@@ -102,7 +120,8 @@ import Testing
         let long = String(repeating: "z", count: 100)
         let batch = [
             ParquetColumnBuffer(.int32([-1, 5, 0])), ParquetColumnBuffer(.int32([-1, 5, 0])),
-            ParquetColumnBuffer(.double([.nan, -0.0, 3])), ParquetColumnBuffer(.byteArray(ParquetByteArrays(strings: ["b", long, "Z", "é"]).prefix3)),
+            ParquetColumnBuffer(.double([.nan, -0.0, 3])),
+            ParquetColumnBuffer(.byteArray(ParquetByteArrays(strings: ["b", long, "Z", "é"]).prefix3)),
         ]
         let reader = try Self.roundTrip([batch], schema: schema, Config())
         let stats = reader.metadata.rowGroups[0].columns.map { $0.metaData?.statistics }
@@ -132,7 +151,9 @@ import Testing
         #expect(try reader.rowGroups(matching: .init(column: "id", .greater, .integer(199))) == [2])
         #expect(try reader.rowGroups(matching: .init(column: "id", .greaterOrEqual, .integer(500))) == [])
         #expect(try reader.rowGroups(matching: .init(column: "s", .equal, .string("k0250"))) == [2])
-        #expect(throws: ParquetError.unknownColumn("nope")) { try reader.rowGroups(matching: .init(column: "nope", .equal, .integer(1))) }
+        #expect(throws: ParquetError.unknownColumn("nope")) {
+            try reader.rowGroups(matching: .init(column: "nope", .equal, .integer(1)))
+        }
     }
 
     @Test func projectionReadsOnlyRequestedColumns() throws {
@@ -147,7 +168,8 @@ import Testing
     }
 
     @Test func fileAppearsOnlyOnClose() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("souk-parquet-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "souk-parquet-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("part-0.parquet").path

@@ -8,7 +8,8 @@ import Testing
 @Suite struct ParquetTestingFilesTests {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    static let dataDirectory = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/parquet-testing/data")
+    static let dataDirectory = repositoryRoot.deletingLastPathComponent().appendingPathComponent(
+        "shared/parquet-testing/data")
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures/parquet-testing")
 
@@ -48,10 +49,13 @@ import Testing
         let reader = try ParquetFileReader(path: path)
         #expect(reader.rowCount == summary.num_rows)
         for nested in summary.nested ?? [] {
-            #expect(throws: ParquetError.unsupportedNestedColumn(nested)) { try reader.readRowGroup(0, columns: [nested]) }
+            #expect(throws: ParquetError.unsupportedNestedColumn(nested)) {
+                try reader.readRowGroup(0, columns: [nested])
+            }
         }
         for (columnName, expected) in (summary.columns ?? [:]).sorted(by: { $0.key < $1.key }) {
-            let column = try #require(reader.schema.columns.first { $0.name == columnName }, "\(name): no column \(columnName)")
+            let column = try #require(
+                reader.schema.columns.first { $0.name == columnName }, "\(name): no column \(columnName)")
             var rows: [String?] = []
             for g in 0..<reader.rowGroupCount {
                 let buffer = try reader.readRowGroup(g, columns: [columnName])[0]

@@ -21,13 +21,25 @@ import Testing
 
     @Test func longFieldHeaderWhenDeltaExceeds15() {
         // id 1 short form, then id 20: delta 19 → type byte then zig-zag id 40.
-        #expect(encode { w in w.writeI32(1, 0); w.writeI32(20, 1) } == [0x15, 0x00, 0x05, 0x28, 0x02, 0x00])
+        #expect(
+            encode { w in
+                w.writeI32(1, 0)
+                w.writeI32(20, 1)
+            } == [0x15, 0x00, 0x05, 0x28, 0x02, 0x00])
         // A decreasing id also needs the long form.
-        #expect(encode { w in w.writeI32(5, 0); w.writeI32(2, 0) } == [0x55, 0x00, 0x05, 0x04, 0x00, 0x00])
+        #expect(
+            encode { w in
+                w.writeI32(5, 0)
+                w.writeI32(2, 0)
+            } == [0x55, 0x00, 0x05, 0x04, 0x00, 0x00])
     }
 
     @Test func boolsLiveInTheTypeNibble() {
-        #expect(encode { w in w.writeBool(1, true); w.writeBool(2, false) } == [0x11, 0x12, 0x00])
+        #expect(
+            encode { w in
+                w.writeBool(1, true)
+                w.writeBool(2, false)
+            } == [0x11, 0x12, 0x00])
     }
 
     @Test func binaryDoubleAndLists() {
@@ -97,7 +109,14 @@ import Testing
         w.writeI8(42, 9)
         w.writeBinary(43, [1, 2, 3])
         w.writeListHeader(44, elementType: .struct, count: 2)
-        for _ in 0..<2 { w.beginStruct(); w.writeI64(1, 5); w.writeListHeader(2, elementType: .boolTrue, count: 2); w.writeBoolValue(true); w.writeBoolValue(false); w.endStruct() }
+        for _ in 0..<2 {
+            w.beginStruct()
+            w.writeI64(1, 5)
+            w.writeListHeader(2, elementType: .boolTrue, count: 2)
+            w.writeBoolValue(true)
+            w.writeBoolValue(false)
+            w.endStruct()
+        }
         w.writeStruct(45) { $0.writeStruct(3) { $0.writeString(1, "deep") } }
         var bytes = w.bytes
         // A map<i32, binary> field 46 with one entry, written by hand: count 1, types 0x58, key 2, value "x".

@@ -22,13 +22,16 @@ extension ColumnChunkReader {
             let length = Int(raw.loadUnaligned(fromByteOffset: start, as: UInt32.self).littleEndian)
             guard length <= end - start - 4 else { throw .corrupt("RLE booleans run past the page") }
             var bits: [UInt32] = []
-            try RLEHybridDecoder.decode(raw, start: start + 4, end: start + 4 + length, bitWidth: 1, count: count, into: &bits)
+            try RLEHybridDecoder.decode(
+                raw, start: start + 4, end: start + 4 + length, bitWidth: 1, count: count, into: &bits)
             values.booleans.reserveCapacity(values.booleans.count + count)
             for b in bits { values.booleans.append(b != 0) }
         case .deltaBinaryPacked:
             var decoded: [Int64] = []
             _ = try DeltaBinaryPackedDecoder.decode(raw, start: start, end: end, maxCount: count, into: &decoded)
-            guard decoded.count == count else { throw .corrupt("DELTA_BINARY_PACKED holds \(decoded.count) of \(count) values") }
+            guard decoded.count == count else {
+                throw .corrupt("DELTA_BINARY_PACKED holds \(decoded.count) of \(count) values")
+            }
             switch column.physicalType {
             case .int32:
                 values.int32s.reserveCapacity(values.int32s.count + count)
@@ -37,18 +40,26 @@ extension ColumnChunkReader {
             default: throw .unsupported("DELTA_BINARY_PACKED for \(column.physicalType)")
             }
         case .deltaLengthByteArray:
-            guard column.physicalType == .byteArray else { throw .unsupported("DELTA_LENGTH_BYTE_ARRAY for \(column.physicalType)") }
-            _ = try DeltaByteArrayDecoder.decodeDeltaLength(raw, start: start, end: end, count: count, into: &values.bytes)
+            guard column.physicalType == .byteArray else {
+                throw .unsupported("DELTA_LENGTH_BYTE_ARRAY for \(column.physicalType)")
+            }
+            _ = try DeltaByteArrayDecoder.decodeDeltaLength(
+                raw, start: start, end: end, count: count, into: &values.bytes)
         case .deltaByteArray:
             switch column.physicalType {
             case .byteArray:
-                _ = try DeltaByteArrayDecoder.decodeDeltaByteArray(raw, start: start, end: end, count: count, into: &values.bytes)
+                _ = try DeltaByteArrayDecoder.decodeDeltaByteArray(
+                    raw, start: start, end: end, count: count, into: &values.bytes)
             case .fixedLenByteArray(let width):
                 var decoded = ParquetByteArrays()
-                _ = try DeltaByteArrayDecoder.decodeDeltaByteArray(raw, start: start, end: end, count: count, into: &decoded)
-                guard decoded.bytes.count == width * count else { throw .corrupt("DELTA_BYTE_ARRAY value of the wrong width") }
+                _ = try DeltaByteArrayDecoder.decodeDeltaByteArray(
+                    raw, start: start, end: end, count: count, into: &decoded)
+                guard decoded.bytes.count == width * count else {
+                    throw .corrupt("DELTA_BYTE_ARRAY value of the wrong width")
+                }
                 try decoded.bytes.withParquetBytes { (d) throws(ParquetError) in
-                    _ = try PlainDecoder.decodeFixedByteArrays(d, start: 0, end: d.count, count: count, width: width, into: &values.bytes)
+                    _ = try PlainDecoder.decodeFixedByteArrays(
+                        d, start: 0, end: d.count, count: count, width: width, into: &values.bytes)
                 }
             default: throw .unsupported("DELTA_BYTE_ARRAY for \(column.physicalType)")
             }
@@ -75,22 +86,30 @@ extension ColumnChunkReader {
     ) throws(ParquetError) -> Int {
         switch column.physicalType {
         case .boolean:
-            return try PlainDecoder.decodeBooleans(raw, start: start, end: end, count: count, into: &accumulator.booleans)
+            return try PlainDecoder.decodeBooleans(
+                raw, start: start, end: end, count: count, into: &accumulator.booleans)
         case .int32:
-            return try PlainDecoder.decode(raw, start: start, end: end, count: count, as: Int32.self, into: &accumulator.int32s)
+            return try PlainDecoder.decode(
+                raw, start: start, end: end, count: count, as: Int32.self, into: &accumulator.int32s)
         case .int64:
-            return try PlainDecoder.decode(raw, start: start, end: end, count: count, as: Int64.self, into: &accumulator.int64s)
+            return try PlainDecoder.decode(
+                raw, start: start, end: end, count: count, as: Int64.self, into: &accumulator.int64s)
         case .float:
-            return try PlainDecoder.decode(raw, start: start, end: end, count: count, as: Float.self, into: &accumulator.floats)
+            return try PlainDecoder.decode(
+                raw, start: start, end: end, count: count, as: Float.self, into: &accumulator.floats)
         case .double:
-            return try PlainDecoder.decode(raw, start: start, end: end, count: count, as: Double.self, into: &accumulator.doubles)
+            return try PlainDecoder.decode(
+                raw, start: start, end: end, count: count, as: Double.self, into: &accumulator.doubles)
         case .byteArray:
-            return try PlainDecoder.decodeByteArrays(raw, start: start, end: end, count: count, into: &accumulator.bytes)
+            return try PlainDecoder.decodeByteArrays(
+                raw, start: start, end: end, count: count, into: &accumulator.bytes)
         case .fixedLenByteArray(let width):
             return try PlainDecoder.decodeFixedByteArrays(
                 raw, start: start, end: end, count: count, width: width, into: &accumulator.bytes)
         case .int96:
-            guard count <= (end - start) / 12 else { throw .corrupt("PLAIN INT96 data holds fewer than \(count) values") }
+            guard count <= (end - start) / 12 else {
+                throw .corrupt("PLAIN INT96 data holds fewer than \(count) values")
+            }
             accumulator.int64s.reserveCapacity(accumulator.int64s.count + count)
             for i in 0..<count {
                 let offset = start + i * 12
@@ -98,7 +117,8 @@ extension ColumnChunkReader {
                 let nanos = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self).littleEndian
                 let julianDay = Int64(raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self).littleEndian)
                 // Julian day 2,440,588 is 1970-01-01.
-                accumulator.int64s.append((julianDay - 2_440_588) &* 86_400_000_000 &+ Int64(truncatingIfNeeded: nanos / 1000))
+                accumulator.int64s.append(
+                    (julianDay - 2_440_588) &* 86_400_000_000 &+ Int64(truncatingIfNeeded: nanos / 1000))
             }
             return start + count * 12
         }

@@ -25,28 +25,36 @@ struct ColumnChunkReader {
 
     /// Decodes the chunk's bytes (`chunk` starts at the chunk's first page) for `rowCount` rows.
     mutating func read(_ chunk: [UInt8], rowCount: Int) throws(ParquetError) -> ParquetColumnBuffer {
-        guard metadata.numValues >= 0, metadata.numValues <= Int64(rowCount) || rowCount == 0 && metadata.numValues == 0 else {
+        guard metadata.numValues >= 0, metadata.numValues <= Int64(rowCount) || rowCount == 0 && metadata.numValues == 0
+        else {
             throw .corrupt("column '\(column.name)' declares \(metadata.numValues) values for \(rowCount) rows")
         }
         let expected = Int(metadata.numValues)
         if leaf.maxDefinitionLevel > 0 { validity.reserveCapacity(expected) }
         var position = 0
         while rowsRead < expected {
-            guard position < chunk.count else { throw .corrupt("column '\(column.name)' ends after \(rowsRead) of \(expected) values") }
+            guard position < chunk.count else {
+                throw .corrupt("column '\(column.name)' ends after \(rowsRead) of \(expected) values")
+            }
             var thrift = ThriftCompactReader(chunk, start: position, limits: configuration.thriftLimits)
             let header = try PageHeader.read(from: &thrift)
             position = thrift.position
             let compressed = Int(header.compressedPageSize)
             let uncompressed = Int(header.uncompressedPageSize)
-            guard compressed <= chunk.count - position else { throw .corrupt("page of \(compressed) bytes runs past its column chunk") }
+            guard compressed <= chunk.count - position else {
+                throw .corrupt("page of \(compressed) bytes runs past its column chunk")
+            }
             guard uncompressed <= configuration.maxPageSize, compressed <= configuration.maxPageSize else {
-                throw .sizeLimitExceeded(what: "page size", size: max(uncompressed, compressed), limit: configuration.maxPageSize)
+                throw .sizeLimitExceeded(
+                    what: "page size", size: max(uncompressed, compressed), limit: configuration.maxPageSize)
             }
             let body = position..<(position + compressed)
             position += compressed
             if configuration.verifyChecksums, let crc = header.crc {
                 let actual = chunk.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[body])) }
-                guard actual == UInt32(bitPattern: crc) else { throw .checksumMismatch(expected: UInt32(bitPattern: crc), actual: actual) }
+                guard actual == UInt32(bitPattern: crc) else {
+                    throw .checksumMismatch(expected: UInt32(bitPattern: crc), actual: actual)
+                }
             }
             switch header.type {
             case .dictionaryPage:
@@ -60,7 +68,8 @@ struct ColumnChunkReader {
                 try readDataPageV1(page, header: h, remaining: expected - rowsRead)
             case .dataPageV2:
                 guard let h = header.dataPageHeaderV2 else { throw .corrupt("v2 data page without its header") }
-                try readDataPageV2(chunk, body: body, uncompressedSize: uncompressed, header: h, remaining: expected - rowsRead)
+                try readDataPageV2(
+                    chunk, body: body, uncompressedSize: uncompressed, header: h, remaining: expected - rowsRead)
             default:
                 continue  // index pages and unknown page types carry no values
             }
@@ -156,7 +165,9 @@ struct ColumnChunkReader {
     }
 
     /// Reads `count` definition levels (bit width 1) into `validity`; returns the non-null count.
-    private mutating func readLevels(_ raw: UnsafeRawBufferPointer, start: Int, end: Int, count: Int) throws(ParquetError) -> Int {
+    private mutating func readLevels(_ raw: UnsafeRawBufferPointer, start: Int, end: Int, count: Int)
+        throws(ParquetError) -> Int
+    {
         var levels: [UInt32] = []
         try RLEHybridDecoder.decode(raw, start: start, end: end, bitWidth: 1, count: count, into: &levels)
         var present = 0

@@ -30,7 +30,9 @@ struct LeafColumn: Sendable {
             let path = top.path + [element.name]
             let repeated = element.repetition == .repeated
             if let children = element.numChildren, children > 0 || element.type == nil {
-                guard children >= 0, children <= schema.count - index else { throw .corrupt("bad num_children \(children)") }
+                guard children >= 0, children <= schema.count - index else {
+                    throw .corrupt("bad num_children \(children)")
+                }
                 guard stack.count < 64 else { throw .corrupt("schema nested deeper than 64 levels") }
                 stack.append((Int(children), path, definition, true))
             } else {

@@ -43,13 +43,16 @@ struct PageDecompressor {
         case .lz4:
             // The deprecated LZ4 codec: Hadoop's framing, else the LZ4 frame format, else a bare block.
             if let hadoop = try? hadoopLZ4(input, uncompressedSize), hadoop.count == uncompressedSize { return hadoop }
-            if let frame = try? run(LZ4FrameCodec(), input, uncompressedSize), frame.count == uncompressedSize { return frame }
+            if let frame = try? run(LZ4FrameCodec(), input, uncompressedSize), frame.count == uncompressedSize {
+                return frame
+            }
             return try run(LZ4RawCodec(), input, uncompressedSize)
         default: throw .unsupported("compression codec \(codec.rawValue)")
         }
     }
 
-    private func run(_ codec: some Codec, _ input: UnsafeRawBufferPointer, _ size: Int) throws(ParquetError) -> [UInt8] {
+    private func run(_ codec: some Codec, _ input: UnsafeRawBufferPointer, _ size: Int) throws(ParquetError) -> [UInt8]
+    {
         var output = ByteBufferAllocator().buffer(capacity: size)
         do { try codec.decompress(input, maxOutputSize: size, appendingTo: &output) } catch { throw .codec(error) }
         return Array(output.readableBytesView)

@@ -33,7 +33,9 @@ public final class ParquetFileReader: Sendable {
     }
 
     /// Reads a file held in a `ByteBuffer` (its readable bytes).
-    public convenience init(buffer: ByteBuffer, configuration: ParquetReaderConfiguration = .init()) throws(ParquetError) {
+    public convenience init(buffer: ByteBuffer, configuration: ParquetReaderConfiguration = .init())
+        throws(ParquetError)
+    {
         try self.init(bytes: Array(buffer.readableBytesView), configuration: configuration)
     }
 
@@ -114,7 +116,8 @@ public final class ParquetFileReader: Sendable {
         guard chunk.filePath == nil else { throw .unsupported("column chunk in an external file") }
         guard let meta = chunk.metaData else { throw .corrupt("column chunk without metadata") }
         if meta.numValues == 0 && group.numRows == 0 {
-            return ParquetColumnBuffer(ValueAccumulator(column.physicalType).values, validity: column.repetition == .optional ? [] : nil)
+            return ParquetColumnBuffer(
+                ValueAccumulator(column.physicalType).values, validity: column.repetition == .optional ? [] : nil)
         }
         var start = meta.dataPageOffset
         // Some writers store 0 (or garbage) when there is no dictionary page: only trust an offset before the data.

@@ -55,7 +55,8 @@ struct ValueAccumulator {
             var total = 0
             for i in indices { total += Int(dictionary.bytes.offsets[Int(i) + 1] - dictionary.bytes.offsets[Int(i)]) }
             guard bytes.bytes.count + total <= Int(Int32.max) else {
-                throw .sizeLimitExceeded(what: "byte array column batch", size: bytes.bytes.count + total, limit: Int(Int32.max))
+                throw .sizeLimitExceeded(
+                    what: "byte array column batch", size: bytes.bytes.count + total, limit: Int(Int32.max))
             }
             bytes.reserveCapacity(values: bytes.count + indices.count, bytes: bytes.bytes.count + total)
             dictionary.bytes.bytes.withUnsafeBufferPointer { d in
