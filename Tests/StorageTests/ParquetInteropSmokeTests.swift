@@ -19,7 +19,8 @@ import Testing
             config.keyValueMetadata = ["souk.test": name]
             config.columnOptions["qty"] = .init(dictionary: false, encoding: .deltaBinaryPacked)
             config.columnOptions["price"] = .init(dictionary: false, encoding: .byteStreamSplit)
-            let writer = try ParquetFileWriter(path: "\(directory)/\(name).parquet", schema: SampleBatches.schema, configuration: config)
+            let writer = try ParquetFileWriter(
+                path: "\(directory)/\(name).parquet", schema: SampleBatches.schema, configuration: config)
             try writer.append(SampleBatches.batch(rows: 5000))
             try writer.append(SampleBatches.batch(rows: 2500, start: 5000))
             try writer.close()

@@ -24,9 +24,11 @@ public enum ParquetError: Error, Equatable, Sendable, CustomStringConvertible {
         case .corrupt(let reason): "corrupt Parquet data: \(reason)"
         case .sizeLimitExceeded(let what, let size, let limit): "\(what) of \(size) exceeds the limit of \(limit)"
         case .unsupported(let what): "unsupported Parquet feature: \(what)"
-        case .unsupportedNestedColumn(let path): "unsupported nested column '\(path)' (LIST, MAP and STRUCT are not read)"
+        case .unsupportedNestedColumn(let path):
+            "unsupported nested column '\(path)' (LIST, MAP and STRUCT are not read)"
         case .unknownColumn(let name): "no column named '\(name)'"
-        case .checksumMismatch(let expected, let actual): "page CRC mismatch: header says \(expected), data has \(actual)"
+        case .checksumMismatch(let expected, let actual):
+            "page CRC mismatch: header says \(expected), data has \(actual)"
         case .codec(let error): "Parquet page codec error: \(error)"
         case .invalidArgument(let reason): "invalid argument: \(reason)"
         case .io(let reason): "I/O error: \(reason)"

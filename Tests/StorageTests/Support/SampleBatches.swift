@@ -43,11 +43,18 @@ enum SampleBatches {
         return [
             ParquetColumnBuffer(.int64((0..<rows).map { Int64($0 + start) })),
             ParquetColumnBuffer(.byteArray(strings()), validity: validity),
-            ParquetColumnBuffer(.int32((0..<present).map { i in i % 7 == 0 ? (i % 2 == 0 ? .min : .max) : Int32(truncatingIfNeeded: rng.next() % 1000) }), validity: validity),
-            ParquetColumnBuffer(.double((0..<present).map { i in i % 11 == 0 ? .nan : Double(i) * 0.25 - 3 }), validity: validity),
-            ParquetColumnBuffer(.float((0..<present).map { i in i % 13 == 0 ? -0.0 : Float(i) / 3 }), validity: validity),
+            ParquetColumnBuffer(
+                .int32(
+                    (0..<present).map { i in
+                        i % 7 == 0 ? (i % 2 == 0 ? .min : .max) : Int32(truncatingIfNeeded: rng.next() % 1000)
+                    }), validity: validity),
+            ParquetColumnBuffer(
+                .double((0..<present).map { i in i % 11 == 0 ? .nan : Double(i) * 0.25 - 3 }), validity: validity),
+            ParquetColumnBuffer(
+                .float((0..<present).map { i in i % 13 == 0 ? -0.0 : Float(i) / 3 }), validity: validity),
             ParquetColumnBuffer(.boolean((0..<present).map { $0 % 3 == 0 }), validity: validity),
-            ParquetColumnBuffer(.int64((0..<present).map { 1_700_000_000_000_000 + Int64($0) * 1_000_003 }), validity: validity),
+            ParquetColumnBuffer(
+                .int64((0..<present).map { 1_700_000_000_000_000 + Int64($0) * 1_000_003 }), validity: validity),
             ParquetColumnBuffer(.int64((0..<present).map { 1_700_000_000_000 + Int64($0) }), validity: validity),
             ParquetColumnBuffer(.int32((0..<present).map { 19_000 + Int32($0 % 400) }), validity: validity),
             ParquetColumnBuffer(.int32((0..<present).map { Int32($0 % 100_000) - 50_000 }), validity: validity),
@@ -56,9 +63,13 @@ enum SampleBatches {
             ParquetColumnBuffer(.fixedLenByteArray(fixed(16)), validity: validity),
             ParquetColumnBuffer(.int32((0..<present).map { Int32($0 % 256) }), validity: validity),
             ParquetColumnBuffer(.int32((0..<present).map { $0 % 4 == 0 ? -1 : Int32($0) }), validity: validity),
-            ParquetColumnBuffer(.int64((0..<present).map { $0 % 4 == 0 ? -1 : extremes64[$0 % 5] }), validity: validity),
+            ParquetColumnBuffer(
+                .int64((0..<present).map { $0 % 4 == 0 ? -1 : extremes64[$0 % 5] }), validity: validity),
             ParquetColumnBuffer(.int32((0..<present).map { Int32($0 % 65_536) - 32_768 }), validity: validity),
-            ParquetColumnBuffer(.byteArray(ParquetByteArrays(values: (0..<present).map { i in (0..<(i % 4)).map { UInt8($0 * 100 + i % 50) } })), validity: validity),
+            ParquetColumnBuffer(
+                .byteArray(
+                    ParquetByteArrays(values: (0..<present).map { i in (0..<(i % 4)).map { UInt8($0 * 100 + i % 50) } })
+                ), validity: validity),
         ]
     }
 

@@ -21,7 +21,9 @@ enum ByteStreamSplit {
         }
         let total = end - start
         // The streams split the whole value section, so its size fixes the count.
-        guard total % width == 0 else { throw .corrupt("BYTE_STREAM_SPLIT size \(total) is not a multiple of \(width)") }
+        guard total % width == 0 else {
+            throw .corrupt("BYTE_STREAM_SPLIT size \(total) is not a multiple of \(width)")
+        }
         let streamLength = total / width
         return [UInt8](unsafeUninitializedCapacity: count * width) { out, initialized in
             for i in 0..<count {

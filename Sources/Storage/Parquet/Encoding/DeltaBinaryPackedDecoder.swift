@@ -54,7 +54,9 @@ enum DeltaBinaryPackedDecoder {
         return position
     }
 
-    static func readVarint(_ bytes: UnsafeRawBufferPointer, _ position: inout Int, _ end: Int) throws(ParquetError) -> UInt64 {
+    static func readVarint(_ bytes: UnsafeRawBufferPointer, _ position: inout Int, _ end: Int) throws(ParquetError)
+        -> UInt64
+    {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -67,7 +69,9 @@ enum DeltaBinaryPackedDecoder {
         }
     }
 
-    static func readZigZag(_ bytes: UnsafeRawBufferPointer, _ position: inout Int, _ end: Int) throws(ParquetError) -> Int64 {
+    static func readZigZag(_ bytes: UnsafeRawBufferPointer, _ position: inout Int, _ end: Int) throws(ParquetError)
+        -> Int64
+    {
         let raw = try readVarint(bytes, &position, end)
         return Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1)
     }

@@ -6,7 +6,9 @@ enum DeltaBinaryPackedEncoder {
     static let miniblockSize = 32
 
     /// Appends the encoding of `values` (Int32 or Int64) to `output`.
-    static func encode<T: FixedWidthInteger & SignedInteger>(_ values: UnsafeBufferPointer<T>, into output: inout [UInt8]) {
+    static func encode<T: FixedWidthInteger & SignedInteger>(
+        _ values: UnsafeBufferPointer<T>, into output: inout [UInt8]
+    ) {
         appendVarint(UInt64(blockSize), to: &output)
         appendVarint(UInt64(miniblocksPerBlock), to: &output)
         appendVarint(UInt64(values.count), to: &output)

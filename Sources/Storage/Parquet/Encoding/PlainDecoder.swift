@@ -32,17 +32,22 @@ enum PlainDecoder {
     static func decodeByteArrays(
         _ bytes: UnsafeRawBufferPointer, start: Int, end: Int, count: Int, into output: inout ParquetByteArrays
     ) throws(ParquetError) -> Int {
-        guard count >= 0, count <= (end - start) / 4 else { throw .corrupt("PLAIN byte arrays: too few bytes for \(count) values") }
+        guard count >= 0, count <= (end - start) / 4 else {
+            throw .corrupt("PLAIN byte arrays: too few bytes for \(count) values")
+        }
         output.offsets.reserveCapacity(output.offsets.count + count)
         var position = start
         for _ in 0..<count {
             guard end - position >= 4 else { throw .corrupt("PLAIN byte array length ends early") }
             let length = Int(bytes.loadUnaligned(fromByteOffset: position, as: UInt32.self).littleEndian)
             position += 4
-            guard length <= end - position else { throw .corrupt("PLAIN byte array of \(length) bytes runs past the page") }
+            guard length <= end - position else {
+                throw .corrupt("PLAIN byte array of \(length) bytes runs past the page")
+            }
             output.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[position..<(position + length)]))
             guard output.bytes.count <= Int(Int32.max) else {
-                throw .sizeLimitExceeded(what: "byte array column batch", size: output.bytes.count, limit: Int(Int32.max))
+                throw .sizeLimitExceeded(
+                    what: "byte array column batch", size: output.bytes.count, limit: Int(Int32.max))
             }
             output.offsets.append(Int32(output.bytes.count))
             position += length
@@ -52,13 +57,15 @@ enum PlainDecoder {
 
     /// Decodes `count` fixed-length arrays of `width` bytes.
     static func decodeFixedByteArrays(
-        _ bytes: UnsafeRawBufferPointer, start: Int, end: Int, count: Int, width: Int, into output: inout ParquetByteArrays
+        _ bytes: UnsafeRawBufferPointer, start: Int, end: Int, count: Int, width: Int,
+        into output: inout ParquetByteArrays
     ) throws(ParquetError) -> Int {
         guard width > 0, count >= 0, count <= (end - start) / width else {
             throw .corrupt("PLAIN fixed-length arrays: too few bytes for \(count) values")
         }
         guard output.bytes.count + count * width <= Int(Int32.max) else {
-            throw .sizeLimitExceeded(what: "byte array column batch", size: output.bytes.count + count * width, limit: Int(Int32.max))
+            throw .sizeLimitExceeded(
+                what: "byte array column batch", size: output.bytes.count + count * width, limit: Int(Int32.max))
         }
         output.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + count * width)]))
         output.offsets.reserveCapacity(output.offsets.count + count)

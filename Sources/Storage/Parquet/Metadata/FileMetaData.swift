@@ -39,12 +39,18 @@ package struct FileMetaData: Sendable, Hashable {
         while let field = try r.readFieldHeader() {
             switch (field.id, field.type) {
             case (1, .i32): m.version = try r.readI32()
-            case (2, .list): m.schema = try r.readList(of: .struct) { r throws(ParquetError) in try SchemaElement.read(from: &r) }
+            case (2, .list):
+                m.schema = try r.readList(of: .struct) { r throws(ParquetError) in try SchemaElement.read(from: &r) }
             case (3, .i64): m.numRows = try r.readI64()
-            case (4, .list): m.rowGroups = try r.readList(of: .struct) { r throws(ParquetError) in try RowGroup.read(from: &r) }
-            case (5, .list): m.keyValueMetadata = try r.readList(of: .struct) { r throws(ParquetError) in try KeyValue.read(from: &r) }
+            case (4, .list):
+                m.rowGroups = try r.readList(of: .struct) { r throws(ParquetError) in try RowGroup.read(from: &r) }
+            case (5, .list):
+                m.keyValueMetadata = try r.readList(of: .struct) { r throws(ParquetError) in try KeyValue.read(from: &r)
+                }
             case (6, .binary): m.createdBy = try r.readString()
-            case (7, .list): m.columnOrders = try r.readList(of: .struct) { r throws(ParquetError) in try ColumnOrder.read(from: &r) }
+            case (7, .list):
+                m.columnOrders = try r.readList(of: .struct) { r throws(ParquetError) in try ColumnOrder.read(from: &r)
+                }
             default:
                 try r.skip(field.type)
                 continue
@@ -54,7 +60,9 @@ package struct FileMetaData: Sendable, Hashable {
         guard seen.contains(2), seen.contains(3), seen.contains(4) else {
             throw .corrupt("file metadata misses schema, num_rows or row_groups")
         }
-        guard m.numRows >= 0, !m.schema.isEmpty else { throw .corrupt("file metadata has an invalid schema or num_rows") }
+        guard m.numRows >= 0, !m.schema.isEmpty else {
+            throw .corrupt("file metadata has an invalid schema or num_rows")
+        }
         return m
     }
 }

@@ -88,7 +88,9 @@ package enum LogicalType: Sendable, Hashable {
                     }
                 }
                 guard let unit else { throw .corrupt("TIME/TIMESTAMP logical type without a unit") }
-                result = field.id == 7 ? .time(isAdjustedToUTC: utc, unit: unit) : .timestamp(isAdjustedToUTC: utc, unit: unit)
+                result =
+                    field.id == 7
+                    ? .time(isAdjustedToUTC: utc, unit: unit) : .timestamp(isAdjustedToUTC: utc, unit: unit)
             case 10:
                 var bitWidth: Int8 = 0
                 var signed = true

@@ -84,9 +84,12 @@ package struct ColumnIndex: Sendable, Hashable {
         try r.beginStruct()
         while let field = try r.readFieldHeader() {
             switch (field.id, field.type) {
-            case (1, .list): index.nullPages = try r.readList(of: .boolTrue) { r throws(ParquetError) in try r.readBool() }
-            case (2, .list): index.minValues = try r.readList(of: .binary) { r throws(ParquetError) in try r.readBinary() }
-            case (3, .list): index.maxValues = try r.readList(of: .binary) { r throws(ParquetError) in try r.readBinary() }
+            case (1, .list):
+                index.nullPages = try r.readList(of: .boolTrue) { r throws(ParquetError) in try r.readBool() }
+            case (2, .list):
+                index.minValues = try r.readList(of: .binary) { r throws(ParquetError) in try r.readBinary() }
+            case (3, .list):
+                index.maxValues = try r.readList(of: .binary) { r throws(ParquetError) in try r.readBinary() }
             case (4, .i32): index.boundaryOrder = BoundaryOrder(rawValue: try r.readI32())
             case (5, .list): index.nullCounts = try r.readList(of: .i64) { r throws(ParquetError) in try r.readI64() }
             default: try r.skip(field.type)

@@ -66,7 +66,8 @@ package struct RowGroup: Sendable, Hashable {
         try r.beginStruct()
         while let field = try r.readFieldHeader() {
             switch (field.id, field.type) {
-            case (1, .list): g.columns = try r.readList(of: .struct) { r throws(ParquetError) in try ColumnChunk.read(from: &r) }
+            case (1, .list):
+                g.columns = try r.readList(of: .struct) { r throws(ParquetError) in try ColumnChunk.read(from: &r) }
             case (2, .i64): g.totalByteSize = try r.readI64()
             case (3, .i64):
                 g.numRows = try r.readI64()

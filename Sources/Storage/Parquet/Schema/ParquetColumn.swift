@@ -87,7 +87,8 @@ public struct ParquetColumn: Sendable, Hashable {
         _ name: String, precision: Int, scale: Int, _ repetition: ParquetRepetition = .optional
     ) -> Self {
         let physical: ParquetPhysicalType =
-            precision <= 9 ? .int32 : precision <= 18 ? .int64 : .fixedLenByteArray(length: decimalByteLength(precision))
+            precision <= 9
+            ? .int32 : precision <= 18 ? .int64 : .fixedLenByteArray(length: decimalByteLength(precision))
         return .init(
             name: name, physicalType: physical, logicalType: .decimal(precision: precision, scale: scale),
             repetition: repetition)

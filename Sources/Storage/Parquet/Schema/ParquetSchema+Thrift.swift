@@ -73,7 +73,9 @@ extension ParquetColumn {
         case .double?: physical = .double
         case .byteArray?: physical = .byteArray
         case .fixedLenByteArray?:
-            guard let length = e.typeLength, length > 0 else { throw .corrupt("FIXED_LEN_BYTE_ARRAY '\(name)' without a length") }
+            guard let length = e.typeLength, length > 0 else {
+                throw .corrupt("FIXED_LEN_BYTE_ARRAY '\(name)' without a length")
+            }
             physical = .fixedLenByteArray(length: Int(length))
         default: throw .unsupported("physical type \(e.type?.rawValue ?? -1) of column '\(name)'")
         }

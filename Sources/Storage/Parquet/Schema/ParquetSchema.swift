@@ -25,7 +25,8 @@ public struct ParquetSchema: Sendable, Hashable {
 
 extension ParquetColumn {
     func validate() throws(ParquetError) {
-        let bad = ParquetError.invalidArgument("column '\(name)': \(String(describing: logicalType)) does not fit \(physicalType)")
+        let bad = ParquetError.invalidArgument(
+            "column '\(name)': \(String(describing: logicalType)) does not fit \(physicalType)")
         switch physicalType {
         case .int96: throw .invalidArgument("column '\(name)': INT96 is read-only")
         case .fixedLenByteArray(let length):
@@ -45,7 +46,8 @@ extension ParquetColumn {
             switch physicalType {
             case .int32: guard precision <= 9 else { throw bad }
             case .int64: guard precision <= 18 else { throw bad }
-            case .fixedLenByteArray(let length): guard precision <= Self.maxDecimalPrecision(bytes: length) else { throw bad }
+            case .fixedLenByteArray(let length):
+                guard precision <= Self.maxDecimalPrecision(bytes: length) else { throw bad }
             case .byteArray: return
             default: throw bad
             }

@@ -134,7 +134,8 @@ struct ThriftCompactReader {
     mutating func readBinary() throws(ParquetError) -> [UInt8] {
         let length = try readVarint()
         guard length <= UInt64(limits.maxBinaryLength) else {
-            throw .sizeLimitExceeded(what: "Thrift binary length", size: Int(clamping: length), limit: limits.maxBinaryLength)
+            throw .sizeLimitExceeded(
+                what: "Thrift binary length", size: Int(clamping: length), limit: limits.maxBinaryLength)
         }
         guard Int(length) <= remaining else { throw .corrupt("Thrift binary of \(length) bytes runs past the end") }
         let value = Array(bytes[position..<(position + Int(length))])

@@ -186,7 +186,9 @@ struct ColumnChunkWriter {
                 pageBytes.bytes.append(contentsOf: arrays.bytes[start..<end])
                 pageBytes.offsets.reserveCapacity(pageBytes.offsets.count + range.count)
                 let shift = Int32(pageBytes.bytes.count - end)
-                for i in (range.lowerBound + 1)...range.upperBound { pageBytes.offsets.append(arrays.offsets[i] + shift) }
+                for i in (range.lowerBound + 1)...range.upperBound {
+                    pageBytes.offsets.append(arrays.offsets[i] + shift)
+                }
             }
         }
     }
@@ -224,7 +226,8 @@ struct ColumnChunkWriter {
             }
             raw.append(contentsOf: values)
             body = try compress(raw)
-            header = PageHeader(type: .dataPage, uncompressedPageSize: try int32(raw.count), compressedPageSize: try int32(body.count))
+            header = PageHeader(
+                type: .dataPage, uncompressedPageSize: try int32(raw.count), compressedPageSize: try int32(body.count))
             header.dataPageHeader = DataPageHeader(numValues: try int32(pageRows), encoding: encoding)
         case .v2:
             let compressed = try compress(values)
@@ -314,7 +317,8 @@ struct ColumnChunkWriter {
         }
         let limit = configuration.statisticsTruncateLength
         let minBytes = min.encoded(isMin: true, limit: limit, isUTF8: isUTF8)?.bytes ?? []
-        let maxBytes = max.encoded(isMin: false, limit: limit, isUTF8: isUTF8)?.bytes
+        let maxBytes =
+            max.encoded(isMin: false, limit: limit, isUTF8: isUTF8)?.bytes
             ?? max.encoded(isMin: false, limit: Int.max, isUTF8: isUTF8)?.bytes ?? []
         columnIndex.nullPages.append(false)
         columnIndex.minValues.append(minBytes)
@@ -329,7 +333,9 @@ struct ColumnChunkWriter {
     }
 
     private func int32(_ value: Int) throws(ParquetError) -> Int32 {
-        guard let v = Int32(exactly: value) else { throw .sizeLimitExceeded(what: "page size", size: value, limit: Int(Int32.max)) }
+        guard let v = Int32(exactly: value) else {
+            throw .sizeLimitExceeded(what: "page size", size: value, limit: Int(Int32.max))
+        }
         return v
     }
 
@@ -355,7 +361,8 @@ struct ColumnChunkWriter {
             let body = dictionaryBody()
             let compressed = try compress(body)
             var header = PageHeader(
-                type: .dictionaryPage, uncompressedPageSize: try int32(body.count), compressedPageSize: try int32(compressed.count))
+                type: .dictionaryPage, uncompressedPageSize: try int32(body.count),
+                compressedPageSize: try int32(compressed.count))
             header.dictionaryPageHeader = DictionaryPageHeader(numValues: try int32(dictionaryCount), encoding: .plain)
             if configuration.writePageChecksums { header.crc = Int32(bitPattern: CRC32.checksum(compressed)) }
             let headerBytes = header.encoded()
@@ -428,8 +435,12 @@ struct ColumnChunkWriter {
         var ascending = true
         var descending = true
         for i in 1..<pageMins.count {
-            if order.less(pageMins[i], pageMins[i - 1]) || order.less(pageMaxs[i], pageMaxs[i - 1]) { ascending = false }
-            if order.less(pageMins[i - 1], pageMins[i]) || order.less(pageMaxs[i - 1], pageMaxs[i]) { descending = false }
+            if order.less(pageMins[i], pageMins[i - 1]) || order.less(pageMaxs[i], pageMaxs[i - 1]) {
+                ascending = false
+            }
+            if order.less(pageMins[i - 1], pageMins[i]) || order.less(pageMaxs[i - 1], pageMaxs[i]) {
+                descending = false
+            }
         }
         return ascending ? .ascending : descending ? .descending : .unordered
     }

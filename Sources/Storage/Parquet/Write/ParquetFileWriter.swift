@@ -31,7 +31,9 @@ public final class ParquetFileWriter {
     }
 
     /// Starts a file in memory; `finishInMemory()` returns its bytes.
-    public convenience init(schema: ParquetSchema, configuration: ParquetWriterConfiguration = .init()) throws(ParquetError) {
+    public convenience init(schema: ParquetSchema, configuration: ParquetWriterConfiguration = .init())
+        throws(ParquetError)
+    {
         try self.init(sink: .memory([]), schema: schema, configuration: configuration)
     }
 
@@ -107,8 +109,10 @@ public final class ParquetFileWriter {
             try write(output.dataPages)
             // Check our own bookkeeping before the footer records it.
             let meta = output.chunk.metaData
-            guard position == start + Int64(output.compressedSize), meta?.totalCompressedSize == Int64(output.compressedSize),
-                meta?.dataPageOffset == start + Int64(output.dictionaryPage.count), meta?.numValues == Int64(rowsInGroup)
+            guard position == start + Int64(output.compressedSize),
+                meta?.totalCompressedSize == Int64(output.compressedSize),
+                meta?.dataPageOffset == start + Int64(output.dictionaryPage.count),
+                meta?.numValues == Int64(rowsInGroup)
             else { throw .corrupt("internal offset mismatch writing column '\(schema.columns[c].name)'") }
             group.columns.append(output.chunk)
             indexes.append((output.columnIndex, output.offsetIndex))

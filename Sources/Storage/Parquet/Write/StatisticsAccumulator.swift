@@ -31,8 +31,10 @@ enum StatisticsOrder: Sendable {
     func less(_ a: StatisticValue, _ b: StatisticValue) -> Bool {
         switch (a, b) {
         case (.boolean(let x), .boolean(let y)): return !x && y
-        case (.int32(let x), .int32(let y)): return self == .unsigned ? UInt32(bitPattern: x) < UInt32(bitPattern: y) : x < y
-        case (.int64(let x), .int64(let y)): return self == .unsigned ? UInt64(bitPattern: x) < UInt64(bitPattern: y) : x < y
+        case (.int32(let x), .int32(let y)):
+            return self == .unsigned ? UInt32(bitPattern: x) < UInt32(bitPattern: y) : x < y
+        case (.int64(let x), .int64(let y)):
+            return self == .unsigned ? UInt64(bitPattern: x) < UInt64(bitPattern: y) : x < y
         case (.float(let x), .float(let y)): return x < y
         case (.double(let x), .double(let y)): return x < y
         case (.bytes(let x), .bytes(let y)):

@@ -1,0 +1,192 @@
+/// Reads every page of one flat column chunk into a column buffer.
+struct ColumnChunkReader {
+    let leaf: LeafColumn
+    let column: ParquetColumn
+    let metadata: ColumnMetaData
+    let configuration: ParquetReaderConfiguration
+    let decompressor: PageDecompressor
+
+    var dictionary: ValueAccumulator?
+    var values: ValueAccumulator
+    private var validity: [Bool] = []
+    private var rowsRead = 0
+
+    init(leaf: LeafColumn, column: ParquetColumn, metadata: ColumnMetaData, configuration: ParquetReaderConfiguration)
+        throws(ParquetError)
+    {
+        self.leaf = leaf
+        self.column = column
+        self.metadata = metadata
+        self.configuration = configuration
+        self.decompressor = try PageDecompressor(codec: metadata.codec)
+        self.values = ValueAccumulator(column.physicalType)
+        guard leaf.maxDefinitionLevel <= 1 else { throw .unsupportedNestedColumn(leaf.dottedPath) }
+    }
+
+    /// Decodes the chunk's bytes (`chunk` starts at the chunk's first page) for `rowCount` rows.
+    mutating func read(_ chunk: [UInt8], rowCount: Int) throws(ParquetError) -> ParquetColumnBuffer {
+        guard metadata.numValues >= 0, metadata.numValues <= Int64(rowCount) || rowCount == 0 && metadata.numValues == 0
+        else {
+            throw .corrupt("column '\(column.name)' declares \(metadata.numValues) values for \(rowCount) rows")
+        }
+        let expected = Int(metadata.numValues)
+        if leaf.maxDefinitionLevel > 0 { validity.reserveCapacity(expected) }
+        var position = 0
+        while rowsRead < expected {
+            guard position < chunk.count else {
+                throw .corrupt("column '\(column.name)' ends after \(rowsRead) of \(expected) values")
+            }
+            var thrift = ThriftCompactReader(chunk, start: position, limits: configuration.thriftLimits)
+            let header = try PageHeader.read(from: &thrift)
+            position = thrift.position
+            let compressed = Int(header.compressedPageSize)
+            let uncompressed = Int(header.uncompressedPageSize)
+            guard compressed <= chunk.count - position else {
+                throw .corrupt("page of \(compressed) bytes runs past its column chunk")
+            }
+            guard uncompressed <= configuration.maxPageSize, compressed <= configuration.maxPageSize else {
+                throw .sizeLimitExceeded(
+                    what: "page size", size: max(uncompressed, compressed), limit: configuration.maxPageSize)
+            }
+            let body = position..<(position + compressed)
+            position += compressed
+            if configuration.verifyChecksums, let crc = header.crc {
+                let actual = chunk.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[body])) }
+                guard actual == UInt32(bitPattern: crc) else {
+                    throw .checksumMismatch(expected: UInt32(bitPattern: crc), actual: actual)
+                }
+            }
+            switch header.type {
+            case .dictionaryPage:
+                guard let h = header.dictionaryPageHeader else { throw .corrupt("dictionary page without its header") }
+                guard dictionary == nil else { throw .corrupt("second dictionary page in column '\(column.name)'") }
+                let page = try decompressor.decompress(chunk, body, uncompressedSize: uncompressed)
+                try readDictionary(page, header: h)
+            case .dataPage:
+                guard let h = header.dataPageHeader else { throw .corrupt("data page without its header") }
+                let page = try decompressor.decompress(chunk, body, uncompressedSize: uncompressed)
+                try readDataPageV1(page, header: h, remaining: expected - rowsRead)
+            case .dataPageV2:
+                guard let h = header.dataPageHeaderV2 else { throw .corrupt("v2 data page without its header") }
+                try readDataPageV2(
+                    chunk, body: body, uncompressedSize: uncompressed, header: h, remaining: expected - rowsRead)
+            default:
+                continue  // index pages and unknown page types carry no values
+            }
+        }
+        let result = ParquetColumnBuffer(values.values, validity: leaf.maxDefinitionLevel > 0 ? validity : nil)
+        return result
+    }
+
+    // MARK: Pages
+
+    private mutating func readDictionary(_ page: [UInt8], header: DictionaryPageHeader) throws(ParquetError) {
+        guard header.encoding == .plain || header.encoding == .plainDictionary else {
+            throw .unsupported("dictionary page encoding \(header.encoding.rawValue)")
+        }
+        let count = Int(header.numValues)
+        guard count <= configuration.maxValuesPerPage else {
+            throw .sizeLimitExceeded(what: "dictionary values", size: count, limit: configuration.maxValuesPerPage)
+        }
+        var accumulator = ValueAccumulator(column.physicalType)
+        try page.withParquetBytes { (raw) throws(ParquetError) in
+            _ = try decodePlain(raw, start: 0, end: raw.count, count: count, into: &accumulator)
+        }
+        dictionary = accumulator
+    }
+
+    private mutating func readDataPageV1(_ page: [UInt8], header: DataPageHeader, remaining: Int) throws(ParquetError) {
+        let count = Int(header.numValues)
+        guard count <= remaining, count <= configuration.maxValuesPerPage else {
+            throw .corrupt("data page declares \(count) values, \(remaining) remain in the chunk")
+        }
+        try page.withParquetBytes { (raw) throws(ParquetError) in
+            var position = 0
+            var present = count
+            if leaf.maxDefinitionLevel > 0 {
+                switch header.definitionLevelEncoding {
+                case .rle:
+                    guard raw.count >= 4 else { throw .corrupt("definition levels length missing") }
+                    let length = Int(raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self).littleEndian)
+                    guard length <= raw.count - 4 else { throw .corrupt("definition levels run past the page") }
+                    present = try readLevels(raw, start: 4, end: 4 + length, count: count)
+                    position = 4 + length
+                case .bitPacked:
+                    let length = (count + 7) / 8
+                    guard length <= raw.count else { throw .corrupt("bit-packed levels run past the page") }
+                    present = readBitPackedLevels(raw, count: count)
+                    position = length
+                default:
+                    throw .unsupported("definition level encoding \(header.definitionLevelEncoding.rawValue)")
+                }
+            }
+            try decodeValues(raw, start: position, end: raw.count, count: present, encoding: header.encoding)
+        }
+        rowsRead += count
+    }
+
+    private mutating func readDataPageV2(
+        _ chunk: [UInt8], body: Range<Int>, uncompressedSize: Int, header: DataPageHeaderV2, remaining: Int
+    ) throws(ParquetError) {
+        let count = Int(header.numValues)
+        guard count <= remaining, count <= configuration.maxValuesPerPage else {
+            throw .corrupt("v2 data page declares \(count) values, \(remaining) remain in the chunk")
+        }
+        let repLength = Int(header.repetitionLevelsByteLength)
+        let defLength = Int(header.definitionLevelsByteLength)
+        guard repLength + defLength <= body.count, repLength + defLength <= uncompressedSize else {
+            throw .corrupt("v2 levels larger than the page")
+        }
+        let valuesRange = (body.lowerBound + repLength + defLength)..<body.upperBound
+        let valuesSize = uncompressedSize - repLength - defLength
+        var present = count
+        if leaf.maxDefinitionLevel > 0 {
+            let start = body.lowerBound + repLength
+            present = try chunk.withParquetBytes { (raw) throws(ParquetError) -> Int in
+                try readLevels(raw, start: start, end: start + defLength, count: count)
+            }
+        }
+        guard Int(header.numNulls) == count - present || leaf.maxDefinitionLevel == 0 else {
+            throw .corrupt("v2 page num_nulls \(header.numNulls) disagrees with its levels")
+        }
+        let page: [UInt8]
+        if valuesSize == 0 && present == 0 {
+            page = []
+        } else if header.isCompressed && decompressor.codec != .uncompressed {
+            page = try decompressor.decompress(chunk, valuesRange, uncompressedSize: valuesSize)
+        } else {
+            guard valuesRange.count == valuesSize else { throw .corrupt("uncompressed v2 page size mismatch") }
+            page = Array(chunk[valuesRange])
+        }
+        try page.withParquetBytes { (raw) throws(ParquetError) in
+            try decodeValues(raw, start: 0, end: raw.count, count: present, encoding: header.encoding)
+        }
+        rowsRead += count
+    }
+
+    /// Reads `count` definition levels (bit width 1) into `validity`; returns the non-null count.
+    private mutating func readLevels(_ raw: UnsafeRawBufferPointer, start: Int, end: Int, count: Int)
+        throws(ParquetError) -> Int
+    {
+        var levels: [UInt32] = []
+        try RLEHybridDecoder.decode(raw, start: start, end: end, bitWidth: 1, count: count, into: &levels)
+        var present = 0
+        for level in levels {
+            guard level <= 1 else { throw .corrupt("definition level \(level) above the maximum") }
+            validity.append(level == 1)
+            present += Int(level)
+        }
+        return present
+    }
+
+    /// The deprecated BIT_PACKED level encoding (MSB first, no length prefix).
+    private mutating func readBitPackedLevels(_ raw: UnsafeRawBufferPointer, count: Int) -> Int {
+        var present = 0
+        for i in 0..<count {
+            let bit = raw[i >> 3] >> UInt8(7 - (i & 7)) & 1
+            validity.append(bit == 1)
+            present += Int(bit)
+        }
+        return present
+    }
+}

@@ -1,0 +1,143 @@
+import NIOCore
+
+/// Reads flat columns of a Parquet file, one row group at a time.
+///
+/// The footer is validated when the reader opens; pages are read and decoded only for the requested
+/// columns. Columns inside LIST, MAP or STRUCT groups are listed in `nestedColumnPaths` and throw
+/// `ParquetError.unsupportedNestedColumn` when requested.
+public final class ParquetFileReader: Sendable {
+    public let configuration: ParquetReaderConfiguration
+    /// The flat columns, in file order.
+    public let schema: ParquetSchema
+    /// Dotted paths of leaf columns that are nested or repeated (not readable).
+    public let nestedColumnPaths: [String]
+    /// Total rows.
+    public let rowCount: Int
+    /// File-level key-value metadata.
+    public let keyValueMetadata: [String: String]
+    /// The writer's `created_by`, if any.
+    public let createdBy: String?
+
+    package let metadata: FileMetaData
+    let leaves: [LeafColumn]
+    private let source: ParquetByteSource
+
+    /// Opens the file at `path`.
+    public convenience init(path: String, configuration: ParquetReaderConfiguration = .init()) throws(ParquetError) {
+        try self.init(source: ParquetByteSource(path: path), configuration: configuration)
+    }
+
+    /// Reads a file held in memory.
+    public convenience init(bytes: [UInt8], configuration: ParquetReaderConfiguration = .init()) throws(ParquetError) {
+        try self.init(source: ParquetByteSource(bytes: bytes), configuration: configuration)
+    }
+
+    /// Reads a file held in a `ByteBuffer` (its readable bytes).
+    public convenience init(buffer: ByteBuffer, configuration: ParquetReaderConfiguration = .init())
+        throws(ParquetError)
+    {
+        try self.init(bytes: Array(buffer.readableBytesView), configuration: configuration)
+    }
+
+    private init(source: ParquetByteSource, configuration: ParquetReaderConfiguration) throws(ParquetError) {
+        self.source = source
+        self.configuration = configuration
+        let size = source.size
+        guard size >= 12 else { throw .corrupt("file of \(size) bytes is too small for Parquet") }
+        let head = try source.read(offset: 0, length: 4)
+        let tail = try source.read(offset: size - 8, length: 8)
+        guard head == ParquetFileWriter.magic, Array(tail[4..<8]) == ParquetFileWriter.magic else {
+            throw .corrupt("missing PAR1 magic")
+        }
+        let footerLength = Int(UInt32(tail[0]) | UInt32(tail[1]) << 8 | UInt32(tail[2]) << 16 | UInt32(tail[3]) << 24)
+        guard footerLength <= size - 12 else { throw .corrupt("footer length \(footerLength) exceeds the file") }
+        guard footerLength <= configuration.maxFooterSize else {
+            throw .sizeLimitExceeded(what: "footer", size: footerLength, limit: configuration.maxFooterSize)
+        }
+        let footer = try source.read(offset: size - 8 - footerLength, length: footerLength)
+        let metadata = try FileMetaData.decode(footer, limits: configuration.thriftLimits)
+        self.metadata = metadata
+        let leaves = try LeafColumn.resolve(metadata.schema)
+        self.leaves = leaves
+        schema = ParquetSchema(leaves.compactMap(\.column))
+        nestedColumnPaths = leaves.filter { $0.column == nil }.map(\.dottedPath)
+        for (g, group) in metadata.rowGroups.enumerated() where group.columns.count != leaves.count {
+            throw .corrupt("row group \(g) has \(group.columns.count) column chunks for \(leaves.count) leaf columns")
+        }
+        guard metadata.numRows <= Int64(Int.max) else { throw .corrupt("num_rows out of range") }
+        rowCount = Int(metadata.numRows)
+        var kv: [String: String] = [:]
+        for entry in metadata.keyValueMetadata ?? [] { kv[entry.key] = entry.value ?? "" }
+        keyValueMetadata = kv
+        createdBy = metadata.createdBy
+    }
+
+    /// Number of row groups.
+    public var rowGroupCount: Int { metadata.rowGroups.count }
+
+    /// Rows in row group `index`.
+    public func rowCount(ofRowGroup index: Int) -> Int { Int(metadata.rowGroups[index].numRows) }
+
+    /// Decodes row group `index`; `columns` names the columns to read (nil: every flat column, in schema order).
+    public func readRowGroup(_ index: Int, columns: [String]? = nil) throws(ParquetError) -> [ParquetColumnBuffer] {
+        guard index >= 0, index < metadata.rowGroups.count else {
+            throw .invalidArgument("row group \(index) out of \(metadata.rowGroups.count)")
+        }
+        let group = metadata.rowGroups[index]
+        let names = columns ?? schema.columns.map(\.name)
+        var result: [ParquetColumnBuffer] = []
+        result.reserveCapacity(names.count)
+        for name in names {
+            let leafIndex = try leafIndex(of: name)
+            result.append(try readColumnChunk(group: group, leafIndex: leafIndex))
+        }
+        return result
+    }
+
+    /// Reads every row group of the requested columns (tests and small files).
+    public func readAll(columns: [String]? = nil) throws(ParquetError) -> [[ParquetColumnBuffer]] {
+        var groups: [[ParquetColumnBuffer]] = []
+        for g in 0..<rowGroupCount { groups.append(try readRowGroup(g, columns: columns)) }
+        return groups
+    }
+
+    func leafIndex(of name: String) throws(ParquetError) -> Int {
+        if let i = leaves.firstIndex(where: { $0.column != nil && $0.path == [name] }) { return i }
+        if leaves.contains(where: { $0.path.first == name || $0.dottedPath == name }) {
+            throw .unsupportedNestedColumn(name)
+        }
+        throw .unknownColumn(name)
+    }
+
+    private func readColumnChunk(group: RowGroup, leafIndex: Int) throws(ParquetError) -> ParquetColumnBuffer {
+        let leaf = leaves[leafIndex]
+        guard let column = leaf.column else { throw .unsupportedNestedColumn(leaf.dottedPath) }
+        let chunk = group.columns[leafIndex]
+        guard chunk.filePath == nil else { throw .unsupported("column chunk in an external file") }
+        guard let meta = chunk.metaData else { throw .corrupt("column chunk without metadata") }
+        if meta.numValues == 0 && group.numRows == 0 {
+            return ParquetColumnBuffer(
+                ValueAccumulator(column.physicalType).values, validity: column.repetition == .optional ? [] : nil)
+        }
+        var start = meta.dataPageOffset
+        // Some writers store 0 (or garbage) when there is no dictionary page: only trust an offset before the data.
+        if let dictionaryOffset = meta.dictionaryPageOffset, dictionaryOffset >= 4, dictionaryOffset < start {
+            start = dictionaryOffset
+        }
+        let length = meta.totalCompressedSize
+        let limit = Int64(source.size) - 8
+        guard start >= 4, length >= 0, start <= limit, length <= limit - start else {
+            throw .corrupt("column '\(column.name)' chunk \(start)+\(length) lies outside the file")
+        }
+        guard length <= Int64(configuration.maxColumnChunkSize) else {
+            throw .sizeLimitExceeded(what: "column chunk", size: Int(length), limit: configuration.maxColumnChunkSize)
+        }
+        let bytes = try source.read(offset: Int(start), length: Int(length))
+        var reader = try ColumnChunkReader(leaf: leaf, column: column, metadata: meta, configuration: configuration)
+        let buffer = try reader.read(bytes, rowCount: Int(group.numRows))
+        guard buffer.rowCount == Int(group.numRows) else {
+            throw .corrupt("column '\(column.name)' has \(buffer.rowCount) rows, row group has \(group.numRows)")
+        }
+        return buffer
+    }
+}

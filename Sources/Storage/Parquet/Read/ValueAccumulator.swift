@@ -1,0 +1,72 @@
+/// Typed storage that page decoders append to; INT96 values are stored as Int64 microseconds.
+struct ValueAccumulator {
+    let physicalType: ParquetPhysicalType
+    var booleans: [Bool] = []
+    var int32s: [Int32] = []
+    var int64s: [Int64] = []
+    var floats: [Float] = []
+    var doubles: [Double] = []
+    var bytes = ParquetByteArrays()
+
+    init(_ physicalType: ParquetPhysicalType) { self.physicalType = physicalType }
+
+    var count: Int {
+        switch physicalType {
+        case .boolean: booleans.count
+        case .int32: int32s.count
+        case .int64, .int96: int64s.count
+        case .float: floats.count
+        case .double: doubles.count
+        case .byteArray, .fixedLenByteArray: bytes.count
+        }
+    }
+
+    var values: ParquetColumnValues {
+        switch physicalType {
+        case .boolean: .boolean(booleans)
+        case .int32: .int32(int32s)
+        case .int64, .int96: .int64(int64s)
+        case .float: .float(floats)
+        case .double: .double(doubles)
+        case .byteArray: .byteArray(bytes)
+        case .fixedLenByteArray: .fixedLenByteArray(bytes)
+        }
+    }
+
+    /// Appends `dictionary[i]` for each index, checking every index.
+    mutating func gather(_ indices: [UInt32], from dictionary: ValueAccumulator) throws(ParquetError) {
+        let limit = UInt32(clamping: dictionary.count)
+        for i in indices where i >= limit { throw .corrupt("dictionary index \(i) out of \(limit) entries") }
+        switch physicalType {
+        case .boolean: for i in indices { booleans.append(dictionary.booleans[Int(i)]) }
+        case .int32:
+            int32s.reserveCapacity(int32s.count + indices.count)
+            dictionary.int32s.withUnsafeBufferPointer { d in for i in indices { int32s.append(d[Int(i)]) } }
+        case .int64, .int96:
+            int64s.reserveCapacity(int64s.count + indices.count)
+            dictionary.int64s.withUnsafeBufferPointer { d in for i in indices { int64s.append(d[Int(i)]) } }
+        case .float:
+            floats.reserveCapacity(floats.count + indices.count)
+            dictionary.floats.withUnsafeBufferPointer { d in for i in indices { floats.append(d[Int(i)]) } }
+        case .double:
+            doubles.reserveCapacity(doubles.count + indices.count)
+            dictionary.doubles.withUnsafeBufferPointer { d in for i in indices { doubles.append(d[Int(i)]) } }
+        case .byteArray, .fixedLenByteArray:
+            var total = 0
+            for i in indices { total += Int(dictionary.bytes.offsets[Int(i) + 1] - dictionary.bytes.offsets[Int(i)]) }
+            guard bytes.bytes.count + total <= Int(Int32.max) else {
+                throw .sizeLimitExceeded(
+                    what: "byte array column batch", size: bytes.bytes.count + total, limit: Int(Int32.max))
+            }
+            bytes.reserveCapacity(values: bytes.count + indices.count, bytes: bytes.bytes.count + total)
+            dictionary.bytes.bytes.withUnsafeBufferPointer { d in
+                for i in indices {
+                    let a = Int(dictionary.bytes.offsets[Int(i)])
+                    let b = Int(dictionary.bytes.offsets[Int(i) + 1])
+                    bytes.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: d[a..<b]))
+                    bytes.offsets.append(Int32(bytes.bytes.count))
+                }
+            }
+        }
+    }
+}
