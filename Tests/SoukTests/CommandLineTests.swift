@@ -24,9 +24,7 @@ struct CommandLineTests {
         "a subcommand not built yet fails with one line naming its issue, whatever its arguments",
         arguments: [
             (["broker", "--port", "9092"], "broker", 3), (["stream", "--once"], "stream", 5),
-            (["convert"], "convert", 4),
             (["produce"], "produce", 3), (["web"], "web", 5), (["analyze"], "analyze", 4),
-            (["inspect", "x"], "inspect", 4),
             (["bench"], "bench", 3),
         ])
     func notBuilt(arguments: [String], name: String, issue: Int) async throws {

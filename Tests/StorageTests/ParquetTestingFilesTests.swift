@@ -26,10 +26,16 @@ import Testing
     }
 
     struct FileSummary: Decodable {
-        var num_rows: Int?
+        var numRows: Int?
         var columns: [String: ColumnSummary]?
         var nested: [String]?
-        var pyarrow_error: String?
+        var pyarrowError: String?
+
+        enum CodingKeys: String, CodingKey {
+            case numRows = "num_rows"
+            case columns, nested
+            case pyarrowError = "pyarrow_error"
+        }
     }
 
     @Test(arguments: fileNames)
@@ -41,13 +47,13 @@ import Testing
         }
         let summary = try JSONDecoder().decode(
             FileSummary.self, from: Data(contentsOf: Self.fixtures.appendingPathComponent(name + ".json")))
-        if summary.pyarrow_error != nil {
+        if summary.pyarrowError != nil {
             // pyarrow cannot read it either: we only require a typed error or values, never a crash.
             _ = try? ParquetFileReader(path: path).readAll()
             return
         }
         let reader = try ParquetFileReader(path: path)
-        #expect(reader.rowCount == summary.num_rows)
+        #expect(reader.rowCount == summary.numRows)
         for nested in summary.nested ?? [] {
             #expect(throws: ParquetError.unsupportedNestedColumn(nested)) {
                 try reader.readRowGroup(0, columns: [nested])
@@ -61,7 +67,7 @@ import Testing
                 let buffer = try reader.readRowGroup(g, columns: [columnName])[0]
                 rows += ValueNormalizer.rows(buffer, column: column)
             }
-            #expect(rows.count == summary.num_rows, "\(name).\(columnName)")
+            #expect(rows.count == summary.numRows, "\(name).\(columnName)")
             #expect(rows.filter { $0 == nil }.count == expected.nulls, "\(name).\(columnName) nulls")
             #expect(Array(rows.prefix(expected.first.count)) == expected.first, "\(name).\(columnName) first values")
             if !expected.last.isEmpty {

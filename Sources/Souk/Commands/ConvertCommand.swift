@@ -34,7 +34,8 @@ struct ConvertCommand: ParsableCommand {
 
     @Option(help: "Page compression: none, snappy, gzip, zstd or lz4_raw.") var codec: Codec = .zstd
     @Option(help: "zstd or gzip compression level.") var level: Int?
-    @Option(help: "infer the schema from the data, or use the built-in transactions schema.") var schema: Schema = .infer
+    @Option(help: "infer the schema from the data, or use the built-in transactions schema.") var schema: Schema =
+        .infer
     @Option(help: "dictionary, plain, delta (integers) or byte-stream-split (floats).") var encoding: Encoding =
         .dictionary
     @Option(help: "Data page format version: 1 or 2.") var pageVersion: Int = 1
@@ -62,7 +63,8 @@ struct ConvertCommand: ParsableCommand {
         } else {
             throw CommandFailure(
                 command: "convert",
-                message: "cannot tell the direction from '.\(from)' to '.\(to)': use .jsonl → .parquet or .parquet → .jsonl")
+                message:
+                    "cannot tell the direction from '.\(from)' to '.\(to)': use .jsonl → .parquet or .parquet → .jsonl")
         }
     }
 

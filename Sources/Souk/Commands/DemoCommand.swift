@@ -46,8 +46,9 @@ struct DemoCommand: ParsableCommand {
         let crc = CRC32C.checksum(payload)
         print("  crc32c   \(String(crc, radix: 16)) over the whole payload")
         print("")
-        print("Not built yet: the Kafka-compatible broker (issue #3), the Parquet writer and reader (#4),")
-        print("the stream engine (#5) and the dashboard (after #5). No dashboard URL yet.")
+        print("Also built: the Parquet writer and reader (`souk convert`, `souk inspect`).")
+        print("Not built yet: the Kafka-compatible broker (issue #3), the stream engine (#5) and the dashboard")
+        print("(after #5). No dashboard URL yet.")
     }
 
     private func checked<T>(_ body: () throws(CodecError) -> T) throws -> T {

@@ -5,7 +5,8 @@ import Storage
 /// It decodes every page to validate the file unless `--metadata-only` is given.
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "inspect", abstract: "Show a Parquet file's schema, row groups and column chunks, and validate it.")
+        commandName: "inspect", abstract: "Show a Parquet file's schema, row groups and column chunks, and validate it."
+    )
 
     @Flag(help: "Print one JSON object on stdout.") var json = false
     @Flag(help: "Read only the footer; do not decode the pages.") var metadataOnly = false
@@ -22,7 +23,7 @@ struct InspectCommand: ParsableCommand {
                 for group in 0..<reader.rowGroupCount { _ = try reader.readRowGroup(group) }
             }
             inspection = ParquetInspection(metadata: reader.metadata)
-        } catch let error as ParquetError {
+        } catch {
             throw CommandFailure(command: "inspect", message: "\(file): \(error.description)")
         }
         print(json ? inspection.json() : inspection.text())

@@ -50,31 +50,31 @@ struct JSONLinesToParquet {
         var values = [JSONValue?](repeating: nil, count: builders.count)
         // On any failure the writer is released unclosed, which removes its temporary file.
         try forEachLine(input) { number, result in
-                let fields: [(key: String, value: JSONValue)]
-                switch result {
-                case .success(let parsed): fields = parsed
-                case .failure(let error):
-                    try badLine(number, error.description, &summary, report)
-                    return
-                }
-                for index in values.indices { values[index] = nil }
-                for (key, value) in fields {
-                    if let position = positions[key] { values[position] = value }
-                }
-                do {
-                    for index in builders.indices { cells[index] = try builders[index].cell(for: values[index]) }
-                } catch let error as LineConversionError {
-                    try badLine(number, error.reason, &summary, report)
-                    return
-                }
-                for index in builders.indices { builders[index].append(cells[index]) }
-                pending += 1
-                summary.rows += 1
-                if pending == batchRows {
-                    try writer.append(builders.indices.map { builders[$0].take() })
-                    pending = 0
-                }
+            let fields: [(key: String, value: JSONValue)]
+            switch result {
+            case .success(let parsed): fields = parsed
+            case .failure(let error):
+                try badLine(number, error.description, &summary, report)
+                return
             }
+            for index in values.indices { values[index] = nil }
+            for (key, value) in fields {
+                if let position = positions[key] { values[position] = value }
+            }
+            do {
+                for index in builders.indices { cells[index] = try builders[index].cell(for: values[index]) }
+            } catch let error as LineConversionError {
+                try badLine(number, error.reason, &summary, report)
+                return
+            }
+            for index in builders.indices { builders[index].append(cells[index]) }
+            pending += 1
+            summary.rows += 1
+            if pending == batchRows {
+                try writer.append(builders.indices.map { builders[$0].take() })
+                pending = 0
+            }
+        }
         if pending > 0 { try writer.append(builders.indices.map { builders[$0].take() }) }
         try writer.close()
         return summary

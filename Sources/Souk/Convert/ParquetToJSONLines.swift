@@ -46,7 +46,8 @@ struct ParquetToJSONLines {
                         renderers[index].append(buffer.values, at: cursors[index], to: &text)
                         cursors[index] += 1
                     } else {
-                        throw CommandFailure(command: "convert", message: "column \(columns[index].name) has too few values")
+                        throw CommandFailure(
+                            command: "convert", message: "column \(columns[index].name) has too few values")
                     }
                 }
                 text += "}\n"
