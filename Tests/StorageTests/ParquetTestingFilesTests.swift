@@ -38,13 +38,23 @@ import Testing
         }
     }
 
-    @Test(arguments: fileNames)
+    static var sharedFilesPresent: Bool { FileManager.default.fileExists(atPath: dataDirectory.path) }
+
+    @Test(
+        "every parquet-testing data file has a pyarrow fixture",
+        .enabled(if: sharedFilesPresent, "../shared/parquet-testing is not beside the repository"))
+    func fixturesCoverEveryFile() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.dataDirectory.path)
+            .filter { $0.hasSuffix(".parquet") }.sorted()
+        #expect(!files.isEmpty)
+        #expect(Self.fileNames == files)
+    }
+
+    @Test(
+        .enabled(if: sharedFilesPresent, "../shared/parquet-testing is not beside the repository"),
+        arguments: fileNames)
     func readsLikePyarrow(_ name: String) throws {
         let path = Self.dataDirectory.appendingPathComponent(name).path
-        guard FileManager.default.fileExists(atPath: path) else {
-            print("skipping \(name): parquet-testing not found at \(Self.dataDirectory.path)")
-            return
-        }
         let summary = try JSONDecoder().decode(
             FileSummary.self, from: Data(contentsOf: Self.fixtures.appendingPathComponent(name + ".json")))
         if summary.pyarrowError != nil {

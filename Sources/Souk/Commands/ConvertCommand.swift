@@ -87,7 +87,8 @@ struct ConvertCommand: ParsableCommand {
         }
         if json {
             let skipped = summary.skippedLines.map(String.init).joined(separator: ", ")
-            print("{\"rows\": \(summary.rows), \"skipped_lines\": [\(skipped)], \"output\": \(quoted(output))}")
+            print(
+                "{\"rows\": \(summary.rows), \"skipped_lines\": [\(skipped)], \"output\": \(JSONText.quoted(output))}")
         } else if !summary.skippedLines.isEmpty {
             writeToStandardError("souk convert: skipped \(summary.skippedLines.count) bad lines\n")
         }
@@ -100,7 +101,7 @@ struct ConvertCommand: ParsableCommand {
         } catch let error as ParquetError {
             throw CommandFailure(command: "convert", message: "\(input): \(error.description)")
         }
-        if json { print("{\"rows\": \(rows), \"skipped_lines\": [], \"output\": \(quoted(output))}") }
+        if json { print("{\"rows\": \(rows), \"skipped_lines\": [], \"output\": \(JSONText.quoted(output))}") }
     }
 
     private func writerConfiguration(columns: [ParquetColumn]) -> ParquetWriterConfiguration {
@@ -131,11 +132,5 @@ struct ConvertCommand: ParsableCommand {
             }
         }
         return configuration
-    }
-
-    private func quoted(_ text: String) -> String {
-        var output = ""
-        JSONText.appendQuoted(text, to: &output)
-        return output
     }
 }

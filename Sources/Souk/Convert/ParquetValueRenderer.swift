@@ -30,8 +30,7 @@ struct ParquetValueRenderer {
         case .integer(_, false):
             output += String(unsigned)
         case .date:
-            let (year, month, day) = ISO8601Timestamp.civilDate(daysSinceEpoch: signed)
-            output += "\"\(Self.pad(year, 4))-\(Self.pad(month, 2))-\(Self.pad(day, 2))\""
+            output += "\"\(ISO8601Timestamp.formatDate(daysSinceEpoch: signed))\""
         case .timestamp(let unit, let isAdjustedToUTC):
             appendTimestamp(signed, unit: unit, utc: isAdjustedToUTC, to: &output)
         case .decimal(_, let scale):
@@ -88,15 +87,17 @@ struct ParquetValueRenderer {
         let groups = [0..<4, 4..<6, 6..<8, 8..<10, 10..<16]
         return groups.map { hex[$0].joined() }.joined(separator: "-")
     }
-
-    static func pad(_ value: Int64, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-    }
 }
 
 /// JSON string quoting.
 enum JSONText {
+    /// `text` as a quoted JSON string.
+    static func quoted(_ text: String) -> String {
+        var output = ""
+        appendQuoted(text, to: &output)
+        return output
+    }
+
     /// Appends `text` as a quoted JSON string, escaping what RFC 8259 requires.
     static func appendQuoted(_ text: String, to output: inout String) {
         output += "\""

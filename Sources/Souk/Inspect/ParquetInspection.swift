@@ -37,11 +37,13 @@ struct ParquetInspection {
         var schema: [String] = []
         for leaf in leaves {
             let element = leaf.element
-            var fields = ["\"name\": \(quoted(leaf.path))"]
-            fields.append("\"physical_type\": \(quoted(ParquetNames.physicalType(element.type?.rawValue ?? -1)))")
-            fields.append("\"logical_type\": \(ParquetNames.logicalType(element.logicalType).map(quoted) ?? "null")")
+            var fields = ["\"name\": \(JSONText.quoted(leaf.path))"]
+            fields.append(
+                "\"physical_type\": \(JSONText.quoted(ParquetNames.physicalType(element.type?.rawValue ?? -1)))")
+            fields.append(
+                "\"logical_type\": \(ParquetNames.logicalType(element.logicalType).map(JSONText.quoted) ?? "null")")
             fields.append("\"converted_type\": \(element.convertedType.map { String($0.rawValue) } ?? "null")")
-            fields.append("\"repetition\": \(quoted(ParquetNames.repetition(element.repetition?.rawValue)))")
+            fields.append("\"repetition\": \(JSONText.quoted(ParquetNames.repetition(element.repetition?.rawValue)))")
             if let length = element.typeLength { fields.append("\"type_length\": \(length)") }
             if let precision = element.precision { fields.append("\"precision\": \(precision)") }
             if let scale = element.scale { fields.append("\"scale\": \(scale)") }
@@ -61,20 +63,21 @@ struct ParquetInspection {
         }
         var metadataPairs: [String] = []
         for pair in metadata.keyValueMetadata ?? [] {
-            metadataPairs.append("\(quoted(pair.key)): \(pair.value.map(quoted) ?? "null")")
+            metadataPairs.append("\(JSONText.quoted(pair.key)): \(pair.value.map(JSONText.quoted) ?? "null")")
         }
-        return "{\"num_rows\": \(metadata.numRows), \"created_by\": \(metadata.createdBy.map(quoted) ?? "null"), "
+        return
+            "{\"num_rows\": \(metadata.numRows), \"created_by\": \(metadata.createdBy.map(JSONText.quoted) ?? "null"), "
             + "\"version\": \(metadata.version), \"num_row_groups\": \(metadata.rowGroups.count), "
             + "\"key_value_metadata\": {\(metadataPairs.joined(separator: ", "))}, "
             + "\"schema\": [\(schema.joined(separator: ", "))], \"row_groups\": [\(groups.joined(separator: ", "))]}"
     }
 
     private func columnJSON(_ chunk: ColumnChunk, leaf: Leaf?) -> String {
-        var fields = ["\"path\": \(quoted(leaf?.path ?? "?"))", "\"file_offset\": \(chunk.fileOffset)"]
+        var fields = ["\"path\": \(JSONText.quoted(leaf?.path ?? "?"))", "\"file_offset\": \(chunk.fileOffset)"]
         if let meta = chunk.metaData {
-            fields.append("\"physical_type\": \(quoted(ParquetNames.physicalType(meta.type.rawValue)))")
-            fields.append("\"codec\": \(quoted(ParquetNames.codec(meta.codec.rawValue)))")
-            let encodings = meta.encodings.map { quoted(ParquetNames.encoding($0.rawValue)) }
+            fields.append("\"physical_type\": \(JSONText.quoted(ParquetNames.physicalType(meta.type.rawValue)))")
+            fields.append("\"codec\": \(JSONText.quoted(ParquetNames.codec(meta.codec.rawValue)))")
+            let encodings = meta.encodings.map { JSONText.quoted(ParquetNames.encoding($0.rawValue)) }
             fields.append("\"encodings\": [\(encodings.joined(separator: ", "))]")
             fields.append("\"num_values\": \(meta.numValues)")
             fields.append("\"total_compressed_size\": \(meta.totalCompressedSize)")
@@ -125,19 +128,15 @@ struct ParquetInspection {
             guard let value = little(UInt64.self) else { return "null" }
             return number(Double(bitPattern: value))
         default:
-            if case .string = leaf.element.logicalType { return quoted(String(decoding: bytes, as: UTF8.self)) }
-            return quoted(Base64.encode(bytes[...]))
+            if case .string = leaf.element.logicalType {
+                return JSONText.quoted(String(decoding: bytes, as: UTF8.self))
+            }
+            return JSONText.quoted(Base64.encode(bytes[...]))
         }
     }
 
     private func number(_ value: Double) -> String {
-        value.isFinite ? value.description : quoted(value.isNaN ? "NaN" : value > 0 ? "Infinity" : "-Infinity")
-    }
-
-    private func quoted(_ text: String) -> String {
-        var output = ""
-        JSONText.appendQuoted(text, to: &output)
-        return output
+        value.isFinite ? value.description : JSONText.quoted(value.isNaN ? "NaN" : value > 0 ? "Infinity" : "-Infinity")
     }
 }
 

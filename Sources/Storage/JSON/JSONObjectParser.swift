@@ -181,7 +181,7 @@ public struct JSONObjectParser {
         throw fail("unterminated string")
     }
 
-    /// `\uXXXX`, with a following low surrogate when the first is a high one; returns UTF-8.
+    /// `\u` and four hex digits, with a following low surrogate when the first is a high one; returns UTF-8.
     private mutating func unicodeEscape() throws(JSONError) -> [UInt8] {
         var code = try hex4()
         if (0xD800...0xDBFF).contains(code) {

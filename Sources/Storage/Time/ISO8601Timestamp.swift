@@ -69,8 +69,7 @@ public enum ISO8601Timestamp {
     public static func format(micros: Int64, suffix: Suffix = .utcZ) -> String {
         let (seconds, fraction) = floorDivide(micros, 1_000_000)
         let (days, secondOfDay) = floorDivide(seconds, 86_400)
-        let (year, month, day) = civilDate(daysSinceEpoch: days)
-        var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T"
+        var text = formatDate(daysSinceEpoch: days) + "T"
         text += "\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
         switch suffix {
         case .pythonNaive:
@@ -79,6 +78,12 @@ public enum ISO8601Timestamp {
             text += ".\(pad(fraction, 6))Z"
         }
         return text
+    }
+
+    /// `YYYY-MM-DD` of a day count since 1970-01-01 (Parquet's DATE).
+    public static func formatDate(daysSinceEpoch days: Int64) -> String {
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).

@@ -87,6 +87,31 @@ struct StatisticsAccumulator {
         max = value
     }
 
+    /// Smallest and largest of `values[range]`, compared as signed, or as their unsigned bit patterns.
+    private static func extremes<
+        Signed: FixedWidthInteger & SignedInteger, Unsigned: FixedWidthInteger & UnsignedInteger
+    >(
+        _ values: [Signed], _ range: Range<Int>, unsigned: Bool, as _: Unsigned.Type
+    ) -> (Signed, Signed) where Unsigned.Magnitude == Unsigned {
+        if unsigned {
+            var lo = Unsigned.max
+            var hi = Unsigned.min
+            for i in range {
+                let x = Unsigned(truncatingIfNeeded: values[i])
+                lo = Swift.min(lo, x)
+                hi = Swift.max(hi, x)
+            }
+            return (Signed(truncatingIfNeeded: lo), Signed(truncatingIfNeeded: hi))
+        }
+        var lo = Signed.max
+        var hi = Signed.min
+        for i in range {
+            lo = Swift.min(lo, values[i])
+            hi = Swift.max(hi, values[i])
+        }
+        return (lo, hi)
+    }
+
     /// Updates min and max with `values[range]`.
     mutating func update(_ values: ParquetColumnValues, range: Range<Int>) {
         guard !range.isEmpty else { return }
@@ -99,47 +124,13 @@ struct StatisticsAccumulator {
             offerMin(.boolean(!sawFalse))
             offerMax(.boolean(sawTrue))
         case .int32(let v):
-            if order == .unsigned {
-                var lo = UInt32.max
-                var hi = UInt32.min
-                for i in range {
-                    let x = UInt32(bitPattern: v[i])
-                    lo = Swift.min(lo, x)
-                    hi = Swift.max(hi, x)
-                }
-                offerMin(.int32(Int32(bitPattern: lo)))
-                offerMax(.int32(Int32(bitPattern: hi)))
-            } else {
-                var lo = Int32.max
-                var hi = Int32.min
-                for i in range {
-                    lo = Swift.min(lo, v[i])
-                    hi = Swift.max(hi, v[i])
-                }
-                offerMin(.int32(lo))
-                offerMax(.int32(hi))
-            }
+            let (lo, hi) = Self.extremes(v, range, unsigned: order == .unsigned, as: UInt32.self)
+            offerMin(.int32(lo))
+            offerMax(.int32(hi))
         case .int64(let v):
-            if order == .unsigned {
-                var lo = UInt64.max
-                var hi = UInt64.min
-                for i in range {
-                    let x = UInt64(bitPattern: v[i])
-                    lo = Swift.min(lo, x)
-                    hi = Swift.max(hi, x)
-                }
-                offerMin(.int64(Int64(bitPattern: lo)))
-                offerMax(.int64(Int64(bitPattern: hi)))
-            } else {
-                var lo = Int64.max
-                var hi = Int64.min
-                for i in range {
-                    lo = Swift.min(lo, v[i])
-                    hi = Swift.max(hi, v[i])
-                }
-                offerMin(.int64(lo))
-                offerMax(.int64(hi))
-            }
+            let (lo, hi) = Self.extremes(v, range, unsigned: order == .unsigned, as: UInt64.self)
+            offerMin(.int64(lo))
+            offerMax(.int64(hi))
         case .float(let v):
             // NaN never takes part in min/max (type-defined order for floats).
             var lo = Float.infinity
