@@ -326,3 +326,14 @@ def test_convert_rejects_bad_arguments(souk, tmp_path):
     run = souk("convert", source, tmp_path / "out.csv")
     assert run.returncode != 0 and run.stderr.decode().count("\n") >= 1
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_skip_bad_with_inferred_schema_reports_each_line_once(souk, tmp_path):
+    source, target = tmp_path / "in.jsonl", tmp_path / "out.parquet"
+    source.write_text('{"a": 1}\nnot json\n{"a": 2}\n{"a": \n')
+    run = souk("convert", "--skip-bad", "--json", source, target)
+    assert run.returncode == 0, run.stderr.decode()
+    assert json.loads(run.stdout)["skipped_lines"] == [2, 4]
+    stderr = run.stderr.decode()
+    assert stderr.count("skipped line 2:") == 1 and stderr.count("skipped line 4:") == 1
+    assert pq.read_table(target).column("a").to_pylist() == [1, 2]

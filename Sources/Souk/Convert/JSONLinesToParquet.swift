@@ -25,15 +25,16 @@ struct JSONLinesToParquet {
         if let columns {
             schemaColumns = columns
         } else {
+            // Bad lines fail here, or are passed over silently: the writing pass reports them once.
             var inference = JSONSchemaInference()
             try forEachLine(input) { number, fields in
                 switch fields {
                 case .success(let fields): inference.observe(fields)
-                case .failure(let error): try badLine(number, error.description, &summary, report)
+                case .failure(let error):
+                    if !skipBad { try badLine(number, error.description, &summary, report) }
                 }
             }
             schemaColumns = inference.columns
-            summary.skippedLines = []
         }
         guard !schemaColumns.isEmpty else {
             throw CommandFailure(
