@@ -21,7 +21,7 @@ enum DeltaBinaryPackedDecoder {
         }
         let count = Int(total)
         guard count > 0 else { return position }
-        output.reserveCapacity(output.count + count)
+        output.reserveAdditional(count)
         let miniblockSize = Int(blockSize / miniblocks)
         var last = UInt64(bitPattern: first)
         output.append(first)

@@ -10,7 +10,7 @@ enum DeltaByteArrayDecoder {
         guard lengths.count == count else {
             throw .corrupt("DELTA_LENGTH_BYTE_ARRAY has \(lengths.count) lengths, expected \(count)")
         }
-        output.offsets.reserveCapacity(output.offsets.count + count)
+        output.offsets.reserveAdditional(count)
         for length in lengths {
             guard length >= 0, length <= Int64(end - position) else {
                 throw .corrupt("DELTA_LENGTH_BYTE_ARRAY length out of range")
@@ -38,7 +38,7 @@ enum DeltaByteArrayDecoder {
         }
         var suffixes = ParquetByteArrays()
         let position = try decodeDeltaLength(bytes, start: afterPrefixes, end: end, count: count, into: &suffixes)
-        output.offsets.reserveCapacity(output.offsets.count + count)
+        output.offsets.reserveAdditional(count)
         var previousStart = output.bytes.count
         var previousLength = 0
         for i in 0..<count {

@@ -23,7 +23,7 @@ enum PlainDecoder {
         _ bytes: UnsafeRawBufferPointer, start: Int, end: Int, count: Int, into output: inout [Bool]
     ) throws(ParquetError) -> Int {
         guard count >= 0, (count + 7) / 8 <= end - start else { throw .corrupt("PLAIN booleans end early") }
-        output.reserveCapacity(output.count + count)
+        output.reserveAdditional(count)
         for i in 0..<count { output.append(bytes[start + i >> 3] >> UInt8(i & 7) & 1 == 1) }
         return start + (count + 7) / 8
     }
@@ -35,22 +35,31 @@ enum PlainDecoder {
         guard count >= 0, count <= (end - start) / 4 else {
             throw .corrupt("PLAIN byte arrays: too few bytes for \(count) values")
         }
-        output.offsets.reserveCapacity(output.offsets.count + count)
+        // First pass: check every length against the page and add them up; second: copy in one go.
+        var starts = [Int](repeating: 0, count: count)
         var position = start
-        for _ in 0..<count {
+        var total = 0
+        for index in 0..<count {
             guard end - position >= 4 else { throw .corrupt("PLAIN byte array length ends early") }
             let length = Int(bytes.loadUnaligned(fromByteOffset: position, as: UInt32.self).littleEndian)
             position += 4
             guard length <= end - position else {
                 throw .corrupt("PLAIN byte array of \(length) bytes runs past the page")
             }
-            output.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[position..<(position + length)]))
-            guard output.bytes.count <= Int(Int32.max) else {
-                throw .sizeLimitExceeded(
-                    what: "byte array column batch", size: output.bytes.count, limit: Int(Int32.max))
-            }
-            output.offsets.append(Int32(output.bytes.count))
+            starts[index] = position
+            total += length
             position += length
+        }
+        guard output.bytes.count + total <= Int(Int32.max) else {
+            throw .sizeLimitExceeded(
+                what: "byte array column batch", size: output.bytes.count + total, limit: Int(Int32.max))
+        }
+        starts.withUnsafeBufferPointer { starts in
+            output.appendSlices(from: bytes, count: count, totalBytes: total) { index in
+                let valueStart = starts[index]
+                let length = Int(bytes.loadUnaligned(fromByteOffset: valueStart - 4, as: UInt32.self).littleEndian)
+                return (valueStart, length)
+            }
         }
         return position
     }
@@ -68,7 +77,7 @@ enum PlainDecoder {
                 what: "byte array column batch", size: output.bytes.count + count * width, limit: Int(Int32.max))
         }
         output.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + count * width)]))
-        output.offsets.reserveCapacity(output.offsets.count + count)
+        output.offsets.reserveAdditional(count)
         var offset = output.offsets.last ?? 0
         for _ in 0..<count {
             offset += Int32(width)

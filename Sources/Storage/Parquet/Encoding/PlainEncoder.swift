@@ -14,7 +14,7 @@ enum PlainEncoder {
     static func appendBooleans(_ values: ArraySlice<Bool>, to output: inout [UInt8]) {
         var byte: UInt8 = 0
         var bit: UInt8 = 0
-        output.reserveCapacity(output.count + (values.count + 7) / 8)
+        output.reserveAdditional((values.count + 7) / 8)
         for v in values {
             if v { byte |= 1 << bit }
             bit += 1
@@ -32,7 +32,7 @@ enum PlainEncoder {
         guard !range.isEmpty else { return }
         let start = Int(arrays.offsets[range.lowerBound])
         let end = Int(arrays.offsets[range.upperBound])
-        output.reserveCapacity(output.count + end - start + 4 * range.count)
+        output.reserveAdditional(end - start + 4 * range.count)
         arrays.bytes.withUnsafeBufferPointer { bytes in
             for i in range {
                 let a = Int(arrays.offsets[i])

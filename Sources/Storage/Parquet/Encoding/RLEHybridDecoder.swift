@@ -8,7 +8,7 @@ enum RLEHybridDecoder {
     ) throws(ParquetError) -> Int {
         guard bitWidth >= 0 && bitWidth <= 32 else { throw .corrupt("RLE bit width \(bitWidth) out of range") }
         guard start >= 0, start <= end, end <= bytes.count else { throw .corrupt("RLE data range out of bounds") }
-        output.reserveCapacity(output.count + count)
+        output.reserveAdditional(count)
         let valueBytes = (bitWidth + 7) / 8
         var position = start
         var remaining = count

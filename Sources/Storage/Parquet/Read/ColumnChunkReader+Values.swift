@@ -24,7 +24,7 @@ extension ColumnChunkReader {
             var bits: [UInt32] = []
             try RLEHybridDecoder.decode(
                 raw, start: start + 4, end: start + 4 + length, bitWidth: 1, count: count, into: &bits)
-            values.booleans.reserveCapacity(values.booleans.count + count)
+            values.booleans.reserveAdditional(count)
             for b in bits { values.booleans.append(b != 0) }
         case .deltaBinaryPacked:
             var decoded: [Int64] = []
@@ -34,7 +34,7 @@ extension ColumnChunkReader {
             }
             switch column.physicalType {
             case .int32:
-                values.int32s.reserveCapacity(values.int32s.count + count)
+                values.int32s.reserveAdditional(count)
                 for v in decoded { values.int32s.append(Int32(truncatingIfNeeded: v)) }
             case .int64: values.int64s.append(contentsOf: decoded)
             default: throw .unsupported("DELTA_BINARY_PACKED for \(column.physicalType)")
@@ -110,7 +110,7 @@ extension ColumnChunkReader {
             guard count <= (end - start) / 12 else {
                 throw .corrupt("PLAIN INT96 data holds fewer than \(count) values")
             }
-            accumulator.int64s.reserveCapacity(accumulator.int64s.count + count)
+            accumulator.int64s.reserveAdditional(count)
             for i in 0..<count {
                 let offset = start + i * 12
                 // Nanoseconds of the day, unsigned as in Arrow (so out-of-range values match pyarrow).

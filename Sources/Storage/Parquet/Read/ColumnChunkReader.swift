@@ -30,7 +30,11 @@ struct ColumnChunkReader {
             throw .corrupt("column '\(column.name)' declares \(metadata.numValues) values for \(rowCount) rows")
         }
         let expected = Int(metadata.numValues)
-        if leaf.maxDefinitionLevel > 0 { validity.reserveCapacity(expected) }
+        // Counts come from the footer: reserve no more than a bounded guess, the rest grows as needed.
+        let reservation = min(expected, 1 << 20)
+        if leaf.maxDefinitionLevel > 0 { validity.reserveCapacity(reservation) }
+        values.reserve(
+            values: reservation, bytes: min(max(Int(metadata.totalUncompressedSize), 0), chunk.count * 4, 64 << 20))
         var position = 0
         while rowsRead < expected {
             guard position < chunk.count else {

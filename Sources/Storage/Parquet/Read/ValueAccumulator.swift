@@ -10,6 +10,19 @@ struct ValueAccumulator {
 
     init(_ physicalType: ParquetPhysicalType) { self.physicalType = physicalType }
 
+    /// Reserves room for `values` values (and `bytes` bytes of byte arrays) up front, so a chunk's
+    /// pages append without regrowing. Callers bound both by what the chunk can really hold.
+    mutating func reserve(values: Int, bytes byteCount: Int) {
+        switch physicalType {
+        case .boolean: booleans.reserveCapacity(values)
+        case .int32: int32s.reserveCapacity(values)
+        case .int64, .int96: int64s.reserveCapacity(values)
+        case .float: floats.reserveCapacity(values)
+        case .double: doubles.reserveCapacity(values)
+        case .byteArray, .fixedLenByteArray: bytes.reserveCapacity(values: values, bytes: byteCount)
+        }
+    }
+
     var count: Int {
         switch physicalType {
         case .boolean: booleans.count
@@ -40,16 +53,16 @@ struct ValueAccumulator {
         switch physicalType {
         case .boolean: for i in indices { booleans.append(dictionary.booleans[Int(i)]) }
         case .int32:
-            int32s.reserveCapacity(int32s.count + indices.count)
+            int32s.reserveAdditional(indices.count)
             dictionary.int32s.withUnsafeBufferPointer { d in for i in indices { int32s.append(d[Int(i)]) } }
         case .int64, .int96:
-            int64s.reserveCapacity(int64s.count + indices.count)
+            int64s.reserveAdditional(indices.count)
             dictionary.int64s.withUnsafeBufferPointer { d in for i in indices { int64s.append(d[Int(i)]) } }
         case .float:
-            floats.reserveCapacity(floats.count + indices.count)
+            floats.reserveAdditional(indices.count)
             dictionary.floats.withUnsafeBufferPointer { d in for i in indices { floats.append(d[Int(i)]) } }
         case .double:
-            doubles.reserveCapacity(doubles.count + indices.count)
+            doubles.reserveAdditional(indices.count)
             dictionary.doubles.withUnsafeBufferPointer { d in for i in indices { doubles.append(d[Int(i)]) } }
         case .byteArray, .fixedLenByteArray:
             var total = 0
@@ -58,13 +71,13 @@ struct ValueAccumulator {
                 throw .sizeLimitExceeded(
                     what: "byte array column batch", size: bytes.bytes.count + total, limit: Int(Int32.max))
             }
-            bytes.reserveCapacity(values: bytes.count + indices.count, bytes: bytes.bytes.count + total)
-            dictionary.bytes.bytes.withUnsafeBufferPointer { d in
-                for i in indices {
-                    let a = Int(dictionary.bytes.offsets[Int(i)])
-                    let b = Int(dictionary.bytes.offsets[Int(i) + 1])
-                    bytes.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: d[a..<b]))
-                    bytes.offsets.append(Int32(bytes.bytes.count))
+            dictionary.bytes.bytes.withUnsafeBytes { d in
+                dictionary.bytes.offsets.withUnsafeBufferPointer { offsets in
+                    bytes.appendSlices(from: d, count: indices.count, totalBytes: total) { index in
+                        let entry = Int(indices[index])
+                        let start = Int(offsets[entry])
+                        return (start, Int(offsets[entry + 1]) - start)
+                    }
                 }
             }
         }

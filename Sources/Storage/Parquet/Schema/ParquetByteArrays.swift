@@ -60,3 +60,47 @@ public struct ParquetByteArrays: Sendable, Hashable {
         String(decoding: self[index], as: UTF8.self)
     }
 }
+
+extension ParquetByteArrays {
+    /// Appends `count` values copied from `source`, value `i` being `slice(i)` (start, length), whose
+    /// lengths add up to `totalBytes`. One allocation and no per-value array growth: the decoders'
+    /// hot path for dictionary gathers and PLAIN pages.
+    mutating func appendSlices(
+        from source: UnsafeRawBufferPointer, count: Int, totalBytes: Int, slice: (Int) -> (start: Int, length: Int)
+    ) {
+        guard count > 0 else { return }
+        let base = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: totalBytes))
+        var newOffsets = [Int32](repeating: 0, count: count)
+        bytes.withUnsafeMutableBytes { output in
+            guard let out = output.baseAddress, let src = source.baseAddress else { return }
+            var write = base
+            for i in 0..<count {
+                let (start, length) = slice(i)
+                Self.copy(out + write, src + start, length)
+                write += length
+                newOffsets[i] = Int32(truncatingIfNeeded: write)
+            }
+        }
+        offsets.append(contentsOf: newOffsets)
+    }
+
+    /// Copies a short run inline (most values are a few bytes) and a long one with memmove.
+    @inline(__always)
+    private static func copy(_ destination: UnsafeMutableRawPointer, _ source: UnsafeRawPointer, _ count: Int) {
+        guard count <= 24 else {
+            destination.copyMemory(from: source, byteCount: count)
+            return
+        }
+        var i = 0
+        while i + 8 <= count {
+            destination.storeBytes(
+                of: source.loadUnaligned(fromByteOffset: i, as: UInt64.self), toByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        while i < count {
+            destination.storeBytes(of: source.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self)
+            i += 1
+        }
+    }
+}

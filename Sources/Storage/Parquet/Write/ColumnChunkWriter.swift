@@ -110,7 +110,7 @@ struct ColumnChunkWriter {
             if let validity = buffer.validity {
                 valueCount = 0
                 if isOptional {
-                    levels.reserveCapacity(levels.count + take)
+                    levels.reserveAdditional(take)
                     for i in row..<(row + take) {
                         let present = validity[i]
                         levels.append(present ? 1 : 0)
@@ -144,35 +144,35 @@ struct ColumnChunkWriter {
             pageBooleans.append(contentsOf: v[range])
         case .int32(let v):
             if dictionaryActive {
-                indices.reserveCapacity(indices.count + range.count)
+                indices.reserveAdditional(range.count)
                 for i in range { indices.append(fixedDictionary.index(of: UInt64(UInt32(bitPattern: v[i])))) }
             } else {
                 pageInt32.append(contentsOf: v[range])
             }
         case .int64(let v):
             if dictionaryActive {
-                indices.reserveCapacity(indices.count + range.count)
+                indices.reserveAdditional(range.count)
                 for i in range { indices.append(fixedDictionary.index(of: UInt64(bitPattern: v[i]))) }
             } else {
                 pageInt64.append(contentsOf: v[range])
             }
         case .float(let v):
             if dictionaryActive {
-                indices.reserveCapacity(indices.count + range.count)
+                indices.reserveAdditional(range.count)
                 for i in range { indices.append(fixedDictionary.index(of: UInt64(v[i].bitPattern))) }
             } else {
                 pageFloat.append(contentsOf: v[range])
             }
         case .double(let v):
             if dictionaryActive {
-                indices.reserveCapacity(indices.count + range.count)
+                indices.reserveAdditional(range.count)
                 for i in range { indices.append(fixedDictionary.index(of: v[i].bitPattern)) }
             } else {
                 pageDouble.append(contentsOf: v[range])
             }
         case .byteArray(let arrays), .fixedLenByteArray(let arrays):
             if dictionaryActive {
-                indices.reserveCapacity(indices.count + range.count)
+                indices.reserveAdditional(range.count)
                 arrays.bytes.withUnsafeBufferPointer { bytes in
                     for i in range {
                         let index = bytesDictionary.index(
@@ -184,7 +184,7 @@ struct ColumnChunkWriter {
                 let start = Int(arrays.offsets[range.lowerBound])
                 let end = Int(arrays.offsets[range.upperBound])
                 pageBytes.bytes.append(contentsOf: arrays.bytes[start..<end])
-                pageBytes.offsets.reserveCapacity(pageBytes.offsets.count + range.count)
+                pageBytes.offsets.reserveAdditional(range.count)
                 let shift = Int32(pageBytes.bytes.count - end)
                 for i in (range.lowerBound + 1)...range.upperBound {
                     pageBytes.offsets.append(arrays.offsets[i] + shift)

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// One min or max value in its typed form.
 enum StatisticValue: Sendable, Hashable {
     case boolean(Bool)
@@ -54,7 +60,10 @@ enum StatisticsOrder: Sendable {
             if a.count != b.count { return (a.count < b.count) != aNegative ? -1 : 1 }
         }
         let n = min(a.count, b.count)
-        for i in 0..<n where a[i] != b[i] { return a[i] < b[i] ? -1 : 1 }
+        if n > 0, let left = a.baseAddress, let right = b.baseAddress {
+            let order = memcmp(left, right, n)
+            if order != 0 { return order < 0 ? -1 : 1 }
+        }
         return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
     }
 }
