@@ -8,7 +8,7 @@ extension ColumnChunkReader {
         guard count > 0 else { return }
         switch encoding {
         case .plain:
-            _ = try decodePlain(raw, start: start, end: end, count: count, into: &values)
+            _ = try Self.decodePlain(column.physicalType, raw, start: start, end: end, count: count, into: &values)
         case .plainDictionary, .rleDictionary:
             guard let dictionary else { throw .corrupt("dictionary-encoded page without a dictionary page") }
             guard start < end else { throw .corrupt("dictionary indices missing") }
@@ -73,18 +73,21 @@ extension ColumnChunkReader {
             }
             let joined = try ByteStreamSplit.decode(raw, start: start, end: end, count: count, width: width)
             try joined.withParquetBytes { (d) throws(ParquetError) in
-                _ = try decodePlain(d, start: 0, end: d.count, count: count, into: &values)
+                _ = try Self.decodePlain(column.physicalType, d, start: 0, end: d.count, count: count, into: &values)
             }
         default:
             throw .unsupported("encoding \(encoding.rawValue)")
         }
     }
 
-    /// Decodes `count` PLAIN values of the column's physical type.
-    func decodePlain(
-        _ raw: UnsafeRawBufferPointer, start: Int, end: Int, count: Int, into accumulator: inout ValueAccumulator
+    /// Decodes `count` PLAIN values of `physicalType`. Static on purpose: a method of the reader
+    /// called with `&values` (a property of the reader) copies the reader, so the accumulator's
+    /// arrays are shared and every append copies the whole column so far.
+    static func decodePlain(
+        _ physicalType: ParquetPhysicalType, _ raw: UnsafeRawBufferPointer, start: Int, end: Int, count: Int,
+        into accumulator: inout ValueAccumulator
     ) throws(ParquetError) -> Int {
-        switch column.physicalType {
+        switch physicalType {
         case .boolean:
             return try PlainDecoder.decodeBooleans(
                 raw, start: start, end: end, count: count, into: &accumulator.booleans)

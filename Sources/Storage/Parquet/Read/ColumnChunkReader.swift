@@ -64,12 +64,21 @@ struct ColumnChunkReader {
             case .dictionaryPage:
                 guard let h = header.dictionaryPageHeader else { throw .corrupt("dictionary page without its header") }
                 guard dictionary == nil else { throw .corrupt("second dictionary page in column '\(column.name)'") }
-                let page = try decompressor.decompress(chunk, body, uncompressedSize: uncompressed)
-                try readDictionary(page, header: h)
+                try chunk.withParquetBytes { (raw) throws(ParquetError) in
+                    try decompressor.withPage(raw, body, uncompressedSize: uncompressed) {
+                        (page) throws(ParquetError) in
+                        try readDictionary(page, header: h)
+                    }
+                }
             case .dataPage:
                 guard let h = header.dataPageHeader else { throw .corrupt("data page without its header") }
-                let page = try decompressor.decompress(chunk, body, uncompressedSize: uncompressed)
-                try readDataPageV1(page, header: h, remaining: expected - rowsRead)
+                let remaining = expected - rowsRead
+                try chunk.withParquetBytes { (raw) throws(ParquetError) in
+                    try decompressor.withPage(raw, body, uncompressedSize: uncompressed) {
+                        (page) throws(ParquetError) in
+                        try readDataPageV1(page, header: h, remaining: remaining)
+                    }
+                }
             case .dataPageV2:
                 guard let h = header.dataPageHeaderV2 else { throw .corrupt("v2 data page without its header") }
                 try readDataPageV2(
@@ -84,7 +93,9 @@ struct ColumnChunkReader {
 
     // MARK: Pages
 
-    private mutating func readDictionary(_ page: [UInt8], header: DictionaryPageHeader) throws(ParquetError) {
+    private mutating func readDictionary(_ raw: UnsafeRawBufferPointer, header: DictionaryPageHeader)
+        throws(ParquetError)
+    {
         guard header.encoding == .plain || header.encoding == .plainDictionary else {
             throw .unsupported("dictionary page encoding \(header.encoding.rawValue)")
         }
@@ -93,18 +104,18 @@ struct ColumnChunkReader {
             throw .sizeLimitExceeded(what: "dictionary values", size: count, limit: configuration.maxValuesPerPage)
         }
         var accumulator = ValueAccumulator(column.physicalType)
-        try page.withParquetBytes { (raw) throws(ParquetError) in
-            _ = try decodePlain(raw, start: 0, end: raw.count, count: count, into: &accumulator)
-        }
+        _ = try Self.decodePlain(column.physicalType, raw, start: 0, end: raw.count, count: count, into: &accumulator)
         dictionary = accumulator
     }
 
-    private mutating func readDataPageV1(_ page: [UInt8], header: DataPageHeader, remaining: Int) throws(ParquetError) {
+    private mutating func readDataPageV1(_ raw: UnsafeRawBufferPointer, header: DataPageHeader, remaining: Int)
+        throws(ParquetError)
+    {
         let count = Int(header.numValues)
         guard count <= remaining, count <= configuration.maxValuesPerPage else {
             throw .corrupt("data page declares \(count) values, \(remaining) remain in the chunk")
         }
-        try page.withParquetBytes { (raw) throws(ParquetError) in
+        do {
             var position = 0
             var present = count
             if leaf.maxDefinitionLevel > 0 {
@@ -153,17 +164,14 @@ struct ColumnChunkReader {
         guard Int(header.numNulls) == count - present || leaf.maxDefinitionLevel == 0 else {
             throw .corrupt("v2 page num_nulls \(header.numNulls) disagrees with its levels")
         }
-        let page: [UInt8]
-        if valuesSize == 0 && present == 0 {
-            page = []
-        } else if header.isCompressed && decompressor.codec != .uncompressed {
-            page = try decompressor.decompress(chunk, valuesRange, uncompressedSize: valuesSize)
-        } else {
-            guard valuesRange.count == valuesSize else { throw .corrupt("uncompressed v2 page size mismatch") }
-            page = Array(chunk[valuesRange])
-        }
-        try page.withParquetBytes { (raw) throws(ParquetError) in
-            try decodeValues(raw, start: 0, end: raw.count, count: present, encoding: header.encoding)
+        if !(valuesSize == 0 && present == 0) {
+            try chunk.withParquetBytes { (raw) throws(ParquetError) in
+                try decompressor.withPage(
+                    raw, valuesRange, uncompressedSize: valuesSize, isCompressed: header.isCompressed
+                ) { (page) throws(ParquetError) in
+                    try decodeValues(page, start: 0, end: page.count, count: present, encoding: header.encoding)
+                }
+            }
         }
         rowsRead += count
     }

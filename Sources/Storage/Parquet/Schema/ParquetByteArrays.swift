@@ -70,7 +70,7 @@ extension ParquetByteArrays {
     ) {
         guard count > 0 else { return }
         let base = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: totalBytes))
+        Self.appendZeros(totalBytes, to: &bytes)
         var newOffsets = [Int32](repeating: 0, count: count)
         bytes.withUnsafeMutableBytes { output in
             guard let out = output.baseAddress, let src = source.baseAddress else { return }
@@ -83,6 +83,21 @@ extension ParquetByteArrays {
             }
         }
         offsets.append(contentsOf: newOffsets)
+    }
+
+    /// 64 KiB of zeros: appending from it is a memcpy, where `repeatElement` appends byte by byte.
+    private static let zeros = [UInt8](repeating: 0, count: 1 << 16)
+
+    private static func appendZeros(_ count: Int, to array: inout [UInt8]) {
+        array.reserveAdditional(count)
+        var left = count
+        zeros.withUnsafeBytes { zeros in
+            while left > 0 {
+                let step = Swift.min(left, zeros.count)
+                array.append(contentsOf: UnsafeRawBufferPointer(rebasing: zeros[..<step]))
+                left -= step
+            }
+        }
     }
 
     /// Copies a short run inline (most values are a few bytes) and a long one with memmove.
