@@ -73,6 +73,13 @@ struct ColumnChunkWriter {
         pages.count + estimatedPageSize + (dictionaryUsed || dictionaryActive ? dictionarySize : 0)
     }
 
+    private var isByteArray: Bool {
+        switch column.physicalType {
+        case .byteArray, .fixedLenByteArray: true
+        default: false
+        }
+    }
+
     private var dictionarySize: Int {
         switch column.physicalType {
         case .int32, .float: fixedDictionary.count * 4
@@ -138,7 +145,12 @@ struct ColumnChunkWriter {
 
     private mutating func appendValues(_ values: ParquetColumnValues, range: Range<Int>) {
         guard !range.isEmpty else { return }
-        pageStatistics.update(values, range: range)
+        if dictionaryActive && isByteArray {
+            // Byte-array statistics come from the dictionary entries the page uses, at `cutPage`.
+            pageStatistics.valueCount += range.count
+        } else {
+            pageStatistics.update(values, range: range)
+        }
         switch values {
         case .boolean(let v):
             pageBooleans.append(contentsOf: v[range])
@@ -201,6 +213,7 @@ struct ColumnChunkWriter {
         var values: [UInt8] = []
         let encoding: EncodingCode
         if dictionaryActive {
+            if isByteArray { pageStatistics.updateBytes(dictionary: bytesDictionary.values, indices: indices) }
             let width = max(1, bitWidth(of: UInt64(max(dictionaryCount - 1, 0))))
             values.reserveCapacity(indices.count * width / 8 + 16)
             values.append(UInt8(width))

@@ -11,7 +11,7 @@ public final class ParquetFileWriter {
 
     private enum Sink {
         case file(ParquetOutputFile)
-        case memory([UInt8])
+        case memory(ByteBuffer)
     }
 
     private var sink: Sink
@@ -34,7 +34,9 @@ public final class ParquetFileWriter {
     public convenience init(schema: ParquetSchema, configuration: ParquetWriterConfiguration = .init())
         throws(ParquetError)
     {
-        try self.init(sink: .memory([]), schema: schema, configuration: configuration)
+        try self.init(
+            sink: .memory(ByteBufferAllocator().buffer(capacity: 1 << 16)), schema: schema, configuration: configuration
+        )
     }
 
     private init(sink: Sink, schema: ParquetSchema, configuration: ParquetWriterConfiguration) throws(ParquetError) {
@@ -157,11 +159,9 @@ public final class ParquetFileWriter {
         closed = true
         switch sink {
         case .file(let file): try file.commit()
-        case .memory(let bytes):
-            var buffer = ByteBufferAllocator().buffer(capacity: bytes.count)
-            buffer.writeBytes(bytes)
+        case .memory(let buffer):
             memoryResult = buffer
-            sink = .memory([])
+            sink = .memory(ByteBuffer())
         }
     }
 
@@ -205,8 +205,8 @@ public final class ParquetFileWriter {
         switch sink {
         case .file(let file): try file.write(bytes)
         case .memory(var buffer):
-            sink = .memory([])
-            buffer.append(contentsOf: bytes)
+            sink = .memory(ByteBuffer())  // keeps `buffer` uniquely referenced while it grows
+            buffer.writeBytes(bytes)
             sink = .memory(buffer)
         }
         position += Int64(bytes.count)

@@ -173,14 +173,34 @@ struct StatisticsAccumulator {
     }
 
     private mutating func updateBytes(_ arrays: ParquetByteArrays, range: Range<Int>) {
+        updateBytes(arrays, candidates: range)
+    }
+
+    /// Updates min and max with the dictionary entries that `indices` use, each compared once: a
+    /// dictionary page holds each distinct value once, so this saves comparing every row.
+    mutating func updateBytes(dictionary: ParquetByteArrays, indices: [UInt32]) {
+        guard !indices.isEmpty else { return }
+        var used = [Bool](repeating: false, count: dictionary.count)
+        var distinct: [Int] = []
+        for index in indices where !used[Int(index)] {
+            used[Int(index)] = true
+            distinct.append(Int(index))
+        }
+        updateBytes(dictionary, candidates: distinct)
+    }
+
+    /// Min and max over the values at `candidates` (at least one).
+    private mutating func updateBytes<Candidates: Collection<Int>>(_ arrays: ParquetByteArrays, candidates: Candidates)
+    {
+        guard let first = candidates.first else { return }
         let signed = order == .signedBytes
-        var lo = range.lowerBound
-        var hi = range.lowerBound
+        var lo = first
+        var hi = first
         arrays.bytes.withUnsafeBufferPointer { bytes in
             func slice(_ i: Int) -> UnsafeBufferPointer<UInt8> {
                 UnsafeBufferPointer(rebasing: bytes[Int(arrays.offsets[i])..<Int(arrays.offsets[i + 1])])
             }
-            for i in range.dropFirst() {
+            for i in candidates.dropFirst() {
                 let s = slice(i)
                 if StatisticsOrder.compareBytes(s, slice(lo), signed: signed) < 0 { lo = i }
                 if StatisticsOrder.compareBytes(s, slice(hi), signed: signed) > 0 { hi = i }
