@@ -14,7 +14,8 @@ advertises only:
   Sources/Kafka/Wire/ApiKey.swift (every API key in SPEC_DIR, with its first flexible version)
   Tests/KafkaTests/Generated/<Api>Samples.swift (non-default sample values per version)
 
-Edit this script and re-run it rather than editing the output.
+Edit this script and re-run it rather than editing the output, then run
+`swift format --in-place --recursive Sources/Kafka Tests/KafkaTests`.
 """
 
 import json
@@ -390,7 +391,7 @@ def emit_struct(s, message, api, lo, hi, flex_first):
     return lines
 
 
-def sample_value(f, counter):
+def sample_value(f, counter, top):
     e = f.element
     n = counter
     if e in INTS:
@@ -409,23 +410,25 @@ def sample_value(f, counter):
         return f"ByteBuffer(bytes: [{n % 256}, 0, 255, 7])"
     if e == "uuid":
         return f"KafkaUUID(high: {n}, low: 0xDEAD_BEEF)"
-    return f"{e}.sample(version: version)"
+    return f"{top}.{e}.sample(version: version)"
 
 
-def emit_sample(s, qualified):
+def emit_sample(s, qualified, top):
     ind = "    "
     lines = [f"extension {qualified} {{\n"]
+    lines.append(f"{ind}/// Every field at its spec default.\n")
+    lines.append(f"{ind}static var defaultValue: Self {{ Self() }}\n\n")
     lines.append(f"{ind}/// Non-default values in every field that exists in `version` (every field when nil).\n")
     lines.append(f"{ind}static func sample(version: Int16?) -> Self {{\n")
     lines.append(f"{ind}{ind}var value = Self()\n")
     for i, f in enumerate(s.fields, start=1):
         counter = (sum(map(ord, s.name + f.name)) + i) % 200
-        v = sample_value(f, counter)
+        v = sample_value(f, counter, top)
         if f.is_array:
             if f.is_struct:
                 v = f"[{v}, {v}]"
             else:
-                v2 = sample_value(f, counter + 1)
+                v2 = sample_value(f, counter + 1, top)
                 v = f"[{v}, {v2}]"
         cond = condition(f.versions, s.whole, "version")
         guard = "version == nil" if cond is None else None
@@ -480,10 +483,10 @@ def main():
                 out.append("    }\n}\n")
                 with open(os.path.join(folder, f"{name}+{st.name}.swift"), "w") as fh:
                     fh.write("".join(out))
-            samples += emit_sample(top, name)
+            samples += emit_sample(top, name, name)
             for st in nested:
                 samples.append("\n")
-                samples += emit_sample(st, f"{name}.{st.name}")
+                samples += emit_sample(st, f"{name}.{st.name}", name)
             samples.append("\n")
         registry.append((api, lo, hi))
         test_dir = os.path.join(root, "Tests/KafkaTests/Generated")
@@ -500,7 +503,14 @@ def main():
     out.append("    package static let requestTypes: [ApiKey: any KafkaRequest.Type] = [\n")
     for api, lo, hi in registry:
         out.append(f"        .{camel(api)}: {api}Request.self,\n")
-    out.append("    ]\n}\n")
+    out.append("    ]\n\n")
+    out.append("    /// The request type for a header's api key and version; throws for an unknown key or an unsupported version.\n")
+    out.append("    package static func requestType(for header: RequestHeader) throws(WireError) -> any KafkaRequest.Type {\n")
+    out.append("        guard let key = header.knownApiKey, let type = requestTypes[key] else {\n")
+    out.append("            throw .unknownApiKey(header.apiKey)\n        }\n")
+    out.append("        guard type.supportedVersions.contains(header.apiVersion) else {\n")
+    out.append("            throw .unsupportedVersion(apiKey: header.apiKey, version: header.apiVersion)\n        }\n")
+    out.append("        return type\n    }\n}\n")
     with open(os.path.join(root, "Sources/Kafka/Messages/KafkaMessageRegistry.swift"), "w") as fh:
         fh.write("".join(out))
     # flexible versions of every API in the spec directory
@@ -522,7 +532,12 @@ def main():
         name, first = flex[key]
         out.append(f"        case .{camel(name)}: {'nil' if first is None else first}\n")
     out.append("        }\n    }\n\n")
-    out.append("    package var description: String { \"\\(String(describing: self) as String)(\\(rawValue))\" }\n")
+    out.append("    /// The API's name as the specs spell it (`Produce`, `ApiVersions`).\n")
+    out.append("    package var name: String {\n        switch self {\n")
+    for key in sorted(flex):
+        out.append(f"        case .{camel(flex[key][0])}: \"{flex[key][0]}\"\n")
+    out.append("        }\n    }\n\n")
+    out.append("    package var description: String { \"\\(name)(\\(rawValue))\" }\n")
     out.append("}\n")
     with open(os.path.join(root, "Sources/Kafka/Wire/ApiKey.swift"), "w") as fh:
         fh.write("".join(out))

@@ -27,4 +27,15 @@ package enum KafkaMessageRegistry {
         .deleteRecords: DeleteRecordsRequest.self,
         .deleteGroups: DeleteGroupsRequest.self,
     ]
+
+    /// The request type for a header's api key and version; throws for an unknown key or an unsupported version.
+    package static func requestType(for header: RequestHeader) throws(WireError) -> any KafkaRequest.Type {
+        guard let key = header.knownApiKey, let type = requestTypes[key] else {
+            throw .unknownApiKey(header.apiKey)
+        }
+        guard type.supportedVersions.contains(header.apiVersion) else {
+            throw .unsupportedVersion(apiKey: header.apiKey, version: header.apiVersion)
+        }
+        return type
+    }
 }
