@@ -5,7 +5,10 @@ Usage: generate.py SPEC_DIR REPO_ROOT
 
 SPEC_DIR holds the `<Name>Request.json` / `<Name>Response.json` files of
 apache/kafka `clients/src/main/resources/common/message/` (they are not kept in
-this repository). For every API in `APIS` it writes, for the versions Souk
+this repository). Use a 3.x-era tree (these were generated from apache/kafka trunk of
+October 2024, commit 1eb7644349c): Kafka 4.0 removed old versions Souk still speaks (Produce v0-2,
+Metadata v0-3, JoinGroup v0-1...) from the specs. The spec directory must also hold every other
+*Request.json so ApiKey lists every key. For every API in `APIS` it writes, for the versions Souk
 advertises only:
 
   Sources/Kafka/Messages/<Api>/<Api>Request.swift, <Api>Response.swift
