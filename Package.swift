@@ -90,6 +90,10 @@ let package = Package(
             name: "StorageTests",
             dependencies: ["Storage", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(
+            name: "KafkaTests",
+            dependencies: ["Kafka", .product(name: "NIOCore", package: "swift-nio")],
+            exclude: ["Fixtures"]),
+        .testTarget(
             name: "SoukTests",
             dependencies: ["Souk", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ],
