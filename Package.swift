@@ -90,6 +90,14 @@ let package = Package(
             name: "StorageTests",
             dependencies: ["Storage", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(
+            name: "BrokerTests",
+            dependencies: [
+                "Broker", "Storage",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
             name: "SoukTests",
             dependencies: ["Souk", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ],
