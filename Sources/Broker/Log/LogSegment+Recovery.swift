@@ -12,12 +12,13 @@ struct SegmentRecovery: Equatable {
 
 extension LogSegment {
     /// Loads the index files of a segment written before the last clean point, checking that they fit it:
-    /// whole entries, increasing, inside the file, the last offset entry pointing at a batch with that offset.
-    /// Reads the batch headers after the last offset entry to learn the segment's end.
+    /// both files present, whole entries, increasing, inside the file, the last offset entry pointing at a batch
+    /// with that offset. Validates the batches after the last offset entry (CRC included) to learn the end.
     /// Returns false when anything does not fit; the caller then recovers the segment.
     func loadIndexes() throws(LogError) -> Bool {
         let fileSize = try log.size()
-        guard let offsetEntries = try IndexFile<OffsetIndex.Entry>.readEntries(of: offsetIndex.storage.file),
+        guard indexFilesExisted,
+            let offsetEntries = try IndexFile<OffsetIndex.Entry>.readEntries(of: offsetIndex.storage.file),
             OffsetIndex.isPlausible(offsetEntries, segmentSize: fileSize),
             let timeEntries = try IndexFile<TimeIndex.Entry>.readEntries(of: timeIndex.storage.file),
             TimeIndex.isPlausible(timeEntries)
@@ -25,7 +26,7 @@ extension LogSegment {
         offsetIndex.storage.load(offsetEntries)
         timeIndex.storage.load(timeEntries)
         let start = offsetIndex.lookup(offset: Int64.max)
-        let scan = try rescan(from: start.position, expectedOffset: start.offset, validates: false, rebuildIndexes: false)
+        let scan = try rescan(from: start.position, expectedOffset: start.offset, validates: true, rebuildIndexes: false)
         guard scan.defect == nil else { return false }
         if let lastTime = timeEntries.last {
             guard baseOffset + Int64(lastTime.relativeOffset) < nextOffset else { return false }

@@ -23,6 +23,8 @@ final class LogSegment {
     private var bytesSinceIndexEntry = 0
     /// Whether appended bytes are not yet synced.
     private(set) var isDirty = false
+    /// Whether both index files were there when the segment was opened.
+    private(set) var indexFilesExisted = true
 
     /// The file name of a segment's file: the base offset in 20 digits, then `.log`, `.index` or `.timeindex`.
     static func fileName(baseOffset: Int64, suffix: String) -> String {
@@ -52,6 +54,7 @@ final class LogSegment {
         directory: String, baseOffset: Int64, indexIntervalBytes: Int, fresh: Bool, faults: IOFaultInjector?
     ) throws(LogError) -> LogSegment {
         func path(_ suffix: String) -> String { directory + "/" + fileName(baseOffset: baseOffset, suffix: suffix) }
+        let indexFilesExisted = BlockingFile.exists(path(indexSuffix)) && BlockingFile.exists(path(timeIndexSuffix))
         let log = try BlockingFile.open(path(logSuffix), create: true, truncate: fresh, faults: faults)
         let index = try BlockingFile.open(path(indexSuffix), create: true, truncate: fresh, faults: faults)
         let timeIndex = try BlockingFile.open(path(timeIndexSuffix), create: true, truncate: fresh, faults: faults)
@@ -61,6 +64,7 @@ final class LogSegment {
             timeIndex: TimeIndex(baseOffset: baseOffset, storage: IndexFile(file: timeIndex, entries: [])),
             indexIntervalBytes: indexIntervalBytes)
         segment.size = try log.size()
+        segment.indexFilesExisted = indexFilesExisted
         return segment
     }
 
