@@ -26,7 +26,8 @@ extension LogSegment {
         offsetIndex.storage.load(offsetEntries)
         timeIndex.storage.load(timeEntries)
         let start = offsetIndex.lookup(offset: Int64.max)
-        let scan = try rescan(from: start.position, expectedOffset: start.offset, validates: true, rebuildIndexes: false)
+        let scan = try rescan(
+            from: start.position, expectedOffset: start.offset, validates: true, rebuildIndexes: false)
         guard scan.defect == nil else { return false }
         if let lastTime = timeEntries.last {
             guard baseOffset + Int64(lastTime.relativeOffset) < nextOffset else { return false }

@@ -74,7 +74,9 @@ final class LogSegment {
     /// segment and indexes them. `now` is the append's wall-clock time in milliseconds.
     func append(payload: ByteBuffer, headers: [BatchHeader], now: Int64) throws(LogError) {
         try log.write(payload, at: size)
-        if size == 0, let first = headers.first { rollBaseTimestamp = first.maxTimestamp >= 0 ? first.maxTimestamp : now }
+        if size == 0, let first = headers.first {
+            rollBaseTimestamp = first.maxTimestamp >= 0 ? first.maxTimestamp : now
+        }
         isDirty = true
         var position = size
         for header in headers {

@@ -98,7 +98,8 @@ extension PartitionLog {
         }
         for name in names {
             let orphanIndex = [LogSegment.indexSuffix, LogSegment.timeIndexSuffix].contains { suffix in
-                name.hasSuffix(suffix) && Self.baseOffset(fileName: name, suffix: suffix).map { !logs.contains($0) } == true
+                name.hasSuffix(suffix)
+                    && Self.baseOffset(fileName: name, suffix: suffix).map { !logs.contains($0) } == true
             }
             if name.hasSuffix(".tmp") || orphanIndex {
                 logger.warning("removing leftover file", metadata: ["file": "\(name)"])

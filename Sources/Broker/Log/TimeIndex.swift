@@ -82,7 +82,8 @@ final class TimeIndex {
 
     /// Drops the entries for batches at `offset` or later.
     func truncate(toOffset offset: Int64) throws(LogError) {
-        let keep = storage.entries.firstIndex { baseOffset + Int64($0.relativeOffset) >= offset } ?? storage.entries.count
+        let keep =
+            storage.entries.firstIndex { baseOffset + Int64($0.relativeOffset) >= offset } ?? storage.entries.count
         try storage.truncate(keeping: keep)
     }
 }

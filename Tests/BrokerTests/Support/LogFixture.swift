@@ -23,7 +23,8 @@ final class LogFixture {
 
     /// A configuration with small segments and a dense index, and no timer flush during tests.
     static func configuration(
-        segmentBytes: Int = 1 << 20, indexIntervalBytes: Int = 256, fsync: FsyncPolicy = .interval(milliseconds: 3_600_000)
+        segmentBytes: Int = 1 << 20, indexIntervalBytes: Int = 256,
+        fsync: FsyncPolicy = .interval(milliseconds: 3_600_000)
     ) -> LogConfiguration {
         var configuration = LogConfiguration()
         configuration.segmentBytes = segmentBytes
