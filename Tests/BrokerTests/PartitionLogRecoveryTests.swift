@@ -155,4 +155,22 @@ struct PartitionLogRecoveryTests {
         #expect(batchOffsets(in: try await reopened.read(from: 0, maxBytes: 1 << 20)) == [0...3])
         #expect(batchOffsets(in: try await reopened.read(from: 8, maxBytes: 1 << 20)) == [8...11, 12...15, 16...19])
     }
+
+    @Test("a batch whose baseOffset (outside the CRC) rotted is not served either")
+    func rottedBaseOffsetNotServed() async throws {
+        let fixture = try LogFixture()
+        let log = try await Self.fill(fixture, count: 5)
+        try await log.close()
+        let reopened = try await fixture.open()
+        // The low byte of the third batch's baseOffset (8): it now reads 247.
+        try fixture.flipByte(fixture.path(segment: 0, suffix: ".log"), at: 2 * 101 + 7)
+        await #expect(
+            throws: LogError.corruptData(
+                path: fixture.path(segment: 0, suffix: ".log"), position: 202,
+                defect: .unexpectedBaseOffset(found: 247, expected: 8))
+        ) {
+            try await reopened.read(from: 9, maxBytes: 1 << 20)
+        }
+        #expect(batchOffsets(in: try await reopened.read(from: 0, maxBytes: 1 << 20)) == [0...3, 4...7])
+    }
 }

@@ -69,11 +69,12 @@ package struct BatchHeader: Sendable, Equatable {
     /// The whole batch's size in bytes, header included.
     package var totalSize: Int { Self.logOverhead + Int(batchLength) }
 
-    /// The offset of the batch's last record.
-    package var lastOffset: Int64 { baseOffset + Int64(lastOffsetDelta) }
+    /// The offset of the batch's last record. Wrapping: a baseOffset that rotted on disk (it is outside the
+    /// CRC) must not trap; recovery rejects it because it is not the offset expected there.
+    package var lastOffset: Int64 { baseOffset &+ Int64(lastOffsetDelta) }
 
     /// The offset after the batch.
-    package var nextOffset: Int64 { lastOffset + 1 }
+    package var nextOffset: Int64 { lastOffset &+ 1 }
 
     /// Checks what the header alone can tell: length in `49...maximumSize - 12`, magic 2, deltas not negative.
     package func validate(maximumSize: Int) throws(BatchDefect) {

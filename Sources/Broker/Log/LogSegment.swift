@@ -156,10 +156,18 @@ final class LogSegment {
         let start = offsetIndex.lookup(offset: max(offset, baseOffset))
         var scanner = BatchScanner(
             file: log, from: start.position, to: size, chunkSize: max(2 * indexIntervalBytes, 8192), validates: false)
+        var expected = start.offset
         while true {
             switch try scanner.next() {
             case .batch(let header, let position, _):
+                // baseOffset is outside the CRC: check it against the index and the batch before.
+                guard header.baseOffset == expected else {
+                    throw .corruptData(
+                        path: log.path, position: position,
+                        defect: .unexpectedBaseOffset(found: header.baseOffset, expected: expected))
+                }
                 if header.lastOffset >= offset { return position }
+                expected = header.nextOffset
             case .end:
                 return nil
             case .invalid(let position, let defect):
@@ -169,7 +177,8 @@ final class LogSegment {
     }
 
     /// Whole batches from `position`: as many as fit in `maxBytes`, and at least one.
-    /// With `verifyChecksums`, stops before the first batch whose CRC-32C fails, or throws if that is the first.
+    /// Stops before the first batch whose baseOffset does not follow the one before or, with `verifyChecksums`,
+    /// whose CRC-32C fails; throws when that is the first batch.
     func read(at position: Int, maxBytes: Int, verifyChecksums: Bool) throws(LogError) -> ByteBuffer {
         guard position < size else { return ByteBuffer() }
         var buffer = try log.read(count: min(max(maxBytes, BatchHeader.size), size - position), at: position)
@@ -202,23 +211,31 @@ final class LogSegment {
                 defect: defect ?? .truncated(available: buffer.readableBytes, needed: BatchHeader.size))
         }
         var result = buffer.getSlice(at: 0, length: end) ?? ByteBuffer()
-        if verifyChecksums { try verify(&result, position: position) }
+        try verify(&result, position: position, checksums: verifyChecksums)
         return result
     }
 
-    /// Cuts `batches` before its first batch whose CRC-32C fails; throws when that is the first batch.
-    private func verify(_ batches: inout ByteBuffer, position: Int) throws(LogError) {
+    /// Cuts `batches` before its first batch whose baseOffset does not follow the previous batch or, with
+    /// `checksums`, whose CRC-32C fails; throws when that is the first batch.
+    private func verify(_ batches: inout ByteBuffer, position: Int, checksums: Bool) throws(LogError) {
         var index = 0
+        var expected: Int64?
         while let header = BatchHeader(parsing: batches, at: index),
             let slice = batches.getSlice(at: index, length: header.totalSize)
         {
-            let computed = StoredBatch.checksum(of: slice)
-            if computed != header.crc {
-                let defect = BatchDefect.checksumMismatch(stored: header.crc, computed: computed)
+            var defect: BatchDefect?
+            if let expected, header.baseOffset != expected {
+                defect = .unexpectedBaseOffset(found: header.baseOffset, expected: expected)
+            } else if checksums {
+                let computed = StoredBatch.checksum(of: slice)
+                if computed != header.crc { defect = .checksumMismatch(stored: header.crc, computed: computed) }
+            }
+            if let defect {
                 guard index > 0 else { throw .corruptData(path: log.path, position: position + index, defect: defect) }
                 batches = batches.getSlice(at: 0, length: index) ?? ByteBuffer()
                 return
             }
+            expected = header.nextOffset
             index += header.totalSize
         }
     }
@@ -267,8 +284,9 @@ final class LogSegment {
         scan: while true {
             switch try scanner.next() {
             case .batch(let header, let at, _):
+                // Index entries hold 32-bit relative offsets and positions.
                 guard header.baseOffset == expected, header.lastOffset - baseOffset <= Int64(UInt32.max),
-                    at + header.totalSize <= Int(Int32.max)
+                    at <= Int(UInt32.max)
                 else {
                     defect = .unexpectedBaseOffset(found: header.baseOffset, expected: expected)
                     break scan
