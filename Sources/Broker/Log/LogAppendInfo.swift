@@ -1,0 +1,21 @@
+/// What one `PartitionLog.append` stored.
+package struct LogAppendInfo: Sendable, Equatable {
+    /// The offset assigned to the first record of the first batch.
+    package var baseOffset: Int64
+    /// The offset of the last record of the last batch.
+    package var lastOffset: Int64
+    /// Batches stored.
+    package var batchCount: Int
+    /// Bytes stored.
+    package var byteCount: Int
+}
+
+/// What one `PartitionLog.enforceRetention(now:)` removed.
+package struct RetentionResult: Sendable, Equatable {
+    /// Base offsets of the segments deleted, oldest first.
+    package var deletedSegments: [Int64]
+    /// Bytes of batches deleted.
+    package var deletedBytes: Int
+    /// The log start offset afterwards.
+    package var logStartOffset: Int64
+}

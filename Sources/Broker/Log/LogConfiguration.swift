@@ -1,0 +1,42 @@
+/// Settings of one partition log; the defaults are Kafka's, except where noted.
+package struct LogConfiguration: Sendable, Equatable {
+    /// Roll to a new segment before an append would make the active one larger than this.
+    /// Default: 1 GiB (Kafka `segment.bytes`). At most `Int32.max`: index entries hold 32-bit positions.
+    package var segmentBytes = 1 << 30
+    /// Roll when the active segment's first batch is older than this (Kafka `segment.ms`: measured from the
+    /// first batch's maxTimestamp, or the append time when it has none). Default: 7 days.
+    package var segmentMilliseconds: Int64 = 7 * 24 * 3_600_000
+    /// Delete closed segments whose newest timestamp is older than this; nil keeps them. Default: 7 days.
+    package var retentionMilliseconds: Int64? = 7 * 24 * 3_600_000
+    /// Delete the oldest closed segments while the log is larger than this; nil: unlimited (the default).
+    package var retentionBytes: Int? = nil
+    /// Bytes of batches between two entries of the sparse offset and time indexes. Default: 4 KiB.
+    package var indexIntervalBytes = 4096
+    /// The largest batch an append accepts. Default: 1 MiB + 12 (Kafka `message.max.bytes`).
+    package var maxBatchBytes = 1_048_588
+    /// When appends are made durable. Default: a flush every second.
+    package var fsyncPolicy = FsyncPolicy.interval(milliseconds: 1000)
+    /// Check each batch's CRC-32C before serving it, so bytes that rotted on disk are never sent. Default: true.
+    package var verifyChecksumsOnRead = true
+
+    package init() {}
+
+    /// Throws when a value is out of its allowed range.
+    package func validate() throws(LogError) {
+        guard segmentBytes >= BatchHeader.size, segmentBytes <= Int(Int32.max) else {
+            throw .invalidConfiguration("segmentBytes \(segmentBytes) outside 61...\(Int32.max)")
+        }
+        guard segmentMilliseconds > 0 else { throw .invalidConfiguration("segmentMilliseconds must be positive") }
+        guard indexIntervalBytes > 0 else { throw .invalidConfiguration("indexIntervalBytes must be positive") }
+        guard maxBatchBytes >= BatchHeader.size, maxBatchBytes <= Int(Int32.max) else {
+            throw .invalidConfiguration("maxBatchBytes \(maxBatchBytes) outside 61...\(Int32.max)")
+        }
+        if case .interval(let milliseconds) = fsyncPolicy, milliseconds <= 0 {
+            throw .invalidConfiguration("fsync interval must be positive")
+        }
+        if let retentionBytes, retentionBytes < 0 { throw .invalidConfiguration("retentionBytes is negative") }
+        if let retentionMilliseconds, retentionMilliseconds < 0 {
+            throw .invalidConfiguration("retentionMilliseconds is negative")
+        }
+    }
+}
