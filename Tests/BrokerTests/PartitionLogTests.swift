@@ -159,3 +159,63 @@ struct PartitionLogTests {
         #expect(await log.segmentBaseOffsets == [0, 2, 4, 5, 7])
     }
 }
+
+@Suite("PartitionLog: concurrency, configuration, metrics")
+struct PartitionLogServiceTests {
+    static let now: Int64 = 1_700_000_000_000
+
+    @Test("concurrent appends from many tasks get distinct, contiguous offsets")
+    func concurrentAppends() async throws {
+        let fixture = try LogFixture()
+        let log = try await fixture.open(LogFixture.configuration(segmentBytes: 4096))
+        let infos = try await withThrowingTaskGroup(of: [LogAppendInfo].self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    var infos: [LogAppendInfo] = []
+                    for index in 0..<40 {
+                        let records = 1 + (task + index) % 5
+                        infos.append(
+                            try await log.append(
+                                batches: TestBatch.make(records: records, fill: UInt8(task)), now: Self.now))
+                    }
+                    return infos
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        let sorted = infos.sorted { $0.baseOffset < $1.baseOffset }
+        var next: Int64 = 0
+        for info in sorted {
+            #expect(info.baseOffset == next)
+            next = info.lastOffset + 1
+        }
+        #expect(await log.logEndOffset == next)
+        var read: [ClosedRange<Int64>] = []
+        var offset: Int64 = 0
+        while offset < next {
+            let batches = batchOffsets(in: try await log.read(from: offset, maxBytes: 1 << 20))
+            read += batches
+            offset = try #require(batches.last).upperBound + 1
+        }
+        #expect(read == sorted.map { $0.baseOffset...$0.lastOffset })
+    }
+
+    @Test("an out-of-range configuration is refused before anything is opened")
+    func invalidConfiguration() async throws {
+        let fixture = try LogFixture()
+        var configuration = LogConfiguration()
+        configuration.segmentBytes = Int(Int32.max) + 1
+        await #expect(throws: LogError.invalidConfiguration("segmentBytes 2147483648 outside 61...2147483647")) {
+            try await fixture.open(configuration)
+        }
+        configuration = LogConfiguration()
+        configuration.fsyncPolicy = .interval(milliseconds: 0)
+        await #expect(throws: LogError.invalidConfiguration("fsync interval must be positive")) {
+            try await fixture.open(configuration)
+        }
+        #expect(throws: Never.self) { try LogConfiguration().validate() }
+        #expect(LogConfiguration().fsyncPolicy == .interval(milliseconds: 1000))
+        #expect(LogConfiguration().segmentBytes == 1 << 30)
+        #expect(LogConfiguration().retentionBytes == nil)
+    }
+}

@@ -65,6 +65,7 @@ extension PartitionLog {
 
     /// Logs exactly what recovery cut: the offsets and bytes dropped from `segment` and the later segments.
     private func logDrop(segment: LogSegment, result: SegmentRecovery) {
+        metrics.recoveryDroppedBytes.increment(by: result.droppedBytes)
         logger.error(
             "recovery dropped a torn or corrupt log tail",
             metadata: [
@@ -84,6 +85,7 @@ extension PartitionLog {
             logger.error(
                 "recovery deleted a segment after the cut",
                 metadata: ["segment": "\(baseOffset)", "dropped_bytes": "\(segment.size)"])
+            metrics.recoveryDroppedBytes.increment(by: segment.size)
             try segment.delete()
         }
     }
@@ -145,7 +147,7 @@ extension PartitionLog {
     func roll(reason: String) throws(LogError) {
         guard let active = activeSegment else { return }
         try active.completeTimeIndex()
-        try active.sync()
+        try timedSync { () throws(LogError) in try active.sync() }
         let segment = try openSegment(baseOffset: active.nextOffset, fresh: true)
         try BlockingFile.syncDirectory(directory, faults: faults)
         segments.append(segment)
