@@ -3,9 +3,9 @@ import NIOCore
 
 extension PartitionLog {
     /// Loads the segments from disk and recovers them (see `open`). Segments wholly below the checkpoint's
-    /// recovery point keep their indexes when those fit; the others (always the last one, unless the log was
-    /// closed cleanly) are validated batch by batch and their indexes rebuilt. A torn or corrupt batch ends
-    /// the log: it and everything after it are dropped, and the drop is logged.
+    /// recovery point keep their indexes when those fit, else rebuild them; the others (always the last one,
+    /// unless the log was closed cleanly) are validated batch by batch, CRC included, and their indexes rebuilt.
+    /// A torn or corrupt batch ends the log: it and everything after it are dropped, and the drop is logged.
     func load() throws(LogError) {
         try BlockingFile.createDirectory(directory)
         let checkpointPath = directory + "/" + RecoveryCheckpoint.fileName
@@ -30,11 +30,17 @@ extension PartitionLog {
                 if let checkpoint {
                     trusted = checkpoint.cleanShutdown || (next.map { $0 <= checkpoint.recoveryPoint } ?? false)
                 }
-                if trusted, try segment.loadIndexes(), next.map({ $0 == segment.nextOffset }) ?? true {
-                    segments.append(segment)
-                    continue
+                if trusted {
+                    if try segment.loadIndexes(validatingTail: isLast), next.map({ $0 == segment.nextOffset }) ?? true {
+                        segments.append(segment)
+                        continue
+                    }
+                    logger.warning(
+                        "index files missing or malformed; rebuilding them", metadata: ["segment": "\(baseOffset)"])
                 }
-                let result = try segment.recover()
+                // Below the clean point a bad CRC is rot, not a torn write: such a batch is refused when read, and
+                // cutting there would throw away every later segment. Only the log's structure is checked there.
+                let result = try segment.recover(validatingChecksums: !trusted || isLast)
                 segments.append(segment)
                 recovered.append(baseOffset)
                 if result.droppedBytes > 0 || (next.map { $0 != segment.nextOffset } ?? false) {
