@@ -43,6 +43,10 @@ struct PartitionLogRecoveryTests {
         #expect(drop.metadata["dropped_from_offset"] == "120")
         #expect(drop.metadata["dropped_from_position"] == "\(30 * 101)")
 
+        // The time index was rebuilt too: batch i has maxTimestamp now + i, and batch 30 is gone.
+        #expect(try await log.offset(forTimestamp: Self.now + 29) == 116)
+        #expect(try await log.offset(forTimestamp: Self.now + 30) == nil)
+
         let next = try await log.append(batches: TestBatch.make(records: 2), now: Self.now)
         #expect(next.baseOffset == 120)
         #expect(batchOffsets(in: try await log.read(from: 116, maxBytes: 1 << 20)) == [116...119, 120...121])

@@ -92,12 +92,21 @@ struct PartitionLogTests {
         // Batches of 1 to 7 records and 61 + 10...69 bytes; 2 KiB segments; an index entry every 200 bytes.
         let log = try await fixture.open(LogFixture.configuration(segmentBytes: 2048, indexIntervalBytes: 200))
         var ranges: [ClosedRange<Int64>] = []
-        for index in 0..<600 {
-            let records = 1 + index % 7
-            let info = try await log.append(
-                batches: TestBatch.make(records: records, recordBytes: 10 + index % 60, fill: UInt8(index % 256)),
-                now: Self.now)
-            ranges.append(info.baseOffset...info.lastOffset)
+        var index = 0
+        while index < 600 {
+            // Appends of one to three batches, so index entries also fall inside a multi-batch append.
+            let batches = (index..<min(index + 1 + index % 3, 600)).map { index in
+                TestBatch.make(records: 1 + index % 7, recordBytes: 10 + index % 60, fill: UInt8(index % 256))
+            }
+            let info = try await log.append(batches: TestBatch.concatenate(batches), now: Self.now)
+            var next = info.baseOffset
+            for batch in batches {
+                let last = next + Int64(batch.getInteger(at: 23, as: Int32.self) ?? 0)
+                ranges.append(next...last)
+                next = last + 1
+            }
+            #expect(next == info.lastOffset + 1)
+            index += batches.count
         }
         let segments = await log.segmentBaseOffsets
         #expect(segments.count > 20)
