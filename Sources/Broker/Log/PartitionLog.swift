@@ -10,6 +10,8 @@ import NIOCore
 /// I/O and fsync directly, so they block that loop's thread and never Swift's cooperative pool (two threads
 /// here). No method suspends, so two operations never interleave; callers `await` the hop onto the loop.
 ///
+/// Open one instance per directory; `DataDirectoryLock` keeps other processes out of the data directory.
+///
 /// Failure is fail-stop: after a write, read or fsync error every later call throws `LogError.stopped`,
 /// so nothing is acknowledged that might not be on disk. Reopening recovers.
 package actor PartitionLog {
@@ -155,7 +157,9 @@ package actor PartitionLog {
     }
 
     /// ListOffsets by time: the first offset at or after the log start whose batch has maxTimestamp ≥
-    /// `timestamp`, or nil when no batch is that recent (Kafka then answers offset -1).
+    /// `timestamp`, or nil when no batch is that recent (Kafka then answers offset -1). Batch-granular: records
+    /// are opaque here, so the answer is the batch's base offset (a consumer skips earlier records itself).
+    /// Kafka's special values (-1 latest, -2 earliest, -3 max timestamp) are the caller's to map first.
     package func offset(forTimestamp timestamp: Int64) throws(LogError) -> Int64? {
         try checkUsable()
         do {
