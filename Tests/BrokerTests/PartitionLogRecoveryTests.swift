@@ -43,6 +43,10 @@ struct PartitionLogRecoveryTests {
         #expect(drop.metadata["dropped_from_offset"] == "120")
         #expect(drop.metadata["dropped_from_position"] == "\(30 * 101)")
 
+        // The time index was rebuilt too: batch i has maxTimestamp now + i, and batch 30 is gone.
+        #expect(try await log.offset(forTimestamp: Self.now + 29) == 116)
+        #expect(try await log.offset(forTimestamp: Self.now + 30) == nil)
+
         let next = try await log.append(batches: TestBatch.make(records: 2), now: Self.now)
         #expect(next.baseOffset == 120)
         #expect(batchOffsets(in: try await log.read(from: 116, maxBytes: 1 << 20)) == [116...119, 120...121])
@@ -172,5 +176,39 @@ struct PartitionLogRecoveryTests {
             try await reopened.read(from: 9, maxBytes: 1 << 20)
         }
         #expect(batchOffsets(in: try await reopened.read(from: 0, maxBytes: 1 << 20)) == [0...3, 4...7])
+    }
+
+    @Test("rot below the clean point does not cost later segments: indexes are rebuilt, the bad batch refused")
+    func rotBelowCleanPoint() async throws {
+        let fixture = try LogFixture()
+        let configuration = LogFixture.configuration(segmentBytes: 310, indexIntervalBytes: 100)
+        let log = try await Self.fill(fixture, count: 9, configuration: configuration)
+        try await log.close()
+        // Segments 0, 12, 24. Rot in segment 12's second batch (16...19), and its index is gone.
+        try fixture.flipByte(fixture.path(segment: 12, suffix: ".log"), at: 101 + 70)
+        try FileManager.default.removeItem(atPath: fixture.path(segment: 12, suffix: ".index"))
+
+        let reopened = try await fixture.open(configuration)
+        #expect(await reopened.segmentBaseOffsets == [0, 12, 24])
+        #expect(await reopened.logEndOffset == 36)
+        #expect(fixture.logs.all.contains { $0.message.contains("rebuilding") && $0.metadata["segment"] == "12" })
+        #expect(!fixture.logs.all.contains { $0.message.contains("dropped") })
+        // Same layout as segment 0's index: entries (4, 101) and (8, 202).
+        #expect(
+            try fixture.contents(fixture.path(segment: 12, suffix: ".index")) == [
+                0, 0, 0, 4, 0, 0, 0, 101, 0, 0, 0, 8, 0, 0, 0, 202,
+            ])
+        #expect(
+            try fixture.contents(fixture.path(segment: 0, suffix: ".index")) == [
+                0, 0, 0, 4, 0, 0, 0, 101, 0, 0, 0, 8, 0, 0, 0, 202,
+            ])
+        await #expect {
+            try await reopened.read(from: 17, maxBytes: 1 << 20)
+        } throws: { error in
+            guard case LogError.corruptData(_, position: 101, defect: .checksumMismatch) = error else { return false }
+            return true
+        }
+        #expect(batchOffsets(in: try await reopened.read(from: 20, maxBytes: 1 << 20)) == [20...23])
+        #expect(batchOffsets(in: try await reopened.read(from: 24, maxBytes: 1 << 20)) == [24...27, 28...31, 32...35])
     }
 }

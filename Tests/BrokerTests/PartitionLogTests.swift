@@ -92,12 +92,21 @@ struct PartitionLogTests {
         // Batches of 1 to 7 records and 61 + 10...69 bytes; 2 KiB segments; an index entry every 200 bytes.
         let log = try await fixture.open(LogFixture.configuration(segmentBytes: 2048, indexIntervalBytes: 200))
         var ranges: [ClosedRange<Int64>] = []
-        for index in 0..<600 {
-            let records = 1 + index % 7
-            let info = try await log.append(
-                batches: TestBatch.make(records: records, recordBytes: 10 + index % 60, fill: UInt8(index % 256)),
-                now: Self.now)
-            ranges.append(info.baseOffset...info.lastOffset)
+        var index = 0
+        while index < 600 {
+            // Appends of one to three batches, so index entries also fall inside a multi-batch append.
+            let batches = (index..<min(index + 1 + index % 3, 600)).map { index in
+                TestBatch.make(records: 1 + index % 7, recordBytes: 10 + index % 60, fill: UInt8(index % 256))
+            }
+            let info = try await log.append(batches: TestBatch.concatenate(batches), now: Self.now)
+            var next = info.baseOffset
+            for batch in batches {
+                let last = next + Int64(batch.getInteger(at: 23, as: Int32.self) ?? 0)
+                ranges.append(next...last)
+                next = last + 1
+            }
+            #expect(next == info.lastOffset + 1)
+            index += batches.count
         }
         let segments = await log.segmentBaseOffsets
         #expect(segments.count > 20)
@@ -157,5 +166,65 @@ struct PartitionLogTests {
         #expect(await log.segmentBaseOffsets == [0, 2, 4, 5])
         _ = try await log.append(batches: TestBatch.make(records: 1, maxTimestamp: -1), now: t + 6000)
         #expect(await log.segmentBaseOffsets == [0, 2, 4, 5, 7])
+    }
+}
+
+@Suite("PartitionLog: concurrency, configuration, metrics")
+struct PartitionLogServiceTests {
+    static let now: Int64 = 1_700_000_000_000
+
+    @Test("concurrent appends from many tasks get distinct, contiguous offsets")
+    func concurrentAppends() async throws {
+        let fixture = try LogFixture()
+        let log = try await fixture.open(LogFixture.configuration(segmentBytes: 4096))
+        let infos = try await withThrowingTaskGroup(of: [LogAppendInfo].self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    var infos: [LogAppendInfo] = []
+                    for index in 0..<40 {
+                        let records = 1 + (task + index) % 5
+                        infos.append(
+                            try await log.append(
+                                batches: TestBatch.make(records: records, fill: UInt8(task)), now: Self.now))
+                    }
+                    return infos
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        let sorted = infos.sorted { $0.baseOffset < $1.baseOffset }
+        var next: Int64 = 0
+        for info in sorted {
+            #expect(info.baseOffset == next)
+            next = info.lastOffset + 1
+        }
+        #expect(await log.logEndOffset == next)
+        var read: [ClosedRange<Int64>] = []
+        var offset: Int64 = 0
+        while offset < next {
+            let batches = batchOffsets(in: try await log.read(from: offset, maxBytes: 1 << 20))
+            read += batches
+            offset = try #require(batches.last).upperBound + 1
+        }
+        #expect(read == sorted.map { $0.baseOffset...$0.lastOffset })
+    }
+
+    @Test("an out-of-range configuration is refused before anything is opened")
+    func invalidConfiguration() async throws {
+        let fixture = try LogFixture()
+        var configuration = LogConfiguration()
+        configuration.segmentBytes = Int(Int32.max) + 1
+        await #expect(throws: LogError.invalidConfiguration("segmentBytes 2147483648 outside 61...2147483647")) {
+            try await fixture.open(configuration)
+        }
+        configuration = LogConfiguration()
+        configuration.fsyncPolicy = .interval(milliseconds: 0)
+        await #expect(throws: LogError.invalidConfiguration("fsync interval must be positive")) {
+            try await fixture.open(configuration)
+        }
+        #expect(throws: Never.self) { try LogConfiguration().validate() }
+        #expect(LogConfiguration().fsyncPolicy == .interval(milliseconds: 1000))
+        #expect(LogConfiguration().segmentBytes == 1 << 30)
+        #expect(LogConfiguration().retentionBytes == nil)
     }
 }

@@ -13,9 +13,9 @@ struct SegmentRecovery: Equatable {
 extension LogSegment {
     /// Loads the index files of a segment written before the last clean point, checking that they fit it:
     /// both files present, whole entries, increasing, inside the file, the last offset entry pointing at a batch
-    /// with that offset. Validates the batches after the last offset entry (CRC included) to learn the end.
-    /// Returns false when anything does not fit; the caller then recovers the segment.
-    func loadIndexes() throws(LogError) -> Bool {
+    /// with that offset. Walks the batches after the last offset entry to learn the end, checking their CRC
+    /// with `validatingTail`. Returns false when anything does not fit; the caller then recovers the segment.
+    func loadIndexes(validatingTail: Bool) throws(LogError) -> Bool {
         let fileSize = try log.size()
         guard indexFilesExisted,
             let offsetEntries = try IndexFile<OffsetIndex.Entry>.readEntries(of: offsetIndex.storage.file),
@@ -27,7 +27,7 @@ extension LogSegment {
         timeIndex.storage.load(timeEntries)
         let start = offsetIndex.lookup(offset: Int64.max)
         let scan = try rescan(
-            from: start.position, expectedOffset: start.offset, validates: true, rebuildIndexes: false)
+            from: start.position, expectedOffset: start.offset, validates: validatingTail, rebuildIndexes: false)
         guard scan.defect == nil else { return false }
         if let lastTime = timeEntries.last {
             guard baseOffset + Int64(lastTime.relativeOffset) < nextOffset else { return false }
@@ -36,11 +36,13 @@ extension LogSegment {
         return true
     }
 
-    /// Checks every batch (length, magic, CRC-32C, contiguous offsets from the base), cuts the file before the
-    /// first that fails, and rebuilds both indexes from the batches kept.
-    func recover(maximumBatchSize: Int = Int(Int32.max)) throws(LogError) -> SegmentRecovery {
+    /// Checks every batch (length, magic, contiguous offsets from the base, and the CRC-32C with
+    /// `validatingChecksums`), cuts the file before the first that fails, and rebuilds both indexes from the
+    /// batches kept.
+    func recover(validatingChecksums: Bool = true) throws(LogError) -> SegmentRecovery {
         let fileSize = try log.size()
-        let scan = try rescan(from: 0, expectedOffset: baseOffset, validates: true, rebuildIndexes: true)
+        let scan = try rescan(
+            from: 0, expectedOffset: baseOffset, validates: validatingChecksums, rebuildIndexes: true)
         guard scan.defect != nil || scan.end < fileSize else {
             return SegmentRecovery(validBytes: scan.end, droppedBytes: 0, defect: nil)
         }

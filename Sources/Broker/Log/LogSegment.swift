@@ -49,7 +49,7 @@ final class LogSegment {
     }
 
     /// Opens the segment's files in `directory`, creating missing ones (empty, or emptied with `fresh`).
-    /// The index files are opened with no entries loaded: call `loadIndexes()` or `recover(maximumBatchSize:)`.
+    /// The index files are opened with no entries loaded: call `loadIndexes(validatingTail:)` or `recover(validatingChecksums:)`.
     static func open(
         directory: String, baseOffset: Int64, indexIntervalBytes: Int, fresh: Bool, faults: IOFaultInjector?
     ) throws(LogError) -> LogSegment {

@@ -3,9 +3,9 @@ import NIOCore
 
 extension PartitionLog {
     /// Loads the segments from disk and recovers them (see `open`). Segments wholly below the checkpoint's
-    /// recovery point keep their indexes when those fit; the others (always the last one, unless the log was
-    /// closed cleanly) are validated batch by batch and their indexes rebuilt. A torn or corrupt batch ends
-    /// the log: it and everything after it are dropped, and the drop is logged.
+    /// recovery point keep their indexes when those fit, else rebuild them; the others (always the last one,
+    /// unless the log was closed cleanly) are validated batch by batch, CRC included, and their indexes rebuilt.
+    /// A torn or corrupt batch ends the log: it and everything after it are dropped, and the drop is logged.
     func load() throws(LogError) {
         try BlockingFile.createDirectory(directory)
         let checkpointPath = directory + "/" + RecoveryCheckpoint.fileName
@@ -30,11 +30,17 @@ extension PartitionLog {
                 if let checkpoint {
                     trusted = checkpoint.cleanShutdown || (next.map { $0 <= checkpoint.recoveryPoint } ?? false)
                 }
-                if trusted, try segment.loadIndexes(), next.map({ $0 == segment.nextOffset }) ?? true {
-                    segments.append(segment)
-                    continue
+                if trusted {
+                    if try segment.loadIndexes(validatingTail: isLast), next.map({ $0 == segment.nextOffset }) ?? true {
+                        segments.append(segment)
+                        continue
+                    }
+                    logger.warning(
+                        "index files missing or malformed; rebuilding them", metadata: ["segment": "\(baseOffset)"])
                 }
-                let result = try segment.recover()
+                // Below the clean point a bad CRC is rot, not a torn write: such a batch is refused when read, and
+                // cutting there would throw away every later segment. Only the log's structure is checked there.
+                let result = try segment.recover(validatingChecksums: !trusted || isLast)
                 segments.append(segment)
                 recovered.append(baseOffset)
                 if result.droppedBytes > 0 || (next.map { $0 != segment.nextOffset } ?? false) {
@@ -65,6 +71,7 @@ extension PartitionLog {
 
     /// Logs exactly what recovery cut: the offsets and bytes dropped from `segment` and the later segments.
     private func logDrop(segment: LogSegment, result: SegmentRecovery) {
+        metrics.recoveryDroppedBytes.increment(by: result.droppedBytes)
         logger.error(
             "recovery dropped a torn or corrupt log tail",
             metadata: [
@@ -84,6 +91,7 @@ extension PartitionLog {
             logger.error(
                 "recovery deleted a segment after the cut",
                 metadata: ["segment": "\(baseOffset)", "dropped_bytes": "\(segment.size)"])
+            metrics.recoveryDroppedBytes.increment(by: segment.size)
             try segment.delete()
         }
     }
@@ -145,7 +153,7 @@ extension PartitionLog {
     func roll(reason: String) throws(LogError) {
         guard let active = activeSegment else { return }
         try active.completeTimeIndex()
-        try active.sync()
+        try timedSync { () throws(LogError) in try active.sync() }
         let segment = try openSegment(baseOffset: active.nextOffset, fresh: true)
         try BlockingFile.syncDirectory(directory, faults: faults)
         segments.append(segment)

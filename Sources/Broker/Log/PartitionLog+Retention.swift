@@ -29,6 +29,7 @@ extension PartitionLog {
             let result = RetentionResult(
                 deletedSegments: deleted.map(\.baseOffset), deletedBytes: deleted.reduce(0) { $0 + $1.size },
                 logStartOffset: logStartOffset)
+            metrics.retentionDeletedBytes.increment(by: result.deletedBytes)
             logger.info(
                 "retention deleted segments",
                 metadata: [

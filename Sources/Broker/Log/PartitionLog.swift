@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import NIOCore
 
@@ -9,6 +10,8 @@ import NIOCore
 /// I/O and fsync directly, so they block that loop's thread and never Swift's cooperative pool (two threads
 /// here). No method suspends, so two operations never interleave; callers `await` the hop onto the loop.
 ///
+/// Open one instance per directory; `DataDirectoryLock` keeps other processes out of the data directory.
+///
 /// Failure is fail-stop: after a write, read or fsync error every later call throws `LogError.stopped`,
 /// so nothing is acknowledged that might not be on disk. Reopening recovers.
 package actor PartitionLog {
@@ -19,6 +22,7 @@ package actor PartitionLog {
     private nonisolated let executor: any SerialExecutor
     let logger: Logger
     let faults: IOFaultInjector?
+    let metrics: LogMetrics
     /// Segments by base offset; never empty once opened, the last is the active one.
     var segments: [LogSegment] = []
     /// The first offset readers may fetch (moved by retention and `deleteRecords`).
@@ -35,7 +39,7 @@ package actor PartitionLog {
 
     private init(
         directory: String, configuration: LogConfiguration, eventLoop: any EventLoop, logger: Logger,
-        faults: IOFaultInjector?
+        metricsFactory: any MetricsFactory, faults: IOFaultInjector?
     ) {
         self.directory = directory
         self.configuration = configuration
@@ -45,19 +49,22 @@ package actor PartitionLog {
         logger[metadataKey: "log.directory"] = "\(directory)"
         self.logger = logger
         self.faults = faults
+        let partition = directory.split(separator: "/").last.map(String.init) ?? directory
+        self.metrics = LogMetrics(partition: partition, factory: metricsFactory)
     }
 
     /// Opens (creating when missing) the log in `directory` and recovers it: batches after the last clean
     /// point are validated and a torn or corrupt tail is cut, missing or malformed indexes are rebuilt.
     /// Its work runs on `eventLoop`, which must belong to a `MultiThreadedEventLoopGroup` kept for storage.
-    /// `faults` makes file operations fail, for tests.
+    /// Metrics go to `metricsFactory` (the global one by default); `faults` makes file operations fail, for tests.
     package static func open(
         directory: String, configuration: LogConfiguration = LogConfiguration(), eventLoop: any EventLoop,
-        logger: Logger, faults: IOFaultInjector? = nil
+        logger: Logger, metricsFactory: any MetricsFactory = MetricsSystem.factory, faults: IOFaultInjector? = nil
     ) async throws(LogError) -> PartitionLog {
         try configuration.validate()
         let log = PartitionLog(
-            directory: directory, configuration: configuration, eventLoop: eventLoop, logger: logger, faults: faults)
+            directory: directory, configuration: configuration, eventLoop: eventLoop, logger: logger,
+            metricsFactory: metricsFactory, faults: faults)
         try await log.load()
         return log
     }
@@ -118,12 +125,14 @@ package actor PartitionLog {
             guard let segment = activeSegment else { throw LogError.closed }
             try segment.append(payload: payload, headers: headers, now: now)
             if configuration.fsyncPolicy == .always {
-                try segment.syncLog()
+                try timedSync { () throws(LogError) in try segment.syncLog() }
                 recoveryPoint = nextOffset
             }
         } catch {
             throw stop(error)
         }
+        metrics.appendedBytes.increment(by: payload.readableBytes)
+        metrics.appendedBatches.increment(by: headers.count)
         return LogAppendInfo(
             baseOffset: baseOffset, lastOffset: nextOffset - 1, batchCount: headers.count,
             byteCount: payload.readableBytes)
@@ -148,7 +157,9 @@ package actor PartitionLog {
     }
 
     /// ListOffsets by time: the first offset at or after the log start whose batch has maxTimestamp ≥
-    /// `timestamp`, or nil when no batch is that recent (Kafka then answers offset -1).
+    /// `timestamp`, or nil when no batch is that recent (Kafka then answers offset -1). Batch-granular: records
+    /// are opaque here, so the answer is the batch's base offset (a consumer skips earlier records itself).
+    /// Kafka's special values (-1 latest, -2 earliest, -3 max timestamp) are the caller's to map first.
     package func offset(forTimestamp timestamp: Int64) throws(LogError) -> Int64? {
         try checkUsable()
         do {
@@ -206,10 +217,18 @@ package actor PartitionLog {
     func flushAll(cleanShutdown: Bool) throws(LogError) {
         if let segment = activeSegment {
             try segment.completeTimeIndex()
-            try segment.sync()
+            try timedSync { () throws(LogError) in try segment.sync() }
         }
         recoveryPoint = logEndOffset
         try writeCheckpoint(cleanShutdown: cleanShutdown)
+    }
+
+    /// Runs `sync` and records how long it took.
+    func timedSync(_ sync: () throws(LogError) -> Void) throws(LogError) {
+        let start = ContinuousClock.now
+        try sync()
+        let elapsed = (ContinuousClock.now - start).components
+        metrics.syncDuration.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
     }
 
     /// Writes `recovery-checkpoint` with the current recovery point and log start, unless unchanged.

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import NIOCore
@@ -34,14 +35,16 @@ final class LogFixture {
     }
 
     /// Opens the log in the fixture's directory on a storage event loop, logging into `logs`.
-    func open(_ configuration: LogConfiguration = LogFixture.configuration(), faults: IOFaultInjector? = nil)
-        async throws -> PartitionLog
-    {
+    func open(
+        _ configuration: LogConfiguration = LogFixture.configuration(), metrics: (any MetricsFactory)? = nil,
+        faults: IOFaultInjector? = nil
+    ) async throws -> PartitionLog {
         let store = logs
         let logger = Logger(label: "test") { _ in RecordingLogHandler(store: store) }
         return try await PartitionLog.open(
             directory: directory, configuration: configuration,
-            eventLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: logger, faults: faults)
+            eventLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: logger,
+            metricsFactory: metrics ?? NOOPMetricsHandler.instance, faults: faults)
     }
 
     /// The path of a segment file.
