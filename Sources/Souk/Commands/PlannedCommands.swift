@@ -14,13 +14,6 @@ extension PlannedCommand {
     }
 }
 
-struct BrokerCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "broker", abstract: "Run the Kafka-compatible broker (not built yet).")
-    static let name = "broker", issue = 3, what = "the Kafka-compatible broker"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}
-
 struct ProduceCommand: PlannedCommand {
     static let configuration = CommandConfiguration(
         commandName: "produce", abstract: "Generate e-commerce transactions into a topic (not built yet).")

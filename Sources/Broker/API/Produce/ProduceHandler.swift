@@ -1,0 +1,120 @@
+import Kafka
+import NIOCore
+
+extension RequestRouter {
+    /// Appends each partition's batches to its log, verbatim (offsets assigned by rewriting the base
+    /// offset), after checking versions, sizes and idempotent-producer sequences.
+    func produce(_ request: ProduceRequest, version: Int16) async -> ProduceResponse {
+        var response = ProduceResponse()
+        let refusal: (ErrorCode, String)? =
+            if version < 3 {
+                // v0–2 carry message formats v0/v1; Produce v0 is advertised only for old librdkafka's sake.
+                (.unsupportedVersion, "Produce v\(version) is not supported; use v3 or later")
+            } else if request.transactionalId != nil {
+                (.transactionalIdAuthorizationFailed, "Souk does not offer transactions")
+            } else if ![0, 1, -1].contains(request.acks) {
+                (.invalidRequiredAcks, "acks must be 0, 1 or -1")
+            } else {
+                nil
+            }
+        for topicData in request.topicData {
+            var topicResponse = ProduceResponse.TopicProduceResponse(name: topicData.name)
+            let topic = refusal == nil ? await registry.topicCreatingIfAllowed(topicData.name) : nil
+            for partitionData in topicData.partitionData {
+                var result = ProduceResponse.PartitionProduceResponse(index: partitionData.index)
+                if let refusal {
+                    result.errorCode = refusal.0.rawValue
+                    result.errorMessage = refusal.1
+                } else if let topic, partitionData.index >= 0, Int(partitionData.index) < topic.partitions.count {
+                    result = await append(
+                        partitionData, topic: topic.name, log: topic.partitions[Int(partitionData.index)],
+                        maxBatchBytes: topic.configs.logConfiguration(base: configuration.log).maxBatchBytes)
+                } else {
+                    result.errorCode = ErrorCode.unknownTopicOrPartition.rawValue
+                }
+                topicResponse.partitionResponses.append(result)
+            }
+            response.responses.append(topicResponse)
+        }
+        return response
+    }
+
+    private func append(
+        _ data: ProduceRequest.PartitionProduceData, topic: String, log: PartitionLog, maxBatchBytes: Int
+    ) async -> ProduceResponse.PartitionProduceResponse {
+        var result = ProduceResponse.PartitionProduceResponse(index: data.index)
+        func fail(_ code: ErrorCode, _ message: String) -> ProduceResponse.PartitionProduceResponse {
+            result.errorCode = code.rawValue
+            result.errorMessage = message
+            return result
+        }
+        guard let records = data.records, records.readableBytes > 0 else {
+            return fail(.invalidRecord, "no records")
+        }
+        var headers: [RecordBatchHeader] = []
+        var cursor = records
+        while cursor.readableBytes > 0 {
+            do {
+                let header = try RecordBatchHeader(peekingAt: cursor)
+                guard header.totalSize <= cursor.readableBytes, header.batchLength >= 49 else {
+                    return fail(.corruptMessage, "a record batch is truncated")
+                }
+                guard header.totalSize <= maxBatchBytes else {
+                    return fail(.messageTooLarge, "batch of \(header.totalSize) bytes exceeds \(maxBatchBytes)")
+                }
+                if header.attributes.isTransactional || header.attributes.isControl {
+                    return fail(.transactionalIdAuthorizationFailed, "Souk does not offer transactions")
+                }
+                headers.append(header)
+                cursor.moveReaderIndex(forwardBy: header.totalSize)
+            } catch .unsupportedMagic(let magic) {
+                return fail(.unsupportedForMessageFormat, "message format v\(magic) is not supported; use v2")
+            } catch {
+                return fail(.corruptMessage, "malformed record batch: \(error)")
+            }
+        }
+        // Clients send one batch per partition; idempotence is checked on the first (and only) one.
+        let first = headers[0]
+        let decision = await producers.check(
+            topic: topic, partition: data.index, producerId: first.producerId, epoch: first.producerEpoch,
+            baseSequence: first.baseSequence, lastOffsetDelta: first.lastOffsetDelta)
+        switch decision {
+        case .duplicate(let baseOffset):
+            result.baseOffset = baseOffset
+            result.logStartOffset = await log.logStartOffset
+            result.logAppendTimeMs = -1
+            return result
+        case .reject(let code, let message):
+            return fail(code, message)
+        case .append:
+            break
+        }
+        do {
+            let info = try await log.append(batches: records, now: Self.now())
+            await producers.record(
+                topic: topic, partition: data.index, producerId: first.producerId, epoch: first.producerEpoch,
+                baseSequence: first.baseSequence, lastOffsetDelta: first.lastOffsetDelta, baseOffset: info.baseOffset)
+            await registry.notifier.appended()
+            result.baseOffset = info.baseOffset
+            result.logAppendTimeMs = -1
+            result.logStartOffset = await log.logStartOffset
+            return result
+        } catch {
+            return fail(Self.errorCode(for: error), "\(error)")
+        }
+    }
+
+    /// The Kafka error code for a log failure.
+    static func errorCode(for error: LogError) -> ErrorCode {
+        switch error {
+        case .invalidBatch(_, let defect):
+            switch defect {
+            case .lengthOutOfRange: .messageTooLarge
+            case .unsupportedMagic: .unsupportedForMessageFormat
+            default: .corruptMessage
+            }
+        case .offsetOutOfRange: .offsetOutOfRange
+        default: .kafkaStorageError
+        }
+    }
+}

@@ -1,0 +1,31 @@
+/// Settings of `souk broker`; `init()` gives the defaults (Kafka's, except where noted).
+package struct BrokerConfiguration: Sendable {
+    /// Address to listen on. Default: 127.0.0.1 (local only; exposing the broker is explicit).
+    package var host = "127.0.0.1"
+    /// Port to listen on. Default: 9092.
+    package var port = 9092
+    /// Host clients are told to connect to (Metadata, FindCoordinator). Default: `host`.
+    package var advertisedHost: String?
+    /// Port clients are told to connect to. Default: the bound port.
+    package var advertisedPort: Int?
+    /// Root of the broker's files (`<dataDirectory>/broker/`). Default: ./souk-data.
+    package var dataDirectory = "souk-data"
+    /// Partitions of an auto-created topic, and of CreateTopics with -1. Default: 3.
+    package var defaultPartitions = 3
+    /// Create a topic on first Metadata or Produce. Default: true.
+    package var autoCreateTopics = true
+    /// Log settings every topic starts from (fsync, retention, segment size).
+    package var log = LogConfiguration()
+    /// Largest request accepted, checked before reading its body (`socket.request.max.bytes`). Default: 100 MiB.
+    package var maxRequestBytes = 100 * 1024 * 1024
+    /// Close connections silent for this long (`connections.max.idle.ms`). Default: 10 minutes.
+    package var idleTimeout: Duration = .seconds(600)
+    /// Connections accepted at once; more are closed on accept. Default: 1,000.
+    package var maxConnections = 1_000
+    /// Threads doing blocking file I/O for the partition logs (off Swift's cooperative pool). Default: 1.
+    package var storageThreads = 1
+    /// Node id in Metadata. Default: 0.
+    package var nodeId: Int32 = 0
+
+    package init() {}
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Broker
+import Logging
+import ServiceLifecycle
+
+/// `souk broker`: the Kafka-compatible broker on its own.
+struct BrokerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "broker", abstract: "Run the Kafka-compatible broker.",
+        discussion: "Real Kafka clients (librdkafka, kcat, kafka-python, aiokafka, Java) produce and consume here.")
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0: any free port).") var port = 9092
+    @Option(help: "Host clients are told to connect to. Default: --host.") var advertisedHost: String?
+    @Option(help: "Port clients are told to connect to. Default: the listening port.") var advertisedPort: Int?
+    @Option(help: "Directory for the broker's data (under broker/).") var dataDir = "souk-data"
+    @Option(help: "Partitions of auto-created topics.") var partitions = 3
+    @Option(help: "Durability: 'always' (fsync before acknowledging) or 'interval:<ms>'.") var fsync = "interval:1000"
+    @Option(help: "Keep data this long: e.g. 7d, 24h, 30m, 90s, or 'forever'.") var retention = "7d"
+    @Flag(help: "Do not create topics on first use.") var noAutoCreateTopics = false
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        if let advertisedPort, !(1...65535).contains(advertisedPort) {
+            throw ValidationError("--advertised-port must be from 1 to 65535")
+        }
+        guard (1...10_000).contains(partitions) else { throw ValidationError("--partitions must be from 1 to 10000") }
+        guard (try? Self.fsyncPolicy(fsync)) != nil else {
+            throw ValidationError("--fsync must be 'always' or 'interval:<milliseconds>'")
+        }
+        guard (try? Self.retentionMilliseconds(retention)) != nil else {
+            throw ValidationError("--retention must look like 7d, 24h, 30m, 90s, 500ms or 'forever'")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("unknown --log-level '\(logLevel)'")
+        }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "souk.broker")
+        var configuration = BrokerConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.advertisedHost = advertisedHost
+        configuration.advertisedPort = advertisedPort
+        configuration.dataDirectory = dataDir
+        configuration.defaultPartitions = partitions
+        configuration.autoCreateTopics = !noAutoCreateTopics
+        configuration.log.fsyncPolicy = try Self.fsyncPolicy(fsync)
+        configuration.log.retentionMilliseconds = try Self.retentionMilliseconds(retention)
+        let broker = BrokerService(configuration: configuration, logger: logger) { host, port in
+            writeToStandardError("souk broker listening on \(host):\(port)\n")
+        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: broker)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            throw CommandFailure(command: "broker", message: "\(error)")
+        }
+    }
+
+    static func fsyncPolicy(_ text: String) throws -> FsyncPolicy {
+        if text == "always" { return .always }
+        if text.hasPrefix("interval:"), let milliseconds = Int64(text.dropFirst("interval:".count)), milliseconds > 0 {
+            return .interval(milliseconds: milliseconds)
+        }
+        throw ValidationError("bad --fsync")
+    }
+
+    /// Milliseconds of a duration like `7d`, or nil for `forever`.
+    static func retentionMilliseconds(_ text: String) throws -> Int64? {
+        if text == "forever" || text == "-1" { return nil }
+        let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            if let value = Int64(text.dropLast(suffix.count)), value > 0 { return value * scale }
+        }
+        throw ValidationError("bad --retention")
+    }
+}
