@@ -10,7 +10,7 @@ APT_PACKAGES := libzstd-dev libsnappy-dev liblz4-dev zlib1g-dev pkg-config pytho
 BREW_PACKAGES := zstd snappy lz4 zlib pkg-config python kcat
 SWIFT_FORMAT_PATHS := Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks
 
-.PHONY: help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
+.PHONY: interop-full help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ unit-test: system-packages ## Only the Swift tests.
 
 interop-test: setup build ## Only the interop tests (real binary, real Python clients and readers).
 	SOUK_BIN=$(CURDIR)/.build/debug/souk $(PYTHON) -m pytest -q -p no:cacheprovider Tests/Interop
+
+interop-full: setup build ## The interop grid with 100,000 records per case (long).
+	SOUK_INTEROP_RECORDS=100000 SOUK_BIN=$(CURDIR)/.build/debug/souk $(PYTHON) -m pytest -q -p no:cacheprovider Tests/Interop
 
 demo: system-packages release ## Build a release binary and run the pipeline on embedded defaults.
 	.build/release/souk demo

@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import Logging
+import MetricsTestKit
 import NIOCore
 import Testing
 
@@ -14,6 +15,7 @@ struct RequestRouterTests {
         let directory: String
         let registry: TopicRegistry
         let router: RequestRouter
+        let metrics = TestMetrics()
 
         init() async throws {
             directory = NSTemporaryDirectory() + "souk-router-\(UUID().uuidString)"
@@ -25,7 +27,7 @@ struct RequestRouterTests {
             let producers = ProducerStateTable(directory: registry.directoryPath, logger: logger)
             router = RequestRouter(
                 registry: registry, producers: producers, configuration: configuration, advertisedHost: "127.0.0.1",
-                advertisedPort: 9092, logger: logger)
+                advertisedPort: 9092, logger: logger, metricsFactory: metrics)
         }
 
         func close() async {
@@ -92,11 +94,17 @@ struct RequestRouterTests {
         #expect(retry.responses[0].partitionResponses[0].baseOffset == 3)
         let log = try #require(await harness.registry.log(topic: "orders", partition: 0))
         #expect(await log.logEndOffset == 4)
+        let produced = try harness.metrics.expectCounter(
+            "souk_broker_requests_total", [("api", "Produce"), ("outcome", "response")])
+        #expect(produced.totalValue == 3)
 
         let gap = try Self.batch(producerId: 5000, epoch: 0, sequence: 9, values: ["z"])
         let refused = try #require(try await harness.call(Self.produce("orders", records: gap), version: 8))
         #expect(refused.responses[0].partitionResponses[0].errorCode == ErrorCode.outOfOrderSequenceNumber.rawValue)
         #expect(await log.logEndOffset == 4)
+        let errors = try harness.metrics.expectCounter(
+            "souk_broker_errors_total", [("api", "Produce"), ("error", "45")])
+        #expect(errors.totalValue == 1)
     }
 
     @Test("Produce v0–2, transactional producers and bad acks are refused with their error codes")

@@ -4,6 +4,7 @@ per partition; admin calls work; data survives a restart; bad input only closes 
 
 import asyncio
 import json
+import os
 import random
 import struct
 import subprocess
@@ -12,7 +13,7 @@ import uuid
 import pytest
 from broker_support import Broker, connect
 
-RECORDS = 10_000
+RECORDS = int(os.environ.get("SOUK_INTEROP_RECORDS", "10000"))
 CODECS = ["none", "gzip", "snappy", "lz4", "zstd"]
 
 

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Kafka
 import Logging
@@ -23,11 +24,14 @@ package struct RequestRouter: Sendable {
     let advertisedHost: String
     let advertisedPort: Int32
     let logger: Logger
+    let metrics: RequestMetrics
 
     package init(
         registry: TopicRegistry, producers: ProducerStateTable, configuration: BrokerConfiguration,
-        advertisedHost: String, advertisedPort: Int, logger: Logger
+        advertisedHost: String, advertisedPort: Int, logger: Logger,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
+        self.metrics = RequestMetrics(factory: metricsFactory)
         self.registry = registry
         self.producers = producers
         self.configuration = configuration
@@ -38,6 +42,23 @@ package struct RequestRouter: Sendable {
 
     /// Handles one request frame (without its length prefix).
     package func handle(frame: ByteBuffer) async -> Outcome {
+        let started = ContinuousClock.now
+        let api =
+            frame.getInteger(at: frame.readerIndex, as: Int16.self).flatMap(ApiKey.init(rawValue:))?.name ?? "unknown"
+        let outcome = await dispatch(frame: frame)
+        let (label, size): (String, Int) =
+            switch outcome {
+            case .respond(let response): ("response", response.readableBytes)
+            case .noResponse: ("no_response", 0)
+            case .close: ("closed", 0)
+            }
+        metrics.record(
+            api: api, outcome: label, requestBytes: frame.readableBytes + 4, responseBytes: size,
+            duration: ContinuousClock.now - started)
+        return outcome
+    }
+
+    private func dispatch(frame: ByteBuffer) async -> Outcome {
         var body = frame
         let header: RequestHeader
         do {

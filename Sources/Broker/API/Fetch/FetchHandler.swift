@@ -63,6 +63,7 @@ extension RequestRouter {
                         data.errorCode = Self.errorCode(for: error).rawValue
                     }
                 }
+                metrics.recordError(api: "Fetch", code: ErrorCode(rawValue: data.errorCode))
                 topicResponse.partitions.append(data)
             }
             response.responses.append(topicResponse)

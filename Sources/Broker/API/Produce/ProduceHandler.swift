@@ -32,6 +32,7 @@ extension RequestRouter {
                 } else {
                     result.errorCode = ErrorCode.unknownTopicOrPartition.rawValue
                 }
+                metrics.recordError(api: "Produce", code: ErrorCode(rawValue: result.errorCode))
                 topicResponse.partitionResponses.append(result)
             }
             response.responses.append(topicResponse)
