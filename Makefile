@@ -7,10 +7,12 @@ PYTHON      := $(VENV)/bin/python
 REQUIREMENTS := Tests/Interop/requirements.txt
 # System packages: the C codec libraries Souk links, and the peers the tests drive.
 APT_PACKAGES := libzstd-dev libsnappy-dev liblz4-dev zlib1g-dev pkg-config python3-venv kcat
+# Only for the benchmarks: librdkafka's C API (the load driver and mock cluster) and Redis Streams.
+BENCH_APT_PACKAGES := librdkafka-dev redis-server redis-tools
 BREW_PACKAGES := zstd snappy lz4 zlib pkg-config python kcat
 SWIFT_FORMAT_PATHS := Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks
 
-.PHONY: interop-full help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
+.PHONY: bench-broker interop-full help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -74,6 +76,10 @@ format: ## Reformat the code in place.
 
 bench: system-packages ## Run the package-benchmark suites in Benchmarks/ (release build).
 	cd Benchmarks && swift package --disable-sandbox benchmark
+
+bench-broker: ## Broker throughput and latency beside Redis Streams and librdkafka's mock cluster (one run).
+	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="$(BENCH_APT_PACKAGES)"
+	Benchmarks/Broker/run.sh
 
 clean: ## Remove build products and the virtualenv.
 	rm -rf .build Benchmarks/.build $(VENV)

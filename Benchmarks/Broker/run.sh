@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Broker benchmark, one run on this machine: Souk's broker, librdkafka's mock cluster and Redis Streams,
+# same 250-byte transaction payload, driven by C clients (librdkafka, redis-benchmark). JSON lines on stdout.
+#   Benchmarks/Broker/run.sh [records]        (make bench-broker)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+records=${1:-1000000}
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+gcc -O2 -o "$work/produce_bench" Benchmarks/Broker/produce_bench.c $(pkg-config --cflags --libs rdkafka)
+swift build -c release --product souk >&2
+souk=.build/release/souk
+
+start_broker() {  # $1: fsync policy
+    rm -rf "$work/data"
+    "$souk" broker --port 0 --data-dir "$work/data" --fsync "$1" --log-level warning 2> "$work/broker.log" &
+    for _ in $(seq 100); do
+        port=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/broker.log")
+        [ -n "$port" ] && return
+        sleep 0.1
+    done
+    echo "broker did not start" >&2; cat "$work/broker.log" >&2; exit 1
+}
+stop_broker() { kill %?"broker --port 0" 2>/dev/null || kill "$(jobs -p)" 2>/dev/null || true; wait 2>/dev/null || true; }
+
+for fsync in interval:1000 always; do
+    start_broker "$fsync"
+    for acks in 1 all; do
+        "$work/produce_bench" -b "127.0.0.1:$port" -t "t-$acks" -n "$records" -a "$acks" -l "souk fsync=$fsync"
+    done
+    "$work/produce_bench" -b "127.0.0.1:$port" -t "rate" -n 250000 -a all -r 50000 -l "souk fsync=$fsync"
+    stop_broker
+done
+
+"$work/produce_bench" -m -t mock -n "$records" -a 1 -l "librdkafka mock cluster" 2>/dev/null
+"$work/produce_bench" -m -t mock -n 250000 -a all -r 50000 -l "librdkafka mock cluster" 2>/dev/null
+
+# Redis Streams: AOF with everysec fsync, pipelined XADD of the same 250-byte payload.
+redis_port=$((20000 + RANDOM % 10000))
+redis-server --port "$redis_port" --dir "$work" --appendonly yes --appendfsync everysec --save "" --daemonize no \
+    > "$work/redis.log" 2>&1 &
+for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+value=$(printf '{"transaction_id": "00000001-4f1c-4a6b-9e2d-000000001eef", "user_id": "user_1", "city": "Casablanca", "category": "Electronics", "amount": 1.01, "quantity": 2, "payment_method": "credit_card", "timestamp": "2026-11-24T12:00:00"}%*s' 21 '')
+seconds=$( { /usr/bin/time -f "%e" redis-benchmark -p "$redis_port" -n "$records" -P 100 -c 4 -q XADD s '*' v "$value" >/dev/null; } 2>&1 | tail -1)
+length=$(redis-cli -p "$redis_port" XLEN s)
+echo "{\"target\": \"redis streams (aof everysec)\", \"phase\": \"produce\", \"records\": $length, \"seconds\": $seconds, \"records_per_s\": $(python3 -c "print(round($length/$seconds))")}"
+redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
