@@ -406,3 +406,38 @@ def test_client_that_never_reads_does_not_block_others(broker):
     sent = produce_confluent(broker.bootstrap, topic, dataset(500, seed=4), "gzip", "1")
     check_round_trip(sent, consume_confluent(broker.bootstrap, topic, 3, 500))
     stuck.close()
+
+
+def test_kill_9_keeps_every_acknowledged_record_with_fsync_always(tmp_path):
+    import signal
+
+    broker = Broker(tmp_path / "data", "--fsync", "always").start()
+    topic = topic_name()
+    sent = produce_confluent(broker.bootstrap, topic, dataset(2000, seed=8), "zstd", "all")
+    broker.restart(sig=signal.SIGKILL)
+    try:
+        check_round_trip(sent, consume_confluent(broker.bootstrap, topic, 3, 2000))
+    finally:
+        assert broker.stop() == 0
+
+
+def test_second_broker_on_the_same_data_dir_is_refused(tmp_path):
+    first = Broker(tmp_path / "data").start()
+    try:
+        second = subprocess.run(
+            [str(__import__("conftest").souk_binary()), "broker", "--port", "0", "--data-dir", str(tmp_path / "data")],
+            capture_output=True, text=True, timeout=30,
+        )
+        assert second.returncode == 1
+        assert second.stderr.strip().splitlines()[-1].startswith("souk broker: ")
+        assert "lock" in second.stderr.lower()
+    finally:
+        assert first.stop() == 0
+
+
+def test_bad_command_line_is_a_usage_error(tmp_path):
+    binary = str(__import__("conftest").souk_binary())
+    for args in (["--port", "70000"], ["--fsync", "sometimes"], ["--retention", "soon"], ["--partitions", "0"]):
+        run = subprocess.run([binary, "broker", *args, "--data-dir", str(tmp_path / "d")], capture_output=True, text=True, timeout=30)
+        assert run.returncode == 64, (args, run.returncode, run.stderr)
+        assert run.stdout == ""
