@@ -23,6 +23,8 @@ package enum KafkaClientError: Error, Sendable, Equatable, CustomStringConvertib
     case queueFull(limit: Int)
     /// The producer or consumer was closed.
     case closed
+    /// A configuration is inconsistent (idempotence without acks=all…).
+    case invalidConfiguration(String)
     /// Records given to `enqueue` failed; `first` describes the first failure.
     case deliveryFailed(count: Int, first: String)
     /// A record waited longer than the delivery timeout; the last retriable error is attached.
@@ -66,6 +68,7 @@ package enum KafkaClientError: Error, Sendable, Equatable, CustomStringConvertib
         case .unknownTopicOrPartition(let tp): "unknown topic or partition \(tp)"
         case .queueFull(let limit): "producer queue full (\(limit) bytes buffered); flush or use send"
         case .closed: "closed"
+        case .invalidConfiguration(let reason): "invalid configuration: \(reason)"
         case .deliveryFailed(let count, let first): "\(count) records failed; first: \(first)"
         case .deliveryTimedOut(let lastError): "delivery timed out; last error: \(lastError)"
         case .notAssigned(let tp): "\(tp) is not assigned to this consumer"
