@@ -63,7 +63,8 @@ package enum KafkaClientError: Error, Sendable, Equatable, CustomStringConvertib
             } else {
                 "the broker does not offer \(api)"
             }
-        case .broker(let code, let api, let context): "\(api) failed with \(code)\(context.isEmpty ? "" : " (\(context))")"
+        case .broker(let code, let api, let context):
+            "\(api) failed with \(code)\(context.isEmpty ? "" : " (\(context))")"
         case .noBrokerReachable(let servers): "no broker reachable among \(servers.joined(separator: ","))"
         case .unknownTopicOrPartition(let tp): "unknown topic or partition \(tp)"
         case .queueFull(let limit): "producer queue full (\(limit) bytes buffered); flush or use send"

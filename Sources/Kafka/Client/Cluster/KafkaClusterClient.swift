@@ -117,7 +117,8 @@ package actor KafkaClusterClient {
                 lastError = error
                 guard error.isRetriable else { throw error }
                 logger.debug(
-                    "connect failed", metadata: ["kafka.broker": "\(address)", "error": "\(error)", "attempt": "\(attempt)"])
+                    "connect failed",
+                    metadata: ["kafka.broker": "\(address)", "error": "\(error)", "attempt": "\(attempt)"])
             }
         }
         throw lastError

@@ -80,7 +80,8 @@ final class KafkaResponseHandler: ChannelDuplexHandler {
                 }
                 head.timer?.cancel()
                 guard head.correlationId == correlationId else {
-                    head.promise.fail(KafkaClientError.correlationMismatch(expected: head.correlationId, received: correlationId))
+                    head.promise.fail(
+                        KafkaClientError.correlationMismatch(expected: head.correlationId, received: correlationId))
                     throw KafkaClientError.correlationMismatch(expected: head.correlationId, received: correlationId)
                 }
                 head.promise.succeed(frame)

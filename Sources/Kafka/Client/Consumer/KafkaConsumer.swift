@@ -28,7 +28,8 @@ package actor KafkaConsumer {
     ) {
         self.configuration = configuration
         self.logger = logger
-        self.cluster = KafkaClusterClient(configuration: configuration.client, eventLoopGroup: eventLoopGroup, logger: logger)
+        self.cluster = KafkaClusterClient(
+            configuration: configuration.client, eventLoopGroup: eventLoopGroup, logger: logger)
     }
 
     /// The cluster client this consumer uses (for a `GroupMember` that shares its connections).
@@ -278,7 +279,9 @@ package actor KafkaConsumer {
             var lastError: KafkaClientError?
             do throws(KafkaClientError) {
                 var byLeader: [Int32: [TopicPartition]] = [:]
-                for partition in remaining { byLeader[try await cluster.leader(for: partition), default: []].append(partition) }
+                for partition in remaining {
+                    byLeader[try await cluster.leader(for: partition), default: []].append(partition)
+                }
                 for (leader, partitions) in byLeader {
                     var topics: [String: [ListOffsetsRequest.ListOffsetsPartition]] = [:]
                     for partition in partitions {
@@ -309,7 +312,9 @@ package actor KafkaConsumer {
                 lastError = error
             }
             if !remaining.isEmpty {
-                guard clock.now < deadline else { throw lastError ?? .requestTimedOut(api: .listOffsets, after: configuration.client.requestTimeout) }
+                guard clock.now < deadline else {
+                    throw lastError ?? .requestTimedOut(api: .listOffsets, after: configuration.client.requestTimeout)
+                }
                 do { try await Task.sleep(for: configuration.retryBackoff) } catch { throw .closed }
             }
         }
@@ -326,7 +331,8 @@ package actor KafkaConsumer {
         }
         let request = OffsetCommitRequest(
             groupId: groupId, generationIdOrMemberEpoch: generation.generationId, memberId: generation.memberId,
-            retentionTimeMs: -1, topics: topics.sorted { $0.key < $1.key }.map { .init(name: $0.key, partitions: $0.value) })
+            retentionTimeMs: -1,
+            topics: topics.sorted { $0.key < $1.key }.map { .init(name: $0.key, partitions: $0.value) })
         let coordinator = try await cluster.coordinator(for: groupId)
         let response = try await cluster.send(request, over: coordinator)
         for topic in response.topics {

@@ -158,7 +158,10 @@ package final class KafkaProducer: Sendable {
     /// Flushes, then stops `run()` and closes the connections.
     package func close() async throws(KafkaClientError) {
         let flushResult: Result<Void, KafkaClientError>
-        do { try await flush(); flushResult = .success(()) } catch { flushResult = .failure(error) }
+        do {
+            try await flush()
+            flushResult = .success(())
+        } catch { flushResult = .failure(error) }
         state.withLock { $0.closing = true }
         wakeup.signal()
         try flushResult.get()
@@ -302,7 +305,8 @@ package final class KafkaProducer: Sendable {
         }
         guard !sent.isEmpty else { return }
         let request = ProduceRequest(
-            transactionalId: nil, acks: configuration.acks.rawValue, timeoutMs: configuration.produceTimeout.milliseconds32,
+            transactionalId: nil, acks: configuration.acks.rawValue,
+            timeoutMs: configuration.produceTimeout.milliseconds32,
             topicData: byTopic.sorted { $0.key < $1.key }.map { .init(name: $0.key, partitionData: $0.value) })
         do throws(KafkaClientError) {
             let connection = try await cluster.connection(toNode: leader)
@@ -321,7 +325,9 @@ package final class KafkaProducer: Sendable {
             }
             for batch in sent {
                 guard let answer = answers[batch.partition] else {
-                    handle(batch, error: .broker(.unknownServerError, api: .produce, context: "no answer for \(batch.partition)"))
+                    handle(
+                        batch,
+                        error: .broker(.unknownServerError, api: .produce, context: "no answer for \(batch.partition)"))
                     continue
                 }
                 let code = ErrorCode(rawValue: answer.errorCode)
@@ -330,7 +336,9 @@ package final class KafkaProducer: Sendable {
                 // A retry of a batch the broker already has: delivered, at an offset it may not repeat.
                 case .duplicateSequenceNumber: finish(batch, result: .success(answer.baseOffset))
                 default:
-                    handle(batch, error: .broker(code, api: .produce, context: answer.errorMessage ?? "\(batch.partition)"))
+                    handle(
+                        batch, error: .broker(code, api: .produce, context: answer.errorMessage ?? "\(batch.partition)")
+                    )
                 }
             }
         } catch {
@@ -352,7 +360,8 @@ package final class KafkaProducer: Sendable {
         logger.debug(
             "produce failed; retrying",
             metadata: ["kafka.partition": "\(batch.partition)", "error": "\(error)", "attempt": "\(batch.attempts)"])
-        let delay = Backoff(initial: configuration.retryBackoff, maximum: .seconds(1)).delay(attempt: batch.attempts - 1)
+        let delay = Backoff(initial: configuration.retryBackoff, maximum: .seconds(1)).delay(
+            attempt: batch.attempts - 1)
         let partition = batch.partition
         state.withLock { $0.accumulator.retry(partition, at: now + delay) }
     }

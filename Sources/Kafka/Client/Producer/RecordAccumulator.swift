@@ -56,7 +56,8 @@ package struct RecordAccumulator: Sendable {
     package mutating func drain(now: ContinuousClock.Instant, flushing: Bool, idempotent: Bool) -> [ProducerBatch] {
         var ready: [ProducerBatch] = []
         for partition in queues.keys.sorted() {
-            guard var queue = queues[partition], var head = queue.first, isReady(head, in: queue, now: now, flushing: flushing)
+            guard var queue = queues[partition], var head = queue.first,
+                isReady(head, in: queue, now: now, flushing: flushing)
             else { continue }
             head.isOpen = false
             head.inFlight = true
