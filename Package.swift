@@ -92,7 +92,10 @@ let package = Package(
             dependencies: ["Storage", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(
             name: "KafkaTests",
-            dependencies: ["Kafka", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "Kafka", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "BrokerTests",

@@ -1,0 +1,56 @@
+import NIOCore
+
+/// A record read from a partition.
+package struct ConsumerRecord: Sendable, Equatable {
+    package var topic: String
+    package var partition: Int32
+    package var offset: Int64
+    /// Milliseconds since the epoch: the producer's create time, or the broker's append time when the
+    /// batch says so.
+    package var timestamp: Int64
+    package var key: ByteBuffer?
+    package var value: ByteBuffer?
+    package var headers: [RecordHeader]
+
+    package init(
+        topic: String, partition: Int32, offset: Int64, timestamp: Int64, key: ByteBuffer?, value: ByteBuffer?,
+        headers: [RecordHeader] = []
+    ) {
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+        self.timestamp = timestamp
+        self.key = key
+        self.value = value
+        self.headers = headers
+    }
+}
+
+/// Turns a fetch response's records field into consumer records (sans-I/O).
+package enum FetchedRecords {
+    /// The records at or after `fetchOffset` (a fetch that starts inside a batch returns the whole
+    /// batch), skipping control batches, and the offset to fetch next: after the last complete batch,
+    /// or `fetchOffset` when the bytes held no complete batch.
+    package static func decode(
+        _ bytes: ByteBuffer, partition: TopicPartition, fetchOffset: Int64, maxUncompressedBytes: Int = 64 * 1024 * 1024
+    ) throws(WireError) -> (records: [ConsumerRecord], nextOffset: Int64) {
+        var next = fetchOffset
+        var records: [ConsumerRecord] = []
+        for batch in try RecordBatchReader.batches(in: bytes, allowPartialTail: true) {
+            let header = batch.header
+            defer { next = max(next, header.lastOffset + 1) }
+            guard header.lastOffset >= fetchOffset, !header.attributes.isControl else { continue }
+            for record in try batch.records(maxUncompressedBytes: maxUncompressedBytes) {
+                let offset = header.baseOffset + Int64(record.offsetDelta)
+                guard offset >= fetchOffset else { continue }
+                let timestamp =
+                    header.attributes.logAppendTime ? header.maxTimestamp : header.baseTimestamp + record.timestampDelta
+                records.append(
+                    ConsumerRecord(
+                        topic: partition.topic, partition: partition.partition, offset: offset, timestamp: timestamp,
+                        key: record.key, value: record.value, headers: record.headers))
+            }
+        }
+        return (records, next)
+    }
+}
