@@ -441,3 +441,22 @@ def test_bad_command_line_is_a_usage_error(tmp_path):
         run = subprocess.run([binary, "broker", *args, "--data-dir", str(tmp_path / "d")], capture_output=True, text=True, timeout=30)
         assert run.returncode == 64, (args, run.returncode, run.stderr)
         assert run.stdout == ""
+
+
+def test_souk_produce_feeds_transactions_that_kafka_python_reads(broker, souk):
+    run = souk("produce", "--bootstrap", broker.bootstrap, "--count", "3000", "--rate", "0", "--codec", "snappy", "--json")
+    assert run.returncode == 0, run.stderr.decode()
+    assert json.loads(run.stdout) == {"records": 3000, "topic": "ecommerce-transactions"}
+    got = consume_kafka_python(broker.bootstrap, "ecommerce-transactions", 3, 3000)
+    assert len(got) == 3000
+    rows = [json.loads(value) for _, _, _, value, _ in got]
+    assert len({row["transaction_id"] for row in rows}) == 3000
+    assert all(key == row["user_id"].encode() for (_, _, key, _, _), row in zip(got, rows))
+    assert set(rows[0]) == {"transaction_id", "user_id", "city", "category", "amount", "quantity", "payment_method", "timestamp"}
+
+
+def test_souk_produce_reports_an_unreachable_broker_in_one_line(souk):
+    run = souk("produce", "--bootstrap", "127.0.0.1:1", "--count", "1", timeout=120)
+    assert run.returncode == 1
+    lines = run.stderr.decode().strip().splitlines()
+    assert lines[-1].startswith("souk produce: ")

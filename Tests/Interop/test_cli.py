@@ -26,16 +26,17 @@ def test_unknown_subcommand_is_a_usage_error(souk):
     assert b"teleport" in run.stderr
 
 
-def test_demo_runs_what_exists_and_names_what_does_not(souk):
-    run = souk("demo", "--transactions", "2000")
+def test_demo_runs_the_broker_with_a_feed_and_names_what_is_not_built(souk, tmp_path):
+    run = souk("demo", "--port", "0", "--data-dir", tmp_path / "data", "--duration", "2", "--rate", "300", timeout=60)
     assert run.returncode == 0, run.stderr.decode()
     text = run.stdout.decode()
-    for codec in ["zstd", "snappy", "lz4", "gzip"]:
-        assert f"  {codec} " in text and "round trip identical" in text
-    assert "Not built yet" in text
+    assert "the Kafka-compatible broker on 127.0.0.1:" in text
+    assert "Not built yet: the stream engine" in text
+    assert "600 transactions were sent" in text
+    assert (tmp_path / "data" / "broker" / "ecommerce-transactions-0").is_dir()
 
 
-def test_demo_rejects_a_bad_count(souk):
-    run = souk("demo", "--transactions", "0")
-    assert run.returncode == 1
-    assert run.stderr.decode() == "souk demo: --transactions must be positive\n"
+def test_demo_rejects_a_bad_rate(souk):
+    run = souk("demo", "--rate", "0")
+    assert run.returncode == 64
+    assert b"--rate must be positive" in run.stderr

@@ -1,57 +1,102 @@
 import ArgumentParser
-import Foundation
-import NIOCore
+import Broker
+import Kafka
+import Logging
+import NIOConcurrencyHelpers
+import ServiceLifecycle
 import Storage
 
-/// `souk demo`: runs the whole pipeline on embedded defaults. Until every part exists it runs
-/// the parts that do and says plainly which are not built yet.
-struct DemoCommand: ParsableCommand {
+/// `souk demo`: the whole pipeline on embedded defaults. Until every part exists it runs the parts
+/// that do — the broker with a transaction feed into it — and says plainly which are not built yet.
+struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo", abstract: "Run the whole pipeline on embedded defaults (what is built so far).")
+        commandName: "demo", abstract: "Run the pipeline on embedded defaults (the parts built so far).")
 
-    @Option(help: "How many synthetic transactions the codec check compresses.") var transactions = 20_000
+    @Option(help: "Broker port (0: any free port).") var port = 9092
+    @Option(help: "Directory for all data.") var dataDir = "souk-data"
+    @Option(help: "Transactions per second fed into the broker.") var rate = 200
+    @Option(help: "Stop after this many seconds (default: run until interrupted).") var duration: Int?
 
-    func run() throws {
-        guard transactions > 0 else {
-            throw CommandFailure(command: "demo", message: "--transactions must be positive")
-        }
-        var generator = TransactionGenerator(seed: 42)
-        let start = Int64(Date().timeIntervalSince1970 * 1_000_000)
-        var payload = ByteBufferAllocator().buffer(capacity: transactions * 260)
-        for index in 0..<transactions {
-            payload.writeString(generator.next(timestampMicros: start + Int64(index) * 1_000).json)
-            payload.writeString("\n")
-        }
-        print("Souk \(SoukVersion.current) demo")
-        print("Built: compression codecs and CRC-32C (\(CRC32C.usesHardware ? "CPU instructions" : "table fallback")).")
-        print("Codec check on \(transactions) generated transactions (\(payload.readableBytes) bytes of JSON lines):")
-        for kind in CompressionKind.allCases {
-            guard let codec = kind.makeCodec() else { continue }
-            let clock = ContinuousClock()
-            let began = clock.now
-            let compressed = try checked { () throws(CodecError) in try codec.compress(payload) }
-            let restored = try checked { () throws(CodecError) in
-                try codec.decompress(compressed, maxOutputSize: payload.readableBytes)
-            }
-            let elapsed = clock.now - began
-            guard restored == payload else {
-                throw CommandFailure(command: "demo", message: "\(kind.rawValue) round trip changed the data")
-            }
-            let share = Double(compressed.readableBytes) / Double(payload.readableBytes) * 100
-            print(
-                "  \(kind.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) "
-                    + "\(compressed.readableBytes) bytes (\(String(format: "%.1f", share))% of the input), "
-                    + "round trip identical in \(elapsed.formatted(.units(allowed: [.milliseconds])))")
-        }
-        let crc = CRC32C.checksum(payload)
-        print("  crc32c   \(String(crc, radix: 16)) over the whole payload")
-        print("")
-        print("Also built: the Parquet writer and reader (`souk convert`, `souk inspect`).")
-        print("Not built yet: the Kafka-compatible broker (issue #3), the stream engine (#5) and the dashboard")
-        print("(after #5). No dashboard URL yet.")
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        guard rate > 0 else { throw ValidationError("--rate must be positive") }
+        if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
     }
 
-    private func checked<T>(_ body: () throws(CodecError) -> T) throws -> T {
-        do { return try body() } catch { throw CommandFailure(command: "demo", message: error.description) }
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .warning
+            return handler
+        }
+        let logger = Logger(label: "souk.demo")
+        var configuration = BrokerConfiguration()
+        configuration.port = port
+        configuration.dataDirectory = dataDir
+        let listening = AsyncStream.makeStream(of: Int.self)
+        let broker = BrokerService(configuration: configuration, logger: logger) { _, port in
+            listening.continuation.yield(port)
+            listening.continuation.finish()
+        }
+        let feed = DemoFeed(listening: listening.stream, rate: rate, duration: duration, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: broker),
+                    .init(service: feed, successTerminationBehavior: .gracefullyShutdownGroup),
+                ], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            throw CommandFailure(command: "demo", message: "\(error)")
+        }
+        let sent = feed.sent.withLockedValue { $0 }
+        print(sent > 0 ? "Souk demo stopped: \(sent) transactions were sent to the broker." : "Souk demo stopped.")
+    }
+}
+
+/// The demo's feed: waits for the broker's port, says what runs, then sends transactions.
+final class DemoFeed: Service {
+    let listening: AsyncStream<Int>
+    let rate: Int
+    let duration: Int?
+    let logger: Logger
+    let sent = NIOLockedValueBox(0)
+
+    init(listening: AsyncStream<Int>, rate: Int, duration: Int?, logger: Logger) {
+        self.listening = listening
+        self.rate = rate
+        self.duration = duration
+        self.logger = logger
+    }
+
+    func run() async throws {
+        var ports = listening.makeAsyncIterator()
+        guard let port = await ports.next() else { return }
+        let bootstrap = "127.0.0.1:\(port)"
+        print(
+            """
+            Souk \(SoukVersion.current) demo
+            Running: the Kafka-compatible broker on \(bootstrap), fed \(rate) generated transactions/s \
+            into topic ecommerce-transactions.
+              Watch them:   kcat -C -b \(bootstrap) -t ecommerce-transactions
+              Or send more: souk produce --bootstrap \(bootstrap)
+            Not built yet: the stream engine (issue #5) and the dashboard, so there is no dashboard URL yet.
+            Press Ctrl-C to stop.
+            """)
+        var configuration = KafkaProducerConfiguration(bootstrapServers: [bootstrap])
+        configuration.compression = .zstd
+        let count = duration.map { $0 * rate }
+        let feed = TransactionFeed(rate: rate, count: count)
+        let settings = configuration
+        do {
+            let total = try await cancelWhenGracefulShutdown {
+                try await ProduceCommand.send(feed, configuration: settings, logger: self.logger)
+            }
+            sent.withLockedValue { $0 = total }
+        } catch {
+            // Ctrl-C cancels the feed mid-flight; anything else is a real failure.
+            if !Task.isCancelled && !Task.isShuttingDownGracefully { throw error }
+        }
     }
 }

@@ -14,13 +14,6 @@ extension PlannedCommand {
     }
 }
 
-struct ProduceCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "produce", abstract: "Generate e-commerce transactions into a topic (not built yet).")
-    static let name = "produce", issue = 3, what = "the transaction producer (it needs the Kafka client)"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}
-
 struct StreamCommand: PlannedCommand {
     static let configuration = CommandConfiguration(
         commandName: "stream", abstract: "Run the e-commerce streaming job (not built yet).")
