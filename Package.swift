@@ -94,6 +94,12 @@ let package = Package(
             dependencies: ["Kafka", .product(name: "NIOCore", package: "swift-nio")],
             exclude: ["Fixtures"]),
         .testTarget(
+            name: "BrokerTests",
+            dependencies: [
+                "Broker", "Kafka", "Storage", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
             name: "SoukTests",
             dependencies: ["Souk", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ],

@@ -115,6 +115,12 @@ package actor GroupCoordinator: Service {
         logger.info("group coordinator shut down")
     }
 
+    /// How many JoinGroup and SyncGroup requests of `groupId` are parked (for metrics and tests).
+    package func parkedRequestCounts(groupId: String) -> (joins: Int, syncs: Int) {
+        let members = groups[groupId]?.members.values.map { $0 } ?? []
+        return (members.count { $0.joinWaiter != nil }, members.count { $0.syncWaiter != nil })
+    }
+
     private func expirePendingMembers(of group: ConsumerGroup, at now: Duration) {
         let expired = group.pendingMembers.filter { $0.value <= now }.keys
         guard !expired.isEmpty else { return }
