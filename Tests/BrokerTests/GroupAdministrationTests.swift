@@ -68,7 +68,8 @@ struct GroupAdministrationTests {
                 groupId: "keep", generationIdOrMemberEpoch: -1, memberId: "",
                 topics: [.init(name: "orders", partitions: [.init(partitionIndex: 0, committedOffset: 12)])]))
 
-        let refused = await harness.coordinator.deleteGroups(DeleteGroupsRequest(groupsNames: [Harness.groupId, "nope"]))
+        let refused = await harness.coordinator.deleteGroups(
+            DeleteGroupsRequest(groupsNames: [Harness.groupId, "nope"]))
         #expect(refused.results.map(\.groupId) == [Harness.groupId, "nope"])
         #expect(
             refused.results.map(\.errorCode) == [

@@ -221,7 +221,8 @@ struct GroupCoordinatorTests {
             client: Harness.client("z"))
         #expect(otherType.errorCode == ErrorCode.inconsistentGroupProtocol.rawValue)
         let noGroup = await harness.coordinator.joinGroup(
-            JoinGroupRequest(groupId: "", sessionTimeoutMs: 10_000, protocolType: "consumer", protocols: [.init(name: "range")]),
+            JoinGroupRequest(
+                groupId: "", sessionTimeoutMs: 10_000, protocolType: "consumer", protocols: [.init(name: "range")]),
             version: 3, client: Harness.client("x"))
         #expect(noGroup.errorCode == ErrorCode.invalidGroupId.rawValue)
     }
@@ -234,5 +235,35 @@ struct GroupCoordinatorTests {
             await harness.coordinator.shutdown()
         }
         #expect(responses.map(\.errorCode) == [ErrorCode.notCoordinator.rawValue])
+    }
+}
+
+@Suite("Group coordinator: timer loop")
+struct GroupTimerLoopTests {
+    typealias Harness = GroupTestHarness
+
+    @Test("run() ends the initial delay on the clock by itself and answers parked joins when cancelled")
+    func runDrivesTimers() async throws {
+        let harness = try await Harness.make()
+        let ids = [await harness.memberId(for: "a").memberId, await harness.memberId(for: "b").memberId]
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await harness.coordinator.run() }
+            // a's join completes through run() once the clock passes the initial delay.
+            let first = try await harness.joinTogether([("a", Harness.joinRequest(member: ids[0], client: "a"))]) {
+                try? await harness.waitUntil("the timer loop ends the join phase") {
+                    harness.clock.advance(by: .milliseconds(100))
+                    return await harness.coordinator.parkedRequestCounts(groupId: Harness.groupId).joins == 0
+                }
+            }
+            #expect(first.map(\.generationId) == [1])
+            #expect(harness.clock.now >= .seconds(3))
+            // b's join parks (a must rejoin); cancelling run() shuts the coordinator down and answers it.
+            let second = try await harness.joinTogether([("b", Harness.joinRequest(member: ids[1], client: "b"))]) {
+                tasks.cancelAll()
+            }
+            #expect(second.map(\.errorCode) == [ErrorCode.notCoordinator.rawValue])
+            try await tasks.waitForAll()
+        }
+        #expect(await harness.heartbeat(ids[0], generation: 1) == .coordinatorNotAvailable)
     }
 }

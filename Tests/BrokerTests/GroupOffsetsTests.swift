@@ -26,7 +26,8 @@ struct GroupOffsetsTests {
                         committedMetadata: $0.metadata)
                 })
         }
-        return OffsetCommitRequest(groupId: group, generationIdOrMemberEpoch: generation, memberId: member, topics: topics)
+        return OffsetCommitRequest(
+            groupId: group, generationIdOrMemberEpoch: generation, memberId: member, topics: topics)
     }
 
     static func errors(_ response: OffsetCommitResponse) -> [Int16] {
@@ -37,7 +38,8 @@ struct GroupOffsetsTests {
         _ coordinator: GroupCoordinator, group: String = Harness.groupId, _ topics: [(String, [Int32])]?,
         version: Int16 = 5
     ) async -> [String] {
-        let request = OffsetFetchRequest(groupId: group, topics: topics?.map { .init(name: $0.0, partitionIndexes: $0.1) })
+        let request = OffsetFetchRequest(
+            groupId: group, topics: topics?.map { .init(name: $0.0, partitionIndexes: $0.1) })
         let response = await coordinator.fetchOffsets(request, version: version)
         return response.topics.flatMap { topic in
             topic.partitions.map {
@@ -173,7 +175,9 @@ struct GroupOffsetsTests {
         var harness = try await Harness.make()
         let group = try await harness.formStableGroup(["a"])
         _ = await harness.coordinator.commitOffsets(
-            Self.commit(generation: group.generation, member: group.memberIds[0], [("orders", 0, 5, "m0"), ("orders", 1, 6, nil)]))
+            Self.commit(
+                generation: group.generation, member: group.memberIds[0],
+                [("orders", 0, 5, "m0"), ("orders", 1, 6, nil)]))
         _ = await harness.coordinator.commitOffsets(
             Self.commit(generation: group.generation, member: group.memberIds[0], [("orders", 0, 8, "m1")]))
         try await harness.restart()
@@ -206,10 +210,12 @@ struct GroupOffsetsTests {
     @Test("a torn last record is dropped on restart, earlier records are kept, and appends continue after them")
     func tornTail() async throws {
         var harness = try await Harness.make()
-        _ = await harness.coordinator.commitOffsets(Self.commit(generation: -1, member: "", [("orders", 0, 1, "first")]))
+        _ = await harness.coordinator.commitOffsets(
+            Self.commit(generation: -1, member: "", [("orders", 0, 1, "first")]))
         let path = "\(harness.directory)/offsets.log"
         let sizeAfterFirst = try Self.fileSize(path)
-        _ = await harness.coordinator.commitOffsets(Self.commit(generation: -1, member: "", [("orders", 0, 2, "second")]))
+        _ = await harness.coordinator.commitOffsets(
+            Self.commit(generation: -1, member: "", [("orders", 0, 2, "second")]))
         await harness.coordinator.shutdown()
         let fullSize = try Self.fileSize(path)
         #expect(truncate(path, off_t(fullSize - 3)) == 0)
@@ -217,9 +223,11 @@ struct GroupOffsetsTests {
         try await harness.restart()
         #expect(await Self.fetch(harness.coordinator, nil) == ["orders/0=1 e4 'first' err0"])
         #expect(try Self.fileSize(path) == sizeAfterFirst)
-        _ = await harness.coordinator.commitOffsets(Self.commit(generation: -1, member: "", [("orders", 1, 3, "third")]))
+        _ = await harness.coordinator.commitOffsets(
+            Self.commit(generation: -1, member: "", [("orders", 1, 3, "third")]))
         try await harness.restart()
-        #expect(await Self.fetch(harness.coordinator, nil) == ["orders/0=1 e4 'first' err0", "orders/1=3 e4 'third' err0"])
+        #expect(
+            await Self.fetch(harness.coordinator, nil) == ["orders/0=1 e4 'first' err0", "orders/1=3 e4 'third' err0"])
     }
 
     @Test("a record with a bad checksum ends the replay")

@@ -41,7 +41,8 @@ struct StaticMembershipTests {
         #expect(await harness.heartbeat(follower, generation: 1, instance: "pod-1") == .fencedInstanceId)
 
         let sync = await harness.coordinator.syncGroup(
-            SyncGroupRequest(groupId: Harness.groupId, generationId: 1, memberId: rejoin.memberId, groupInstanceId: "pod-1"))
+            SyncGroupRequest(
+                groupId: Harness.groupId, generationId: 1, memberId: rejoin.memberId, groupInstanceId: "pod-1"))
         #expect(String(buffer: sync.assignment) == "parts-\(follower)")
         #expect(await harness.heartbeat(rejoin.memberId, generation: 1, instance: "pod-1") == .none)
     }

@@ -94,7 +94,8 @@ extension GroupCoordinator {
         if group.isStaticMemberFenced(memberId: memberId, groupInstanceId: request.groupInstanceId) {
             return fail(.fencedInstanceId)
         }
-        let instanceUnknown = request.groupInstanceId != nil && group.staticMemberId(for: request.groupInstanceId) == nil
+        let instanceUnknown =
+            request.groupInstanceId != nil && group.staticMemberId(for: request.groupInstanceId) == nil
         guard let member = group.member(memberId), !instanceUnknown else { return fail(.unknownMemberId) }
 
         switch group.state {

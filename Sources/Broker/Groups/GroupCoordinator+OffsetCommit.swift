@@ -88,7 +88,8 @@ extension GroupCoordinator {
                 .init(
                     name: topic.name,
                     partitions: topic.partitions.map {
-                        .init(partitionIndex: $0.partitionIndex, errorCode: error(topic.name, $0.partitionIndex).rawValue)
+                        .init(
+                            partitionIndex: $0.partitionIndex, errorCode: error(topic.name, $0.partitionIndex).rawValue)
                     })
             })
     }

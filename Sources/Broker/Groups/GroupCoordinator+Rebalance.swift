@@ -87,7 +87,8 @@ extension GroupCoordinator {
             group.state = .empty
             group.emptySinceMs = clock.unixTimeMs
             logger.info(
-                "group is empty", metadata: ["group.id": "\(group.groupId)", "group.generation": "\(group.generationId)"])
+                "group is empty",
+                metadata: ["group.id": "\(group.groupId)", "group.generation": "\(group.generationId)"])
             return
         }
         group.protocolName = group.selectProtocol()
@@ -96,7 +97,8 @@ extension GroupCoordinator {
         let members = group.orderedMembers
         let described = members.map {
             JoinGroupResponse.JoinGroupResponseMember(
-                memberId: $0.memberId, groupInstanceId: $0.groupInstanceId, metadata: $0.metadata(for: group.protocolName))
+                memberId: $0.memberId, groupInstanceId: $0.groupInstanceId,
+                metadata: $0.metadata(for: group.protocolName))
         }
         logger.info(
             "group completed its join phase",

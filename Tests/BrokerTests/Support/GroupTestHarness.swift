@@ -1,8 +1,7 @@
+import Broker
 import Kafka
 import Logging
 import NIOCore
-
-import Broker
 
 #if canImport(Glibc)
     import Glibc
@@ -18,7 +17,8 @@ struct GroupTestHarness {
     static let rebalanceTimeoutMs: Int32 = 30_000
 
     let clock: ManualGroupClock
-    let directory: String
+    let temporary: TemporaryDirectory
+    var directory: String { temporary.path }
     let configuration: GroupConfiguration
     var coordinator: GroupCoordinator
 
@@ -30,10 +30,11 @@ struct GroupTestHarness {
         configuration.initialRebalanceDelay = initialRebalanceDelay
         configure(&configuration)
         let clock = ManualGroupClock()
-        let directory = try makeTemporaryDirectory()
+        let temporary = try TemporaryDirectory()
         let coordinator = try await GroupCoordinator.open(
-            directory: directory, configuration: configuration, clock: clock, logger: quietLogger)
-        return GroupTestHarness(clock: clock, directory: directory, configuration: configuration, coordinator: coordinator)
+            directory: temporary.path, configuration: configuration, clock: clock, logger: quietLogger)
+        return GroupTestHarness(
+            clock: clock, temporary: temporary, configuration: configuration, coordinator: coordinator)
     }
 
     /// Shuts the coordinator down and opens a new one on the same directory, as a broker restart does.
@@ -133,7 +134,9 @@ struct GroupTestHarness {
     }
 
     /// Rejoin requests of a formed group's members, with the same protocols.
-    func rejoins(of group: StableGroup, except excluded: Set<String> = []) -> [(client: String, request: JoinGroupRequest)] {
+    func rejoins(of group: StableGroup, except excluded: Set<String> = []) -> [(
+        client: String, request: JoinGroupRequest
+    )] {
         zip(group.clients, group.memberIds).filter { !excluded.contains($0.0) }.map {
             ($0.0, Self.joinRequest(member: $0.1, client: $0.0))
         }
@@ -198,15 +201,6 @@ struct GroupTestHarness {
             groupId: Self.groupId, generationId: generation, memberId: memberId, groupInstanceId: instance)
         return ErrorCode(rawValue: await coordinator.heartbeat(request).errorCode)
     }
-
-    static func makeTemporaryDirectory() throws -> String {
-        var template = Array("/tmp/souk-groups-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { buffer in
-            buffer.baseAddress.flatMap { mkdtemp($0) }.map { String(cString: $0) }
-        }
-        guard let made else { throw HarnessError.noTemporaryDirectory }
-        return made
-    }
 }
 
 /// A group the harness brought to Stable.
@@ -221,4 +215,25 @@ enum HarnessError: Error {
     case timedOut(String)
     case syncFailed(Int16)
     case noTemporaryDirectory
+}
+
+/// A directory under /tmp for one test's offsets log, removed with its files when the last harness copy goes.
+final class TemporaryDirectory: Sendable {
+    let path: String
+
+    init() throws {
+        var template = Array("/tmp/souk-groups-XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress.flatMap { mkdtemp($0) }.map { String(cString: $0) }
+        }
+        guard let made else { throw HarnessError.noTemporaryDirectory }
+        path = made
+    }
+
+    deinit {
+        // The coordinator writes only these two files.
+        unlink("\(path)/offsets.log")
+        unlink("\(path)/offsets.log.tmp")
+        rmdir(path)
+    }
 }
