@@ -227,6 +227,41 @@ struct GroupCoordinatorTests {
         #expect(noGroup.errorCode == ErrorCode.invalidGroupId.rawValue)
     }
 
+    @Test(
+        "while assignments are awaited heartbeats are NONE; the leader leaving sends parked syncs REBALANCE_IN_PROGRESS"
+    )
+    func leaderLeavesBeforeSync() async throws {
+        let harness = try await Harness.make()
+        let ids = [await harness.memberId(for: "a").memberId, await harness.memberId(for: "b").memberId]
+        let joined = try await harness.joinTogether(
+            zip(["a", "b"], ids).map { ($0, Harness.joinRequest(member: $1, client: $0)) }
+        ) {
+            await harness.advance(by: .seconds(3))
+            await harness.advance(by: .seconds(3))
+        }
+        let (leader, follower) = (joined[0].leader, ids[1])
+        #expect(leader == ids[0])
+        #expect(await harness.describe()?.groupState == "CompletingRebalance")
+        #expect(await harness.heartbeat(follower, generation: 1) == .none)
+        let followerSync = try await withThrowingTaskGroup(of: SyncGroupResponse.self) { tasks in
+            tasks.addTask {
+                await harness.coordinator.syncGroup(
+                    SyncGroupRequest(groupId: Harness.groupId, generationId: 1, memberId: follower))
+            }
+            try await harness.waitForParkedSyncs(1)
+            _ = await harness.coordinator.leaveGroup(
+                LeaveGroupRequest(groupId: Harness.groupId, members: [.init(memberId: leader)]), version: 3)
+            return try #require(try await tasks.next())
+        }
+        #expect(followerSync.errorCode == ErrorCode.rebalanceInProgress.rawValue)
+        #expect(await harness.describe()?.groupState == "PreparingRebalance")
+        // The follower rejoins alone and leads generation 2.
+        let rejoined = await harness.coordinator.joinGroup(
+            Harness.joinRequest(member: follower, client: "b"), version: 5, client: Harness.client("b"))
+        #expect(rejoined.generationId == 2)
+        #expect(rejoined.leader == follower)
+    }
+
     @Test("shutdown answers parked joins with NOT_COORDINATOR")
     func shutdownReleasesParkedJoins() async throws {
         let harness = try await Harness.make()

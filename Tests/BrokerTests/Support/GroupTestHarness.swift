@@ -112,6 +112,13 @@ struct GroupTestHarness {
             }
             try await waitForParkedJoins(parkedBefore + joins.count)
             await release()
+            do {
+                try await waitForParkedJoins(0)
+            } catch {
+                // The release did not end the join phase: answer the parked joins so the test fails, not hangs.
+                await coordinator.shutdown()
+                throw error
+            }
             var responses = [JoinGroupResponse?](repeating: nil, count: joins.count)
             for try await (index, response) in tasks { responses[index] = response }
             return responses.compactMap { $0 }
