@@ -15,7 +15,8 @@ package struct GroupConfiguration: Sendable {
     /// How often expired offsets are looked for (`offsets.retention.check.interval.ms`). Default: 10 minutes.
     package var offsetsRetentionCheckInterval: Duration = .seconds(600)
     /// Longest metadata string stored with a committed offset (`offset.metadata.max.bytes`); longer ones get
-    /// OFFSET_METADATA_TOO_LARGE. Default: 4096.
+    /// OFFSET_METADATA_TOO_LARGE. Default: 4096. Values above `OffsetsLogRecord.maxMetadataBytes` (about 1 MiB)
+    /// act as that limit.
     package var maxOffsetMetadataBytes = 4096
     /// Period of the timer loop in `GroupCoordinator.run()` that expires sessions and rebalance deadlines.
     /// Default: 100 milliseconds.

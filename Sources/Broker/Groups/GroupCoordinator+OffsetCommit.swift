@@ -20,7 +20,9 @@ extension GroupCoordinator {
             for partition in topic.partitions {
                 let key = OffsetKey(groupId: request.groupId, topic: topic.name, partition: partition.partitionIndex)
                 let metadata = partition.committedMetadata ?? ""
-                guard metadata.utf8.count <= configuration.maxOffsetMetadataBytes else {
+                guard
+                    metadata.utf8.count <= min(configuration.maxOffsetMetadataBytes, OffsetsLogRecord.maxMetadataBytes)
+                else {
                     errors[key] = .offsetMetadataTooLarge
                     continue
                 }

@@ -12,6 +12,12 @@ import ServiceLifecycle
 /// moves on, so a parked request holds no thread and blocks no other group or connection; the server awaits
 /// each request's method and writes the answers of one connection in request order.
 ///
+/// Wiring: `open(directory:configuration:clock:logger:)` once (e.g. on `<data-dir>/broker/groups`), add the
+/// coordinator to the `ServiceGroup`, and for each decoded request call the method of its API with the request
+/// version where the method takes one: `joinGroup(_:version:client:)`, `syncGroup(_:)`, `heartbeat(_:)`,
+/// `leaveGroup(_:version:)`, `commitOffsets(_:)`, `fetchOffsets(_:version:)`, `describeGroups(_:)`,
+/// `listGroups(_:)`, `deleteGroups(_:)`. Encode the returned response in the same version.
+///
 /// Timers: nothing fires by itself. `run()` (a `Service` for the broker's `ServiceGroup`) sleeps
 /// `timerInterval` on the injected clock and calls `expireDeadlines()`, which expires sessions, handed-out
 /// member ids, join phases and old offsets. Tests drive a `ManualGroupClock` and call `expireDeadlines()`.

@@ -22,6 +22,9 @@ package enum OffsetsLogRecord: Sendable, Equatable {
     static let frameHeaderBytes = 8
     /// Largest body a record may have; anything larger is read as a torn or corrupt tail.
     static let maxBodyBytes = 1 << 20
+    /// Longest metadata a commit record can hold within `maxBodyBytes` next to the longest group id and topic
+    /// (Kafka strings, at most 32,767 bytes each); longer metadata is refused with OFFSET_METADATA_TOO_LARGE.
+    package static let maxMetadataBytes = maxBodyBytes - 2 * (2 + 32_767) - 64
 
     /// Appends the framed record to `buffer`.
     func write(to buffer: inout ByteBuffer) {
