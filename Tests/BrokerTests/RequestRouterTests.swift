@@ -14,6 +14,7 @@ struct RequestRouterTests {
     final class Harness: Sendable {
         let directory: String
         let registry: TopicRegistry
+        let groups: GroupCoordinator
         let router: RequestRouter
         let metrics = TestMetrics()
 
@@ -25,12 +26,15 @@ struct RequestRouterTests {
             let logger = Logger(label: "test")
             registry = try await TopicRegistry.open(configuration: configuration, logger: logger)
             let producers = ProducerStateTable(directory: registry.directoryPath, logger: logger)
+            groups = try await GroupCoordinator.open(directory: directory + "/groups", logger: logger)
             router = RequestRouter(
-                registry: registry, producers: producers, configuration: configuration, advertisedHost: "127.0.0.1",
+                registry: registry, producers: producers, groups: groups, configuration: configuration,
+                advertisedHost: "127.0.0.1",
                 advertisedPort: 9092, logger: logger, metricsFactory: metrics)
         }
 
         func close() async {
+            await groups.shutdown()
             await registry.close()
             try? FileManager.default.removeItem(atPath: directory)
         }

@@ -19,6 +19,7 @@ package struct RequestRouter: Sendable {
 
     let registry: TopicRegistry
     let producers: ProducerStateTable
+    let groups: GroupCoordinator
     let configuration: BrokerConfiguration
     /// The address clients are told to use.
     let advertisedHost: String
@@ -27,25 +28,28 @@ package struct RequestRouter: Sendable {
     let metrics: RequestMetrics
 
     package init(
-        registry: TopicRegistry, producers: ProducerStateTable, configuration: BrokerConfiguration,
+        registry: TopicRegistry, producers: ProducerStateTable, groups: GroupCoordinator,
+        configuration: BrokerConfiguration,
         advertisedHost: String, advertisedPort: Int, logger: Logger,
         metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.metrics = RequestMetrics(factory: metricsFactory)
         self.registry = registry
         self.producers = producers
+        self.groups = groups
         self.configuration = configuration
         self.advertisedHost = advertisedHost
         self.advertisedPort = Int32(advertisedPort)
         self.logger = logger
     }
 
-    /// Handles one request frame (without its length prefix).
-    package func handle(frame: ByteBuffer) async -> Outcome {
+    /// Handles one request frame (without its length prefix); `peer` is the client's address for
+    /// DescribeGroups (`/127.0.0.1`).
+    package func handle(frame: ByteBuffer, peer: String = "") async -> Outcome {
         let started = ContinuousClock.now
         let api =
             frame.getInteger(at: frame.readerIndex, as: Int16.self).flatMap(ApiKey.init(rawValue:))?.name ?? "unknown"
-        let outcome = await dispatch(frame: frame)
+        let outcome = await dispatch(frame: frame, peer: peer)
         let (label, size): (String, Int) =
             switch outcome {
             case .respond(let response): ("response", response.readableBytes)
@@ -58,7 +62,7 @@ package struct RequestRouter: Sendable {
         return outcome
     }
 
-    private func dispatch(frame: ByteBuffer) async -> Outcome {
+    private func dispatch(frame: ByteBuffer, peer: String) async -> Outcome {
         var body = frame
         let header: RequestHeader
         do {
@@ -118,6 +122,34 @@ package struct RequestRouter: Sendable {
             case .deleteRecords:
                 let request = try DeleteRecordsRequest(decodingWhole: body, version: header.apiVersion)
                 return respond(await deleteRecords(request), header: header)
+            case .joinGroup:
+                let request = try JoinGroupRequest(decodingWhole: body, version: header.apiVersion)
+                return respond(
+                    await joinGroup(request, version: header.apiVersion, header: header, peer: peer), header: header)
+            case .syncGroup:
+                let request = try SyncGroupRequest(decodingWhole: body, version: header.apiVersion)
+                return respond(await groups.syncGroup(request), header: header)
+            case .heartbeat:
+                let request = try HeartbeatRequest(decodingWhole: body, version: header.apiVersion)
+                return respond(await groups.heartbeat(request), header: header)
+            case .leaveGroup:
+                let request = try LeaveGroupRequest(decodingWhole: body, version: header.apiVersion)
+                return respond(await groups.leaveGroup(request, version: header.apiVersion), header: header)
+            case .offsetCommit:
+                let request = try OffsetCommitRequest(decodingWhole: body, version: header.apiVersion)
+                return respond(await offsetCommit(request), header: header)
+            case .offsetFetch:
+                let request = try OffsetFetchRequest(decodingWhole: body, version: header.apiVersion)
+                return respond(await groups.fetchOffsets(request, version: header.apiVersion), header: header)
+            case .describeGroups:
+                let request = try DescribeGroupsRequest(decodingWhole: body, version: header.apiVersion)
+                return respond(await groups.describeGroups(request), header: header)
+            case .listGroups:
+                let request = try ListGroupsRequest(decodingWhole: body, version: header.apiVersion)
+                return respond(await groups.listGroups(request), header: header)
+            case .deleteGroups:
+                let request = try DeleteGroupsRequest(decodingWhole: body, version: header.apiVersion)
+                return respond(await groups.deleteGroups(request), header: header)
             default:
                 return .close(reason: "\(key.name) is not implemented")
             }

@@ -24,6 +24,14 @@ package final class BrokerService: Service {
     package func run() async throws {
         let registry = try await TopicRegistry.open(configuration: configuration, logger: logger)
         let producers = ProducerStateTable(directory: registry.directoryPath, logger: logger)
+        let groups: GroupCoordinator
+        do {
+            groups = try await GroupCoordinator.open(
+                directory: (registry.directoryPath as NSString).appendingPathComponent("groups"), logger: logger)
+        } catch {
+            await registry.close()
+            throw error
+        }
         let network = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let configuration = configuration
         let logger = logger
@@ -32,7 +40,7 @@ package final class BrokerService: Service {
             configuration: configuration, group: network, logger: logger,
             router: { port in
                 RequestRouter(
-                    registry: registry, producers: producers, configuration: configuration,
+                    registry: registry, producers: producers, groups: groups, configuration: configuration,
                     advertisedHost: configuration.advertisedHost ?? Self.advertisable(configuration.host),
                     advertisedPort: configuration.advertisedPort ?? port, logger: logger)
             },
@@ -40,6 +48,7 @@ package final class BrokerService: Service {
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await server.run() }
+                group.addTask { try await groups.run() }
                 group.addTask {
                     // Retention sweep every five minutes, until shutdown.
                     while !Task.isCancelled && !Task.isShuttingDownGracefully {
@@ -52,9 +61,11 @@ package final class BrokerService: Service {
             }
         } catch {
             logger.error("broker stopped", metadata: ["error": "\(error)"])
+            await groups.shutdown()
             await Self.close(registry: registry, producers: producers, network: network, logger: logger)
             throw error
         }
+        await groups.shutdown()
         await Self.close(registry: registry, producers: producers, network: network, logger: logger)
     }
 

@@ -82,10 +82,11 @@ package final class KafkaServer: Service {
     private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, router: RequestRouter) async {
         var logger = logger
         logger[metadataKey: "peer"] = "\(connection.channel.remoteAddress?.description ?? "?")"
+        let peer = "/" + (connection.channel.remoteAddress?.ipAddress ?? "unknown")
         do {
             try await connection.executeThenClose { inbound, outbound in
                 for try await frame in inbound {
-                    switch await router.handle(frame: frame) {
+                    switch await router.handle(frame: frame, peer: peer) {
                     case .respond(let response): try await outbound.write(response)
                     case .noResponse: continue
                     case .close(let reason):

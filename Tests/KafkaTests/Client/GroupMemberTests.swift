@@ -7,8 +7,7 @@ import Testing
 /// A tiny in-process group coordinator (classic protocol, one group) for `GroupMember` tests: every
 /// request and response goes through the real codecs at the highest version. JoinGroup answers once
 /// `expectedMembers` members have joined; a join after a stable generation makes heartbeats answer
-/// REBALANCE_IN_PROGRESS. The souk broker does not advertise the group APIs yet (see
-/// `KafkaClientIntegrationTests.groupApisAreNotAdvertisedByThisBroker`).
+/// REBALANCE_IN_PROGRESS. Against the real broker the group member is exercised by the interop tests.
 actor FakeGroupCoordinator: GroupTransport, KafkaRequestSending {
     var expectedMembers: Int
     let partitionCounts: [String: Int]

@@ -227,20 +227,31 @@ struct KafkaClientIntegrationTests {
         #expect(lines == (0..<200).map { "k\($0):v\($0)" })
     }
 
-    @Test func groupApisAreNotAdvertisedByThisBroker() async throws {
+    @Test func negotiatesGroupApisAndCommitsOffsetsOnTheBroker() async throws {
         let broker = try SoukBrokerProcess()
         try broker.start()
         let address = try #require(BrokerAddress(parsing: broker.bootstrap))
         let connection = try await KafkaConnection.connect(to: address, configuration: KafkaClientConfiguration())
-        #expect(connection.versions.supports(ProduceRequest.self))
         #expect(try connection.versions.version(for: FetchRequest.self) == 11)
-        // Group APIs are tested against FakeGroupCoordinator until the broker advertises them; this
-        // test fails once it does, as a reminder to add real-broker group tests.
-        withKnownIssue("souk broker does not advertise JoinGroup/OffsetCommit yet") {
-            _ = try connection.versions.version(for: JoinGroupRequest.self)
-            _ = try connection.versions.version(for: OffsetCommitRequest.self)
-        }
-        #expect(throws: KafkaClientError.self) { try connection.versions.version(for: JoinGroupRequest.self) }
+        #expect(try connection.versions.version(for: JoinGroupRequest.self) == 5)
+        #expect(try connection.versions.version(for: OffsetCommitRequest.self) == 7)
         await connection.close()
+
+        let topic = "commits"
+        try await Self.createTopic(topic, partitions: 2, bootstrap: broker.bootstrap)
+        let consumer = KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(bootstrapServers: [broker.bootstrap], groupId: "swift-group"))
+        let partitions = [0, 1].map { TopicPartition(topic: topic, partition: $0) }
+        try await consumer.commit(offsets: [partitions[0]: 17, partitions[1]: 4])
+        #expect(try await consumer.committed(partitions) == [partitions[0]: 17, partitions[1]: 4])
+        await consumer.close()
+
+        // Committed offsets survive a broker restart.
+        broker.kill()
+        try broker.start()
+        let again = KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(bootstrapServers: [broker.bootstrap], groupId: "swift-group"))
+        #expect(try await again.committed(partitions) == [partitions[0]: 17, partitions[1]: 4])
+        await again.close()
     }
 }
