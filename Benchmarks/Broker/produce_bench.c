@@ -6,6 +6,7 @@
  *   produce_bench -b 127.0.0.1:9092 -t topic -n 1000000 -a 1            throughput, acks=1
  *   produce_bench -b … -t topic -n 200000 -a all -r 50000               latency at a fixed rate
  *   produce_bench -m -t topic -n 1000000 -a 1                           librdkafka mock cluster
+ *   produce_bench -b … -t topic -n 1000000 -F                            fetch only (records already there)
  *
  * Prints one JSON object per phase on stdout.
  */
@@ -86,8 +87,8 @@ static rd_kafka_t *make_client(rd_kafka_type_t type, const char *bootstrap, int 
 int main(int argc, char **argv) {
     const char *bootstrap = "127.0.0.1:9092", *topic = "bench", *acks = "1", *label = "souk";
     long count = 1000000, rate = 0;
-    int mock = 0, option;
-    while ((option = getopt(argc, argv, "b:t:n:a:r:ml:")) != -1) {
+    int mock = 0, fetch_only = 0, option;
+    while ((option = getopt(argc, argv, "b:t:n:a:r:ml:F")) != -1) {
         switch (option) {
         case 'b': bootstrap = optarg; break;
         case 't': topic = optarg; break;
@@ -96,6 +97,7 @@ int main(int argc, char **argv) {
         case 'r': rate = atol(optarg); break;
         case 'm': mock = 1; break;
         case 'l': label = optarg; break;
+        case 'F': fetch_only = 1; break;
         default: fprintf(stderr, "usage: produce_bench [-b bootstrap] [-t topic] [-n count] [-a acks] [-r rate] [-m]\n"); return 2;
         }
     }
@@ -103,7 +105,8 @@ int main(int argc, char **argv) {
     rd_kafka_t *producer = make_client(RD_KAFKA_PRODUCER, bootstrap, mock, acks, rate);
     char value[251];
     double start = now_seconds();
-    for (long i = 0; i < count; i++) {
+    if (fetch_only) delivered = count;
+    for (long i = 0; i < count && !fetch_only; i++) {
         if (rate > 0) {
             double due = start + (double)i / rate;
             while (now_seconds() < due) rd_kafka_poll(producer, 0);
@@ -122,7 +125,7 @@ int main(int argc, char **argv) {
     double elapsed = now_seconds() - start;
     qsort(latencies, delivered, sizeof(double), compare);
     double p50 = delivered ? latencies[delivered / 2] : 0, p99 = delivered ? latencies[(long)(delivered * 0.99)] : 0;
-    printf("{\"target\": \"%s\", \"phase\": \"produce\", \"acks\": \"%s\", \"rate\": %ld, \"records\": %ld, "
+    if (!fetch_only) printf("{\"target\": \"%s\", \"phase\": \"produce\", \"acks\": \"%s\", \"rate\": %ld, \"records\": %ld, "
            "\"failed\": %ld, \"seconds\": %.3f, \"records_per_s\": %.0f, \"mb_per_s\": %.1f, \"p50_ms\": %.3f, "
            "\"p99_ms\": %.3f}\n",
            label, acks, rate, delivered, failed, elapsed, delivered / elapsed, delivered * 250.0 / elapsed / 1e6,

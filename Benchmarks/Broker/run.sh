@@ -28,6 +28,13 @@ for fsync in interval:1000 always; do
     for acks in 1 all; do
         "$work/produce_bench" -b "127.0.0.1:$port" -t "t-$acks" -n "$records" -a "$acks" -l "souk fsync=$fsync"
     done
+    # Fetch again with the broker's CPU time measured: is the broker or the one consumer thread the limit?
+    pid=$(pgrep -f -- "--data-dir $work/data" | head -1)
+    before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    "$work/produce_bench" -b "127.0.0.1:$port" -t "t-1" -n "$records" -F -l "souk fsync=$fsync (fetch only)"
+    after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    ticks=$(getconf CLK_TCK)
+    echo "{\"target\": \"souk fsync=$fsync\", \"phase\": \"broker cpu during fetch\", \"records\": $records, \"cpu_ms\": $(( (after - before) * 1000 / ticks ))}"
     "$work/produce_bench" -b "127.0.0.1:$port" -t "rate" -n 250000 -a all -r 50000 -l "souk fsync=$fsync"
     stop_broker
 done
