@@ -54,10 +54,11 @@ def test_three_confluent_members_split_the_partitions(broker):
     def consume(index):
         member = members[index]
         while not stop.is_set():
-            for message in member.consume(500, timeout=0.2):
+            batch = member.consume(500, timeout=0.2)
+            for message in batch:
                 assert message.error() is None, message.error()
                 seen[index].append((message.partition(), message.offset()))
-            if seen[index]:
+            if batch:
                 member.commit(asynchronous=False)
 
     threads = [threading.Thread(target=consume, args=(i,)) for i in range(3)]
@@ -91,9 +92,10 @@ def test_member_leaving_hands_over_without_loss_or_duplicates(broker):
     deadline = time.monotonic() + 60
     while (not first.assignment() or not second.assignment()) and time.monotonic() < deadline:
         for member in (first, second):
-            for message in member.consume(50, timeout=0.1):
+            batch = member.consume(50, timeout=0.1)
+            for message in batch:
                 seen.append((message.partition(), message.offset()))
-            if seen:
+            if batch:
                 member.commit(asynchronous=False)
     first.close()
     deadline = time.monotonic() + 60

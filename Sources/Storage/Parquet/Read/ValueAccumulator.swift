@@ -65,20 +65,8 @@ struct ValueAccumulator {
             doubles.reserveAdditional(indices.count)
             dictionary.doubles.withUnsafeBufferPointer { d in for i in indices { doubles.append(d[Int(i)]) } }
         case .byteArray, .fixedLenByteArray:
-            var total = 0
-            for i in indices { total += Int(dictionary.bytes.offsets[Int(i) + 1] - dictionary.bytes.offsets[Int(i)]) }
-            guard bytes.bytes.count + total <= Int(Int32.max) else {
-                throw .sizeLimitExceeded(
-                    what: "byte array column batch", size: bytes.bytes.count + total, limit: Int(Int32.max))
-            }
-            dictionary.bytes.bytes.withUnsafeBytes { d in
-                dictionary.bytes.offsets.withUnsafeBufferPointer { offsets in
-                    bytes.appendSlices(from: d, count: indices.count, totalBytes: total) { index in
-                        let entry = Int(indices[index])
-                        let start = Int(offsets[entry])
-                        return (start, Int(offsets[entry + 1]) - start)
-                    }
-                }
+            try indices.withUnsafeBufferPointer { (indices) throws(ParquetError) in
+                try bytes.appendGathered(from: dictionary.bytes, indices: indices)
             }
         }
     }

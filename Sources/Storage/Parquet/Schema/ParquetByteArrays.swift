@@ -85,6 +85,42 @@ extension ParquetByteArrays {
         offsets.append(contentsOf: newOffsets)
     }
 
+    /// Appends `dictionary[index]` for every index, in order: the dictionary-decoding hot path.
+    /// Every index must be below `dictionary.count` (the caller checked).
+    mutating func appendGathered(from dictionary: ParquetByteArrays, indices: UnsafeBufferPointer<UInt32>)
+        throws(ParquetError)
+    {
+        guard !indices.isEmpty else { return }
+        var total = 0
+        dictionary.offsets.withUnsafeBufferPointer { entries in
+            for index in indices { total &+= Int(entries[Int(index) &+ 1] &- entries[Int(index)]) }
+        }
+        guard bytes.count + total <= Int(Int32.max) else {
+            throw .sizeLimitExceeded(what: "byte array column batch", size: bytes.count + total, limit: Int(Int32.max))
+        }
+        let base = bytes.count
+        Self.appendZeros(total, to: &bytes)
+        let firstOffset = offsets.count
+        offsets.append(contentsOf: [Int32](repeating: 0, count: indices.count))
+        bytes.withUnsafeMutableBytes { output in
+            offsets.withUnsafeMutableBufferPointer { outputOffsets in
+                dictionary.bytes.withUnsafeBytes { source in
+                    dictionary.offsets.withUnsafeBufferPointer { entries in
+                        guard let out = output.baseAddress, let src = source.baseAddress else { return }
+                        var write = base
+                        for (position, index) in indices.enumerated() {
+                            let start = Int(entries[Int(index)])
+                            let length = Int(entries[Int(index) &+ 1]) &- start
+                            Self.copy(out + write, src + start, length)
+                            write &+= length
+                            outputOffsets[firstOffset &+ position] = Int32(truncatingIfNeeded: write)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// 64 KiB of zeros: appending from it is a memcpy, where `repeatElement` appends byte by byte.
     private static let zeros = [UInt8](repeating: 0, count: 1 << 16)
 
