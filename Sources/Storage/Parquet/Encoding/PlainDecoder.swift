@@ -35,33 +35,14 @@ enum PlainDecoder {
         guard count >= 0, count <= (end - start) / 4 else {
             throw .corrupt("PLAIN byte arrays: too few bytes for \(count) values")
         }
-        // First pass: check every length against the page and add them up; second: copy in one go.
-        var starts = [Int](repeating: 0, count: count)
-        var position = start
-        var total = 0
-        for index in 0..<count {
-            guard end - position >= 4 else { throw .corrupt("PLAIN byte array length ends early") }
-            let length = Int(bytes.loadUnaligned(fromByteOffset: position, as: UInt32.self).littleEndian)
-            position += 4
-            guard length <= end - position else {
-                throw .corrupt("PLAIN byte array of \(length) bytes runs past the page")
-            }
-            starts[index] = position
-            total += length
-            position += length
-        }
-        guard output.bytes.count + total <= Int(Int32.max) else {
+        // The values take at most the page's bytes less the length prefixes: size the output once for
+        // that, copy while checking each length, then trim to what was used.
+        let bound = end - start - 4 * count
+        guard output.bytes.count + bound <= Int(Int32.max) else {
             throw .sizeLimitExceeded(
-                what: "byte array column batch", size: output.bytes.count + total, limit: Int(Int32.max))
+                what: "byte array column batch", size: output.bytes.count + bound, limit: Int(Int32.max))
         }
-        starts.withUnsafeBufferPointer { starts in
-            output.appendSlices(from: bytes, count: count, totalBytes: total) { index in
-                let valueStart = starts[index]
-                let length = Int(bytes.loadUnaligned(fromByteOffset: valueStart - 4, as: UInt32.self).littleEndian)
-                return (valueStart, length)
-            }
-        }
-        return position
+        return try output.appendLengthPrefixed(from: bytes, start: start, end: end, count: count, bound: bound)
     }
 
     /// Decodes `count` fixed-length arrays of `width` bytes.

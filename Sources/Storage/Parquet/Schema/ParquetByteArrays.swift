@@ -62,29 +62,6 @@ public struct ParquetByteArrays: Sendable, Hashable {
 }
 
 extension ParquetByteArrays {
-    /// Appends `count` values copied from `source`, value `i` being `slice(i)` (start, length), whose
-    /// lengths add up to `totalBytes`. One allocation and no per-value array growth: the decoders'
-    /// hot path for dictionary gathers and PLAIN pages.
-    mutating func appendSlices(
-        from source: UnsafeRawBufferPointer, count: Int, totalBytes: Int, slice: (Int) -> (start: Int, length: Int)
-    ) {
-        guard count > 0 else { return }
-        let base = bytes.count
-        Self.appendZeros(totalBytes, to: &bytes)
-        var newOffsets = [Int32](repeating: 0, count: count)
-        bytes.withUnsafeMutableBytes { output in
-            guard let out = output.baseAddress, let src = source.baseAddress else { return }
-            var write = base
-            for i in 0..<count {
-                let (start, length) = slice(i)
-                Self.copy(out + write, src + start, length)
-                write += length
-                newOffsets[i] = Int32(truncatingIfNeeded: write)
-            }
-        }
-        offsets.append(contentsOf: newOffsets)
-    }
-
     /// Appends `dictionary[index]` for every index, in order: the dictionary-decoding hot path.
     /// Every index must be below `dictionary.count` (the caller checked).
     mutating func appendGathered(from dictionary: ParquetByteArrays, indices: UnsafeBufferPointer<UInt32>)
@@ -121,6 +98,50 @@ extension ParquetByteArrays {
         }
     }
 
+    /// Appends `count` PLAIN byte arrays (4-byte little-endian length, then the bytes) read from
+    /// `source[start..<end]`, whose values take at most `bound` bytes; returns the position after them.
+    /// The output is sized once for `bound`, each length is checked as it is read, and the unused end is
+    /// trimmed: one pass, no per-value growth.
+    mutating func appendLengthPrefixed(
+        from source: UnsafeRawBufferPointer, start: Int, end: Int, count: Int, bound: Int
+    ) throws(ParquetError) -> Int {
+        let base = bytes.count
+        Self.appendZeros(bound, to: &bytes)
+        let firstOffset = offsets.count
+        offsets.append(contentsOf: [Int32](repeating: 0, count: count))
+        var position = start
+        var written = base
+        var failure: ParquetError?
+        bytes.withUnsafeMutableBytes { output in
+            offsets.withUnsafeMutableBufferPointer { outputOffsets in
+                guard let out = output.baseAddress, let src = source.baseAddress else { return }
+                for index in 0..<count {
+                    guard end - position >= 4 else {
+                        failure = .corrupt("PLAIN byte array length ends early")
+                        return
+                    }
+                    let length = Int(source.loadUnaligned(fromByteOffset: position, as: UInt32.self).littleEndian)
+                    position &+= 4
+                    guard length <= end - position else {
+                        failure = .corrupt("PLAIN byte array of \(length) bytes runs past the page")
+                        return
+                    }
+                    Self.copy(out + written, src + position, length)
+                    written &+= length
+                    position &+= length
+                    outputOffsets[firstOffset &+ index] = Int32(truncatingIfNeeded: written)
+                }
+            }
+        }
+        if let failure {
+            bytes.removeLast(bytes.count - base)
+            offsets.removeLast(offsets.count - firstOffset)
+            throw failure
+        }
+        bytes.removeLast(bytes.count - written)
+        return position
+    }
+
     /// 64 KiB of zeros: appending from it is a memcpy, where `repeatElement` appends byte by byte.
     private static let zeros = [UInt8](repeating: 0, count: 1 << 16)
 
@@ -139,7 +160,7 @@ extension ParquetByteArrays {
     /// Copies a short run inline (most values are a few bytes) and a long one with memmove.
     @inline(__always)
     private static func copy(_ destination: UnsafeMutableRawPointer, _ source: UnsafeRawPointer, _ count: Int) {
-        guard count <= 24 else {
+        guard count <= 32 else {
             destination.copyMemory(from: source, byteCount: count)
             return
         }
