@@ -37,11 +37,12 @@ let package = Package(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .target(name: "CCRC32C"),
+        .target(name: "CAllocator"),
 
         .target(
             name: "Storage",
             dependencies: [
-                "CZstd", "CSnappy", "CLZ4", "CZlib", "CCRC32C",
+                "CZstd", "CSnappy", "CLZ4", "CZlib", "CCRC32C", "CAllocator",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

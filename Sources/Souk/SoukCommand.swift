@@ -19,6 +19,7 @@ struct SoukCommand: AsyncParsableCommand {
 @main
 enum SoukMain {
     static func main() async {
+        AllocatorPolicy.retainFreedMemory()
         do {
             var command = try SoukCommand.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

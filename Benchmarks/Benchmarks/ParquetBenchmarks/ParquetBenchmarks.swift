@@ -47,6 +47,8 @@ struct TransactionColumns {
 }
 
 let benchmarks: @Sendable () -> Void = {
+    // The allocator policy the `souk` binary runs with (see AllocatorPolicy).
+    AllocatorPolicy.retainFreedMemory()
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .throughput], timeUnits: .milliseconds, maxDuration: .seconds(10), maxIterations: 5)
     let codecs: [(String, ParquetWriterConfiguration.Compression)] = [

@@ -1,0 +1,9 @@
+#ifndef SOUK_CALLOCATOR_H
+#define SOUK_CALLOCATOR_H
+
+/// Asks glibc's malloc to keep freed memory for reuse: blocks up to `mmap_threshold` bytes come from
+/// the heap instead of fresh mappings, and the heap top is trimmed only past `trim_threshold`.
+/// Returns 1 when applied, 0 where the allocator is not glibc's.
+int souk_allocator_retain(int mmap_threshold, int trim_threshold);
+
+#endif
