@@ -337,3 +337,21 @@ def test_skip_bad_with_inferred_schema_reports_each_line_once(souk, tmp_path):
     stderr = run.stderr.decode()
     assert stderr.count("skipped line 2:") == 1 and stderr.count("skipped line 4:") == 1
     assert pq.read_table(target).column("a").to_pylist() == [1, 2]
+
+
+def test_checksums_are_verified_only_when_asked(souk, tmp_path):
+    import pathlib
+
+    shared = pathlib.Path(__file__).resolve().parents[3] / "shared" / "parquet-testing" / "data"
+    corrupt = shared / "datapage_v1-corrupt-checksum.parquet"
+    if not corrupt.exists():
+        pytest.skip(f"parquet-testing not found at {shared}")
+    out = tmp_path / "out.jsonl"
+    assert souk("convert", corrupt, out).returncode == 0
+    run = souk("convert", "--verify-checksums", corrupt, out)
+    assert run.returncode == 1
+    assert "CRC" in run.stderr.decode() and run.stderr.decode().count("\n") == 1
+    run = souk("inspect", "--verify-checksums", corrupt)
+    assert run.returncode == 1 and "CRC" in run.stderr.decode()
+    good = shared / "datapage_v1-snappy-compressed-checksum.parquet"
+    assert souk("inspect", "--verify-checksums", good).returncode == 0

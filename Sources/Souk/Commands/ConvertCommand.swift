@@ -42,6 +42,7 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "Most rows in one row group.") var rowGroupRows: Int = 1 << 20
     @Flag(help: "Write the page index (ColumnIndex and OffsetIndex).") var pageIndex = false
     @Flag(help: "Count and skip lines that are not valid, instead of failing on the first.") var skipBad = false
+    @Flag(help: "Parquet input: verify page CRCs where the writer recorded them.") var verifyChecksums = false
     @Flag(help: "Print a JSON summary on stdout.") var json = false
     @Argument(help: "The input file: .jsonl/.json/.ndjson or .parquet.") var input: String
     @Argument(help: "The output file: .parquet or .jsonl/.json/.ndjson.") var output: String
@@ -97,7 +98,9 @@ struct ConvertCommand: ParsableCommand {
     private func parquetToJSON() throws {
         let rows: Int
         do {
-            rows = try ParquetToJSONLines().run(input: input, output: output) { writeToStandardError($0 + "\n") }
+            var conversion = ParquetToJSONLines()
+            conversion.configuration.verifyChecksums = verifyChecksums
+            rows = try conversion.run(input: input, output: output) { writeToStandardError($0 + "\n") }
         } catch let error as ParquetError {
             throw CommandFailure(command: "convert", message: "\(input): \(error.description)")
         }
