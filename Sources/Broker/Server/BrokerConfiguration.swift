@@ -22,6 +22,9 @@ package struct BrokerConfiguration: Sendable {
     package var idleTimeout: Duration = .seconds(600)
     /// Connections accepted at once; more are closed on accept. Default: 1,000.
     package var maxConnections = 1_000
+    /// Requests read ahead of the one being handled on a connection; past this the broker stops reading
+    /// from that socket until it catches up (TCP backpressure on the client). Default: 32.
+    package var maxInFlightRequests = 32
     /// Threads doing blocking file I/O for the partition logs (off Swift's cooperative pool). Default: 1.
     package var storageThreads = 1
     /// Node id in Metadata. Default: 0.

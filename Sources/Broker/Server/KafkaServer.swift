@@ -30,6 +30,9 @@ package final class KafkaServer: Service {
 
     package func run() async throws {
         let maxFrame = configuration.maxRequestBytes
+        let inFlight = max(1, configuration.maxInFlightRequests)
+        let channelConfiguration = NIOAsyncChannel<ByteBuffer, ByteBuffer>.Configuration(
+            backPressureStrategy: .init(lowWatermark: max(1, inFlight / 2), highWatermark: inFlight))
         let idle = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000)
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -41,7 +44,8 @@ package final class KafkaServer: Service {
                     try handlers.addHandler(IdleStateHandler(allTimeout: idle))
                     try handlers.addHandler(IdleConnectionCloser())
                     try handlers.addHandler(ByteToMessageHandler(KafkaFrameDecoder(maxFrameBytes: maxFrame)))
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                        wrappingChannelSynchronously: channel, configuration: channelConfiguration)
                 }
             }
         guard let address = server.channel.localAddress, let port = address.port else {
