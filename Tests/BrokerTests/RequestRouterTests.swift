@@ -111,6 +111,25 @@ struct RequestRouterTests {
         #expect(errors.totalValue == 1)
     }
 
+    @Test(
+        "after a crash (no producer snapshot) the producer state is rebuilt from the log, so a retry is not stored twice"
+    )
+    func producerStateRebuiltFromTheLog() async throws {
+        let harness = try await Harness()
+        defer { Task { await harness.close() } }
+        let batch = try Self.batch(producerId: 7000, epoch: 0, sequence: 0, values: ["a", "b"])
+        _ = try await harness.call(Self.produce("crash", records: batch), version: 8)
+        // A new table without the snapshot stands for the state after kill -9.
+        let fresh = ProducerStateTable(directory: harness.directory + "/nowhere", logger: Logger(label: "test"))
+        await fresh.rebuild(from: harness.registry)
+        let decision = await fresh.check(
+            topic: "crash", partition: 0, producerId: 7000, epoch: 0, baseSequence: 0, lastOffsetDelta: 1)
+        #expect(decision == .duplicate(baseOffset: 0))
+        let next = await fresh.check(
+            topic: "crash", partition: 0, producerId: 7000, epoch: 0, baseSequence: 5, lastOffsetDelta: 0)
+        #expect(next == .reject(.outOfOrderSequenceNumber, "sequence 5 does not follow 1 for producer 7000"))
+    }
+
     @Test("Produce v0–2, transactional producers and bad acks are refused with their error codes")
     func refusals() async throws {
         let harness = try await Harness()

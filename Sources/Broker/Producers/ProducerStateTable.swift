@@ -110,12 +110,41 @@ package actor ProducerStateTable {
         let key = Key(topic: topic, partition: partition, producerId: producerId)
         var entry = entries[key] ?? Entry(epoch: epoch, batches: [])
         if epoch != entry.epoch { entry = Entry(epoch: epoch, batches: []) }
+        if entry.batches.contains(where: { $0.baseOffset == baseOffset && $0.firstSequence == baseSequence }) { return }
         entry.batches.append(
             Batch(
                 firstSequence: baseSequence, lastSequence: Self.add(baseSequence, lastOffsetDelta),
                 baseOffset: baseOffset))
         if entry.batches.count > 5 { entry.batches.removeFirst(entry.batches.count - 5) }
         entries[key] = entry
+    }
+
+    /// Rebuilds the recent batches of every producer from the tail of each partition log, as Kafka does
+    /// after an unclean shutdown: the snapshot is written only at shutdown and with new producer ids, so
+    /// after a kill -9 the log is the truth. Reads at most the last `tailOffsets` offsets (4 MiB) per partition.
+    package func rebuild(from registry: TopicRegistry, tailOffsets: Int64 = 10_000) async {
+        var rebuilt = 0
+        for topic in await registry.all {
+            for (index, log) in topic.partitions.enumerated() {
+                let end = await log.logEndOffset
+                let start = max(await log.logStartOffset, end - tailOffsets)
+                guard start < end, let tail = try? await log.read(from: start, maxBytes: 4 << 20) else { continue }
+                var position = tail.readerIndex
+                while let header = BatchHeader(parsing: tail, at: position), header.batchLength > 0,
+                    position + header.totalSize <= tail.writerIndex
+                {
+                    if header.producerId >= 0 && header.baseSequence >= 0 {
+                        record(
+                            topic: topic.name, partition: Int32(index), producerId: header.producerId,
+                            epoch: header.producerEpoch, baseSequence: header.baseSequence,
+                            lastOffsetDelta: header.lastOffsetDelta, baseOffset: header.baseOffset)
+                        rebuilt += 1
+                    }
+                    position += header.totalSize
+                }
+            }
+        }
+        if rebuilt > 0 { logger.info("producer state rebuilt from the logs", metadata: ["batches": "\(rebuilt)"]) }
     }
 
     /// Forgets the producers of a deleted topic.

@@ -24,6 +24,7 @@ package final class BrokerService: Service {
     package func run() async throws {
         let registry = try await TopicRegistry.open(configuration: configuration, logger: logger)
         let producers = ProducerStateTable(directory: registry.directoryPath, logger: logger)
+        await producers.rebuild(from: registry)
         let groups: GroupCoordinator
         do {
             groups = try await GroupCoordinator.open(
