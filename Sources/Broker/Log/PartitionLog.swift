@@ -135,7 +135,7 @@ package actor PartitionLog {
         metrics.appendedBatches.increment(by: headers.count)
         return LogAppendInfo(
             baseOffset: baseOffset, lastOffset: nextOffset - 1, batchCount: headers.count,
-            byteCount: payload.readableBytes)
+            byteCount: payload.readableBytes, logStartOffset: logStartOffset)
     }
 
     /// Whole batches from the one holding `offset`: as many as fit in `maxBytes` from one segment, and always

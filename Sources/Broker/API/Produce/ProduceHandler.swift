@@ -75,10 +75,15 @@ extension RequestRouter {
             }
         }
         // Clients send one batch per partition; idempotence is checked on the first (and only) one.
+        // Plain producers (no producer id) skip the producer table altogether.
         let first = headers[0]
-        let decision = await producers.check(
-            topic: topic, partition: data.index, producerId: first.producerId, epoch: first.producerEpoch,
-            baseSequence: first.baseSequence, lastOffsetDelta: first.lastOffsetDelta)
+        let idempotent = first.producerId >= 0
+        let decision: ProducerStateTable.Decision =
+            idempotent
+            ? await producers.check(
+                topic: topic, partition: data.index, producerId: first.producerId, epoch: first.producerEpoch,
+                baseSequence: first.baseSequence, lastOffsetDelta: first.lastOffsetDelta)
+            : .append
         switch decision {
         case .duplicate(let baseOffset):
             result.baseOffset = baseOffset
@@ -92,13 +97,16 @@ extension RequestRouter {
         }
         do {
             let info = try await log.append(batches: records, now: Self.now())
-            await producers.record(
-                topic: topic, partition: data.index, producerId: first.producerId, epoch: first.producerEpoch,
-                baseSequence: first.baseSequence, lastOffsetDelta: first.lastOffsetDelta, baseOffset: info.baseOffset)
+            if idempotent {
+                await producers.record(
+                    topic: topic, partition: data.index, producerId: first.producerId, epoch: first.producerEpoch,
+                    baseSequence: first.baseSequence, lastOffsetDelta: first.lastOffsetDelta,
+                    baseOffset: info.baseOffset)
+            }
             await registry.notifier.appended()
             result.baseOffset = info.baseOffset
             result.logAppendTimeMs = -1
-            result.logStartOffset = await log.logStartOffset
+            result.logStartOffset = info.logStartOffset
             return result
         } catch {
             return fail(Self.errorCode(for: error), "\(error)")
