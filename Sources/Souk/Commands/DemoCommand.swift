@@ -12,6 +12,7 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo", abstract: "Run the pipeline on embedded defaults (the parts built so far).")
 
+    @Option(help: "Address the broker listens on (0.0.0.0 inside a container).") var host = "127.0.0.1"
     @Option(help: "Broker port (0: any free port).") var port = 9092
     @Option(help: "Directory for all data.") var dataDir = "souk-data"
     @Option(help: "Transactions per second fed into the broker.") var rate = 200
@@ -31,6 +32,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "souk.demo")
         var configuration = BrokerConfiguration()
+        configuration.host = host
         configuration.port = port
         configuration.dataDirectory = dataDir
         let listening = AsyncStream.makeStream(of: Int.self)
