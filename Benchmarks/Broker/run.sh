@@ -35,6 +35,14 @@ for fsync in interval:1000 always; do
     after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
     ticks=$(getconf CLK_TCK)
     echo "{\"target\": \"souk fsync=$fsync\", \"phase\": \"broker cpu during fetch\", \"records\": $records, \"cpu_ms\": $(( (after - before) * 1000 / ticks ))}"
+    # Two consumers at once, each on its own topic: the broker's fetch rate past one client thread.
+    started=$(date +%s.%N)
+    "$work/produce_bench" -b "127.0.0.1:$port" -t "t-1" -n "$records" -F -l "souk fsync=$fsync (consumer A)" &
+    first=$!
+    "$work/produce_bench" -b "127.0.0.1:$port" -t "t-all" -n "$records" -F -l "souk fsync=$fsync (consumer B)"
+    wait "$first"
+    ended=$(date +%s.%N)
+    echo "{\"target\": \"souk fsync=$fsync\", \"phase\": \"fetch, two consumers\", \"records\": $((2 * records)), \"records_per_s\": $(python3 -c "print(round(2 * $records / ($ended - $started)))")}"
     "$work/produce_bench" -b "127.0.0.1:$port" -t "rate" -n 250000 -a all -r 50000 -l "souk fsync=$fsync"
     stop_broker
 done
