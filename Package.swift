@@ -108,6 +108,9 @@ let package = Package(
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]),
         .testTarget(
+            name: "EngineTests",
+            dependencies: ["Engine", "Storage"]),
+        .testTarget(
             name: "SoukTests",
             dependencies: ["Souk", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ],
