@@ -1,0 +1,20 @@
+/// Event-time tumbling windows of a fixed size, aligned to the Unix epoch (as Spark's `window()`).
+public struct TumblingWindow: Sendable, Hashable {
+    /// Window length in microseconds.
+    public let sizeMicros: Int64
+
+    public init(size: Duration) {
+        let (seconds, attoseconds) = size.components
+        sizeMicros = max(1, seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
+    }
+
+    /// The start of the window holding `micros` (floor division, so times before 1970 work too).
+    @inline(__always)
+    public func start(of micros: Int64) -> Int64 {
+        let (quotient, remainder) = micros.quotientAndRemainder(dividingBy: sizeMicros)
+        return (remainder < 0 ? quotient - 1 : quotient) * sizeMicros
+    }
+
+    /// The exclusive end of the window starting at `start`.
+    public func end(ofWindowStartingAt start: Int64) -> Int64 { start + sizeMicros }
+}

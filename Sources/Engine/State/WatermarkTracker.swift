@@ -1,0 +1,45 @@
+/// The event-time watermark over the partitions of a source: each partition's maximum event time minus
+/// the allowed lateness, the minimum over partitions that are not idle, never moving back. Partitions
+/// silent for longer than the idle timeout do not hold it back (Flink's idleness); a partition with no
+/// event yet holds it at its starting value.
+public struct WatermarkTracker: Sendable {
+    public let allowedLatenessMicros: Int64
+    public let idleTimeoutMicros: Int64
+    /// Per partition: the largest event time seen and when (processing time) it last had data.
+    private var partitions: [Int32: (maxEvent: Int64, lastActive: Int64)] = [:]
+    /// The current watermark; `Int64.min` until any event was seen.
+    public private(set) var watermark = Int64.min
+
+    public init(allowedLateness: Duration = .seconds(10), idleTimeout: Duration = .seconds(30)) {
+        func micros(_ duration: Duration) -> Int64 {
+            let (seconds, attoseconds) = duration.components
+            return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+        }
+        allowedLatenessMicros = micros(allowedLateness)
+        idleTimeoutMicros = micros(idleTimeout)
+    }
+
+    /// Registers a partition with no data yet (it holds the watermark until it has data or goes idle).
+    public mutating func register(partition: Int32, now: Int64) {
+        if partitions[partition] == nil { partitions[partition] = (Int64.min, now) }
+    }
+
+    /// Records a batch of a partition: its largest event time, observed at processing time `now`.
+    public mutating func observe(partition: Int32, maxEventMicros: Int64, now: Int64) {
+        let previous = partitions[partition]?.maxEvent ?? Int64.min
+        partitions[partition] = (max(previous, maxEventMicros), now)
+    }
+
+    /// Recomputes the watermark at processing time `now` (the engine applies it from the next batch).
+    @discardableResult
+    public mutating func advance(now: Int64) -> Int64 {
+        let active = partitions.values.filter { now - $0.lastActive <= idleTimeoutMicros }
+        let candidates = active.isEmpty ? Array(partitions.values) : active
+        guard let slowest = candidates.map(\.maxEvent).min(), slowest > Int64.min else { return watermark }
+        watermark = max(watermark, slowest - allowedLatenessMicros)
+        return watermark
+    }
+
+    /// Whether an event is behind the watermark (late: kept in the raw table, left out of windows).
+    public func isLate(_ eventMicros: Int64) -> Bool { eventMicros < watermark }
+}
