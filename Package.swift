@@ -90,7 +90,8 @@ let package = Package(
 
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", .product(name: "NIOCore", package: "swift-nio")]),
+            dependencies: ["Storage", .product(name: "NIOCore", package: "swift-nio")],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "KafkaTests",
             dependencies: [
