@@ -1,6 +1,6 @@
 /// The e-commerce window measures: revenue, transactions and items. Mergeable: partial aggregates of
 /// workers (or of several `souk stream` processes) combine by addition in any order.
-public struct RevenueAggregate: Sendable, Equatable {
+public struct RevenueAggregate: Sendable, Equatable, Codable {
     public var revenue: Double = 0
     public var transactions: Int64 = 0
     public var items: Int64 = 0

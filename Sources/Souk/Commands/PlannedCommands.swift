@@ -14,13 +14,6 @@ extension PlannedCommand {
     }
 }
 
-struct StreamCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "stream", abstract: "Run the e-commerce streaming job (not built yet).")
-    static let name = "stream", issue = 5, what = "the micro-batch stream engine"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}
-
 struct WebCommand: PlannedCommand {
     static let configuration = CommandConfiguration(
         commandName: "web", abstract: "Serve the live dashboard (not built yet).")

@@ -1,0 +1,50 @@
+/// Records of one partition handed to a worker: their values as JSON lines (each value on one line,
+/// ended by `\n`) and the offset of each line.
+public struct SourceChunk: Sendable {
+    public var partition: SourcePartition
+    /// Offset of each line, ascending.
+    public var offsets: [Int64]
+    /// The values, one per line, each ending with `\n`.
+    public var lines: [UInt8]
+
+    public init(partition: SourcePartition, offsets: [Int64] = [], lines: [UInt8] = []) {
+        self.partition = partition
+        self.offsets = offsets
+        self.lines = lines
+    }
+
+    public var count: Int { offsets.count }
+
+    /// Appends one record value. Line breaks inside it become spaces (JSON allows them only as
+    /// whitespace between tokens, so a valid value stays valid); an empty value becomes `null`, which
+    /// the decoder reports as malformed instead of skipping it as a blank line.
+    public mutating func append(offset: Int64, value: UnsafeRawBufferPointer) {
+        offsets.append(offset)
+        let start = lines.count
+        if value.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            lines.append(contentsOf: "null".utf8)
+        } else {
+            lines.append(contentsOf: value)
+            for index in start..<lines.count where lines[index] == 0x0A || lines[index] == 0x0D {
+                lines[index] = 0x20
+            }
+        }
+        lines.append(0x0A)
+    }
+
+    /// The value of line `index` (without its `\n`), as text.
+    public func line(_ index: Int) -> String {
+        var start = 0
+        var line = 0
+        var position = 0
+        while position < lines.count {
+            if lines[position] == 0x0A {
+                if line == index { return String(decoding: lines[start..<position], as: UTF8.self) }
+                line += 1
+                start = position + 1
+            }
+            position += 1
+        }
+        return ""
+    }
+}

@@ -1,0 +1,154 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `souk stream`: the e-commerce job on the micro-batch engine.
+struct StreamCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stream", abstract: "Run the e-commerce streaming job.",
+        discussion: """
+            Reads transactions from Kafka (Souk's broker, Apache Kafka or Redpanda) or a JSON-lines file, writes \
+            every valid one to <data-dir>/tables/transactions and revenue per closed 1-minute window per category, \
+            city and payment method to <data-dir>/tables/windows (Parquet, Hive-partitioned by date and hour, \
+            exactly once), refused records to <data-dir>/deadletter, checkpoints to <data-dir>/checkpoints/<job>.
+            """)
+
+    @Option(help: "Kafka bootstrap servers, comma-separated host:port.") var bootstrap = "127.0.0.1:9092"
+    @Option(help: "Topic to read.") var topic = "ecommerce-transactions"
+    @Option(help: "Join this consumer group (several streams share the partitions); default: read all partitions.")
+    var group: String?
+    @Option(help: "Read this JSON-lines file instead of Kafka (offset = line number).") var file: String?
+    @Option(help: "Directory for checkpoints, tables and dead letters.") var dataDir = "./souk-data"
+    @Option(help: "Time between micro-batches, e.g. 1s, 200ms, 10ms; 0 runs them as fast as possible.")
+    var trigger = "1s"
+    @Flag(help: "Process everything available now, close what the final watermark allows, roll all parts, exit.")
+    var once = false
+    @Option(help: "Allowed lateness: watermark = max event time minus this, e.g. 10s.") var watermark = "10s"
+    @Option(help: "A partition silent this long stops holding the watermark back.") var idleTimeout = "30s"
+    @Option(help: "Worker actors (default: one per core).") var workers: Int?
+    @Option(help: "Most records one batch reads from one partition.") var maxRecordsPerPartition: Int64 = 500_000
+    @Option(help: "Roll a table part at this size, e.g. 128MiB.") var rollSize = "128MiB"
+    @Option(help: "Roll a table part after this long, e.g. 60s.") var rollAge = "60s"
+    @Option(help: "Table compression: snappy, zstd or none.") var compression = "snappy"
+    @Option(help: "Job name: the checkpoint directory under checkpoints/.") var job = "ecommerce"
+    @Flag(help: "Print each batch's progress report as one JSON line on standard output.") var progress = false
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+
+    func validate() throws {
+        for (flag, value) in [
+            ("--trigger", trigger), ("--watermark", watermark), ("--idle-timeout", idleTimeout),
+            ("--roll-age", rollAge),
+        ] {
+            guard DurationText.parse(value) != nil else {
+                throw ValidationError("\(flag) '\(value)' is not a duration (e.g. 200ms, 1s, 5m)")
+            }
+        }
+        if let trigger = DurationText.parse(trigger), trigger != .zero, trigger < .milliseconds(10) {
+            throw ValidationError("--trigger must be at least 10ms, or 0 for as fast as possible")
+        }
+        guard ByteSizeText.parse(rollSize).map({ $0 >= 1024 }) == true else {
+            throw ValidationError("--roll-size '\(rollSize)' is not a size of at least 1KiB (e.g. 128MiB)")
+        }
+        guard ["snappy", "zstd", "none"].contains(compression) else {
+            throw ValidationError("--compression must be snappy, zstd or none")
+        }
+        if let workers, !(1...256).contains(workers) { throw ValidationError("--workers must be from 1 to 256") }
+        guard maxRecordsPerPartition >= 1 else { throw ValidationError("--max-records-per-partition must be positive") }
+        guard !job.isEmpty, !job.contains("/"), job != ".", job != ".." else {
+            throw ValidationError("--job must be a plain name")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("unknown --log-level '\(logLevel)'")
+        }
+        if file == nil {
+            guard
+                bootstrapServers.allSatisfy({
+                    $0.split(separator: ":").count == 2 && Int($0.split(separator: ":")[1]) != nil
+                })
+            else { throw ValidationError("--bootstrap must be host:port[,host:port...]") }
+        }
+        if file != nil && group != nil { throw ValidationError("--group needs a Kafka source, not --file") }
+    }
+
+    var bootstrapServers: [String] {
+        bootstrap.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "souk.stream")
+        var configuration = EngineConfiguration()
+        configuration.dataDirectory = dataDir
+        configuration.trigger = DurationText.parse(trigger) ?? .seconds(1)
+        configuration.once = once
+        configuration.allowedLateness = DurationText.parse(watermark) ?? .seconds(10)
+        configuration.idleTimeout = DurationText.parse(idleTimeout) ?? .seconds(30)
+        if let workers { configuration.workers = workers }
+        configuration.maxRecordsPerPartition = maxRecordsPerPartition
+        configuration.rollBytes = ByteSizeText.parse(rollSize) ?? configuration.rollBytes
+        configuration.rollAge = DurationText.parse(rollAge) ?? configuration.rollAge
+        configuration.compression = compression == "zstd" ? .zstd(level: 1) : compression == "none" ? .none : .snappy
+        let source: any StreamSource
+        if let file {
+            source = JSONLinesFileSource(path: file)
+        } else {
+            var kafka = KafkaStreamSource.Configuration()
+            kafka.bootstrapServers = bootstrapServers
+            kafka.topic = topic
+            kafka.group = group
+            source = KafkaStreamSource(kafka, logger: logger)
+        }
+        let master = StreamMaster(
+            job: CommerceJob(name: job), source: source, configuration: configuration, logger: logger,
+            isOpen: { CommerceJob.isOpen($0, watermarkMicros: $1) })
+        if progress {
+            await master.setProgressHandler { report in
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                guard var line = try? encoder.encode(report) else { return }
+                line.append(0x0A)
+                FileHandle.standardOutput.write(line)
+            }
+        }
+        let service = StreamService(master: master)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch let error as StreamError {
+            throw CommandFailure(command: "stream", message: error.description)
+        } catch let error as ServiceGroupError {
+            throw CommandFailure(command: "stream", message: "\(error)")
+        }
+        let batches = await master.batchesRun
+        let rows = await master.rowsRead
+        writeToStandardError("souk stream: stopped after \(batches) batches, \(rows) records read\n")
+    }
+}
+
+/// Runs the stream master as a service: graceful shutdown (SIGTERM, SIGINT) finishes the current
+/// batch, then a last batch rolls every open part.
+struct StreamService<Job: StreamJob>: Service where Job.Update: Identifiable, Job.Update.ID: Sendable {
+    let master: StreamMaster<Job>
+
+    func run() async throws {
+        do {
+            try await withGracefulShutdownHandler {
+                try await master.run()
+            } onGracefulShutdown: {
+                master.requestStop()
+            }
+        } catch let error as StreamError {
+            throw error
+        }
+    }
+}

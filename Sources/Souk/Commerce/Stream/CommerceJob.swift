@@ -1,0 +1,96 @@
+import Engine
+import Storage
+
+/// The e-commerce stream: transactions in, every valid one to `tables/transactions`, revenue per
+/// closed 1-minute window per category, city and payment method to `tables/windows`, and live totals.
+struct CommerceJob: StreamJob {
+    typealias Partial = [CommerceWindowKey: RevenueAggregate]
+    typealias GroupState = [CommerceWindowKey: RevenueAggregate]
+    typealias Result = CommerceWindow
+    typealias Update = CommerceWindow
+    typealias Summary = CommerceSummary
+
+    static let decoder = JSONColumnDecoder(fields: [
+        .init("transaction_id", .string), .init("user_id", .string), .init("city", .string),
+        .init("category", .string), .init("amount", .double), .init("quantity", .int32),
+        .init("payment_method", .string), .init("timestamp", .timestampMicros),
+    ])
+
+    static let windowSchema = ParquetSchema([
+        .timestamp("window_start", unit: .micros, isAdjustedToUTC: true),
+        .timestamp("window_end", unit: .micros, isAdjustedToUTC: true),
+        .string("dimension"), .string("key"), .double("revenue"), .int64("transactions"), .int64("items"),
+    ])
+
+    let name: String
+    let window: TumblingWindow
+
+    init(name: String = "ecommerce", window: Duration = .seconds(60)) {
+        self.name = name
+        self.window = TumblingWindow(size: window)
+    }
+
+    var rawTable: TableSpecification? {
+        TableSpecification(name: "transactions", schema: ParquetSchema(TransactionSchema.columns), partitionColumn: 7)
+    }
+
+    var resultTable: TableSpecification {
+        TableSpecification(name: "windows", schema: Self.windowSchema, partitionColumn: 0)
+    }
+
+    func map(_ chunk: SourceChunk, watermarkMicros: Int64, keyGroups: Int) -> MapOutput<Partial, Summary> {
+        let batch = chunk.lines.withUnsafeBytes { Self.decoder.decode($0) }
+        var mapper = CommerceMapper(window: window, watermarkMicros: watermarkMicros, keyGroups: keyGroups)
+        return mapper.map(batch, chunk: chunk)
+    }
+
+    func makeGroupState() -> GroupState { [:] }
+
+    func reduce(_ partial: Partial, into state: inout GroupState, updates: inout [Update]) {
+        for (key, aggregate) in partial {
+            state[key, default: RevenueAggregate()].merge(aggregate)
+            if let total = state[key] {
+                updates.append(
+                    CommerceWindow(
+                        id: key, windowEnd: window.end(ofWindowStartingAt: key.windowStart), aggregate: total))
+            }
+        }
+    }
+
+    func close(_ state: inout GroupState, watermarkMicros: Int64) -> [Result] {
+        let closing = state.keys.filter { window.end(ofWindowStartingAt: $0.windowStart) <= watermarkMicros }
+        return closing.sorted().compactMap { key in
+            state.removeValue(forKey: key).map {
+                CommerceWindow(id: key, windowEnd: window.end(ofWindowStartingAt: key.windowStart), aggregate: $0)
+            }
+        }
+    }
+
+    func rowCount(of state: GroupState) -> Int { state.count }
+
+    func columns(of results: [Result]) -> [ParquetColumnBuffer] {
+        let sorted = results.sorted { $0.id < $1.id }
+        var dimensions = ParquetByteArrays()
+        var keys = ParquetByteArrays()
+        for result in sorted {
+            dimensions.append(Array(result.id.dimension.name.utf8))
+            keys.append(Array(result.id.key.utf8))
+        }
+        return [
+            ParquetColumnBuffer(.int64(sorted.map(\.id.windowStart))),
+            ParquetColumnBuffer(.int64(sorted.map(\.windowEnd))),
+            ParquetColumnBuffer(.byteArray(dimensions)),
+            ParquetColumnBuffer(.byteArray(keys)),
+            ParquetColumnBuffer(.double(sorted.map(\.aggregate.revenue))),
+            ParquetColumnBuffer(.int64(sorted.map(\.aggregate.transactions))),
+            ParquetColumnBuffer(.int64(sorted.map(\.aggregate.items))),
+        ]
+    }
+
+    func makeSummary() -> Summary { CommerceSummary() }
+
+    func merge(_ summary: Summary, into total: inout Summary) { total.merge(summary) }
+
+    /// Whether a window is still open at the watermark (kept in the live view).
+    static func isOpen(_ window: CommerceWindow, watermarkMicros: Int64) -> Bool { window.windowEnd > watermarkMicros }
+}
