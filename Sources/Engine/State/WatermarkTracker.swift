@@ -42,7 +42,8 @@ public struct WatermarkTracker: Sendable, Codable, Equatable {
     @discardableResult
     public mutating func advance(now: Int64) -> Int64 {
         let active = partitions.values.filter { now - $0.lastActive <= idleTimeoutMicros }
-        let candidates = active.isEmpty ? Array(partitions.values) : active
+        // Everything idle: the partitions that had data decide.
+        let candidates = active.isEmpty ? partitions.values.filter { $0.maxEvent > Int64.min } : active
         return raise(to: candidates)
     }
 
