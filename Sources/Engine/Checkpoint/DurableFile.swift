@@ -86,6 +86,11 @@ enum DurableFile {
         }
     }
 
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
     static func remove(_ path: String) {
         unlink(path)
     }

@@ -39,8 +39,22 @@ extension JSONColumnDecoder {
             set = Array(repeating: false, count: fields.count)
         }
 
+        /// Reserves room for about `rows` rows and `textBytes` bytes of string values, so the columns
+        /// do not grow (copy, fault in fresh pages) while a large input is decoded.
+        mutating func reserve(rows: Int, textBytes: Int) {
+            let perString = strings.isEmpty ? 0 : textBytes / strings.count
+            for index in strings.indices {
+                strings[index].offsets.reserveCapacity(rows + 1)
+                strings[index].bytes.reserveCapacity(perString)
+            }
+            for index in doubles.indices { doubles[index].reserveCapacity(rows) }
+            for index in int32s.indices { int32s[index].reserveCapacity(rows) }
+            for index in int64s.indices { int64s[index].reserveCapacity(rows) }
+            for index in booleans.indices { booleans[index].reserveCapacity(rows) }
+        }
+
         mutating func appendString(_ field: Int, _ bytes: UnsafeRawBufferPointer) {
-            strings[slots[field]].append(bytes)
+            strings[slots[field]].append(bytes: bytes)
             set[field] = true
         }
 

@@ -59,6 +59,12 @@ public struct JSONColumnDecoder: Sendable {
     /// Decodes every non-blank line of `input` (lines end with `\n`, an optional `\r` is ignored).
     public func decode(_ input: UnsafeRawBufferPointer) -> Batch {
         var builder = ColumnBuilder(fields: fields)
+        if input.count > 4096, let base = input.baseAddress {
+            // Estimate the rows from the first lines; string values are at most the input's size.
+            let sample = UnsafeRawBufferPointer(start: base, count: 4096)
+            let newlines = max(1, sample.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) })
+            builder.reserve(rows: input.count / 4096 * newlines + newlines, textBytes: input.count / 2)
+        }
         var malformed: [Malformed] = []
         var start = 0
         var line = 0

@@ -27,17 +27,17 @@ public actor LiveView<Job: StreamJob> where Job.Update: Identifiable, Job.Update
         self.isOpen = isOpen
     }
 
-    func publish(
-        summary: Job.Summary, updates: [Job.Update], results: [Job.Result], progress report: StreamingProgress?,
-        watermarkMicros: Int64
-    ) {
+    func publish(summary: Job.Summary, updates: [Job.Update], results: [Job.Result], watermarkMicros: Int64) {
         self.summary = summary
         watermark = watermarkMicros
         for update in updates { open[update.id] = update }
         open = open.filter { isOpen($0.value, watermarkMicros) }
         recent.append(contentsOf: results)
         if recent.count > recentLimit { recent.removeFirst(recent.count - recentLimit) }
-        if let report { progress.append(report) }
+    }
+
+    func record(_ report: StreamingProgress) {
+        progress.append(report)
     }
 
     public func snapshot() -> Snapshot {

@@ -33,7 +33,7 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
     private var next: [SourcePartition: Int64] = [:]
     private var nextBatchId: Int64 = 0
     private var watermarkToApply = Int64.min
-    private var lastAppliedWatermark: Int64?
+    private var lastAppliedWatermark = Int64.min
     private var pendingReplay: OffsetEntry?
 
     /// Batches run since start and the rows they read (for the CLI's summary).
@@ -146,32 +146,50 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
 
     // MARK: - The trigger loop
 
+    /// Batches run back to back when the stream is behind: batch N's sinks and checkpoint commit
+    /// while batch N+1 is read, mapped and reduced (in memory, no side effect), so writing and
+    /// computing overlap. `offsets/N+1` is written only after `commits/N`, before any output of
+    /// N+1, so recovery still has at most one batch to replay.
     private func loop() async throws(StreamError) {
         let clock = ContinuousClock()
+        var pending: ComputedBatch?
         if let replay = pendingReplay, let ranges = replay.ranges {
             pendingReplay = nil
             logger.info("replaying an uncommitted batch", metadata: ["batch": "\(replay.batchId)"])
-            try await runBatch(id: replay.batchId, ranges: ranges, watermark: replay.watermarkMicros, final: false)
+            pending = try await compute(
+                id: replay.batchId, ranges: ranges, watermark: replay.watermarkMicros, final: false)
         }
         let target = configuration.once ? try await source.latest() : nil
         while true {
             let started = clock.now
             if stopFlag.load(ordering: .relaxed) || Task.isCancelled {
-                try await finish()
+                try await finish(after: pending)
                 return
             }
             let available = try await source.available()
             let ranges = planner.plan(next: next, available: available, target: target)
             let rows = ranges.values.reduce(Int64(0)) { $0 + Int64($1.count) }
             if let target, rows == 0, MicroBatchPlanner.reached(target, next: next) {
-                try await finish()
+                try await finish(after: pending)
                 return
             }
             let due = try await partsDue()
             if rows > 0 || watermarkToApply != lastAppliedWatermark || due {
-                try await runBatch(id: nextBatchId, ranges: ranges, watermark: watermarkToApply, final: false)
+                let previous = pending
+                async let committing: Void = commit(previous)
+                let computed = try await compute(
+                    id: nextBatchId, ranges: ranges, watermark: watermarkToApply, final: false)
+                do { try await committing } catch let error as StreamError { throw error } catch {
+                    throw .sink("\(error)")
+                }
+                pending = computed
             }
             let deadline = started + configuration.trigger
+            let behind = configuration.trigger == .zero ? rows > 0 : clock.now >= deadline
+            if !behind, let batch = pending {
+                pending = nil
+                try await commit(batch)
+            }
             do {
                 if configuration.trigger > .zero {
                     try await Task.sleep(until: deadline, clock: clock)
@@ -185,10 +203,12 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
     }
 
     /// The last batch: no data, the final watermark, every open part rolled.
-    private func finish() async throws(StreamError) {
+    private func finish(after pending: ComputedBatch?) async throws(StreamError) {
+        try await commit(pending)
         if configuration.once { watermarkToApply = tracker.advanceIgnoringIdleness(now: now()) }
         let ranges = next.mapValues { $0..<$0 }
-        try await runBatch(id: nextBatchId, ranges: ranges, watermark: watermarkToApply, final: true)
+        let last = try await compute(id: nextBatchId, ranges: ranges, watermark: watermarkToApply, final: true)
+        try await commit(last)
     }
 
     private func partsDue() async throws(StreamError) -> Bool {
@@ -199,29 +219,40 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
 
     // MARK: - One batch
 
-    private func runBatch(
+    /// A batch computed in memory, waiting for its commit.
+    struct ComputedBatch: Sendable {
+        var id: Int64
+        var ranges: [SourcePartition: Range<Int64>]
+        var watermark: Int64
+        var nextWatermark: Int64
+        var final: Bool
+        var startedMicros: Int64
+        var started: ContinuousClock.Instant
+        var durations: StreamingProgress.Durations
+        var rows: [[ParquetColumnBuffer]]
+        var results: [Job.Result]
+        var malformed: [DeadLetter]
+        var late: [DeadLetter]
+        var inputRows: Int
+        var minEvent: Int64?
+        var maxEvent: Int64?
+        var stateRows: Int
+        var updatedRows: Int
+        var snapshot: StreamSnapshot<Job>
+    }
+
+    /// Reads, maps and reduces a batch: everything but its side effects.
+    private func compute(
         id: Int64, ranges: [SourcePartition: Range<Int64>], watermark: Int64, final: Bool
-    ) async throws(StreamError) {
-        guard let checkpoint, let sinks else { return }
+    ) async throws(StreamError) -> ComputedBatch {
         let clock = ContinuousClock()
         let started = clock.now
         let startedMicros = now()
         var durations = StreamingProgress.Durations()
-        func milliseconds(since instant: ContinuousClock.Instant) -> Double {
-            let (seconds, attoseconds) = (clock.now - instant).components
-            return Double(seconds) * 1000 + Double(attoseconds) / 1e15
-        }
 
-        // Write-ahead: offsets/N before anything of batch N happens.
         var phase = clock.now
-        let entry = OffsetEntry(
-            batchId: id, timestampMs: startedMicros / 1000, watermarkMicros: watermark, ranges: ranges)
-        try await blocking { () throws(StreamError) in try checkpoint.writeOffsets(entry) }
-        durations.walCommit = milliseconds(since: phase)
-
-        phase = clock.now
         let chunks = try await source.read(ranges)
-        durations.getBatch = milliseconds(since: phase)
+        durations.getBatch = Self.milliseconds(from: phase, to: clock.now)
 
         // Map: pieces spread over the workers.
         phase = clock.now
@@ -242,29 +273,30 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
             for await output in group { all += output }
             return all
         }
-        durations.map = milliseconds(since: phase)
+        durations.map = Self.milliseconds(from: phase, to: clock.now)
 
-        // Event times feed the watermark of the next batch.
         var maxEvent: [SourcePartition: Int64] = [:]
         var minEvent: Int64?
         var malformed: [DeadLetter] = []
         var late: [DeadLetter] = []
         var partials: [[Int: [Job.Partial]]] = Array(repeating: [:], count: workers.count)
-        var batchSummary = job.makeSummary()
         var inputRows = 0
         for output in outputs {
             if let high = output.maxEventMicros {
                 maxEvent[output.partition] = max(maxEvent[output.partition] ?? high, high)
             }
+            if let low = output.minEventMicros { minEvent = min(minEvent ?? low, low) }
             inputRows += output.rowCount + output.malformed.count
             malformed += output.malformed
             late += output.late
-            if let low = output.minEventMicros { minEvent = min(minEvent ?? low, low) }
             for (group, partial) in output.partials {
                 partials[KeyGroups.worker(ofGroup: group, workers: workers.count)][group, default: []].append(partial)
             }
-            job.merge(output.summary, into: &batchSummary)
+            job.merge(output.summary, into: &summary)
         }
+        // Offsets sort malformed and late records as the source delivered them.
+        malformed.sort { ($0.partition, $0.offset) < ($1.partition, $1.offset) }
+        late.sort { ($0.partition, $0.offset) < ($1.partition, $1.offset) }
 
         // Reduce: partials to the workers owning their key groups; windows behind the watermark close.
         phase = clock.now
@@ -276,90 +308,117 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
             for await output in group { all.append(output) }
             return all
         }
-        durations.reduce = milliseconds(since: phase)
-        let results = reduced.flatMap(\.results)
-        let updates = reduced.flatMap(\.updates)
-
-        // Sinks: dead letters, raw rows, closed windows; each commits batch N through its manifest.
-        phase = clock.now
-        let rows = ColumnConcatenation.concatenate(outputs.map(\.rows))
-        let resultColumns = results.isEmpty ? [] : job.columns(of: results)
-        let commitTime = now()
-        let (refused, behind) = (malformed, late)
-        let committed = try await blocking { () throws(StreamError) in
-            try sinks.write(
-                batch: id, rows: rows, results: resultColumns, malformed: refused, late: behind,
-                watermarkMicros: watermark, nowMicros: commitTime, rollAll: final)
-        }
-        durations.sink = milliseconds(since: phase)
-        durations.addBatch = durations.getBatch + durations.map + durations.reduce + durations.sink
-
-        // State and commit.
-        phase = clock.now
-        for partition in ranges.keys { tracker.register(partition: partition.partition, now: commitTime) }
-        for (partition, high) in maxEvent {
-            tracker.observe(partition: partition.partition, maxEventMicros: high, now: commitTime)
-        }
-        let nextWatermark = tracker.advance(now: commitTime)
-        job.merge(batchSummary, into: &summary)
         var groups: [String: Job.GroupState] = [:]
         for worker in workers {
             for (group, state) in await worker.snapshot() { groups[String(group)] = state }
         }
-        let snapshot = StreamSnapshot<Job>(batchId: id, tracker: tracker, summary: summary, groups: groups)
-        let stateBytes: [UInt8]
-        do { stateBytes = Array(try JSONEncoder().encode(snapshot)) } catch {
-            throw .checkpoint("cannot encode the state: \(error)")
+        durations.reduce = Self.milliseconds(from: phase, to: clock.now)
+        let results = reduced.flatMap(\.results)
+        let updates = reduced.flatMap(\.updates)
+
+        // The watermark the next batch applies.
+        let time = now()
+        for partition in ranges.keys { tracker.register(partition: partition.partition, now: time) }
+        for (partition, high) in maxEvent {
+            tracker.observe(partition: partition.partition, maxEventMicros: high, now: time)
         }
-        let commit = CommitEntry(batchId: id, nextWatermarkMicros: nextWatermark)
-        try await blocking { () throws(StreamError) in
-            try checkpoint.writeState(stateBytes, batchId: id)
-            try checkpoint.writeCommit(commit)
-        }
-        durations.commitOffsets = milliseconds(since: phase)
+        let nextWatermark = tracker.advance(now: time)
         for (partition, range) in ranges { next[partition] = range.upperBound }
-        await source.committed(next)
         nextBatchId = id + 1
         lastAppliedWatermark = watermark
         watermarkToApply = nextWatermark
+        await liveView.publish(summary: summary, updates: updates, results: results, watermarkMicros: watermark)
+
+        return ComputedBatch(
+            id: id, ranges: ranges, watermark: watermark, nextWatermark: nextWatermark, final: final,
+            startedMicros: startedMicros, started: started, durations: durations, rows: outputs.map(\.rows),
+            results: results, malformed: malformed, late: late, inputRows: inputRows, minEvent: minEvent,
+            maxEvent: maxEvent.values.max(), stateRows: reduced.reduce(0) { $0 + $1.stateRows },
+            updatedRows: updates.count,
+            snapshot: StreamSnapshot(batchId: id, tracker: tracker, summary: summary, groups: groups))
+    }
+
+    /// Makes a computed batch durable: `offsets/N`, dead letters, tables (each through its manifest),
+    /// `state/N`, `commits/N`; then reports its progress.
+    private func commit(_ batch: ComputedBatch?) async throws(StreamError) {
+        guard let batch, let checkpoint, let sinks else { return }
+        let clock = ContinuousClock()
+        var durations = batch.durations
+        let commitTime = now()
+        let job = self.job
+        let entry = OffsetEntry(
+            batchId: batch.id, timestampMs: batch.startedMicros / 1000, watermarkMicros: batch.watermark,
+            ranges: batch.ranges)
+        let commit = CommitEntry(batchId: batch.id, nextWatermarkMicros: batch.nextWatermark)
+        let phases = try await blocking {
+            () throws(StreamError) -> (Double, Double, Double, Int, [StreamingProgress.Sink]) in
+            var phase = clock.now
+            try checkpoint.writeOffsets(entry)
+            let wal = Self.milliseconds(from: phase, to: clock.now)
+            phase = clock.now
+            let rows = ColumnConcatenation.concatenate(batch.rows)
+            let resultColumns = batch.results.isEmpty ? [] : job.columns(of: batch.results)
+            let committed = try sinks.write(
+                batch: batch.id, rows: rows, results: resultColumns, malformed: batch.malformed, late: batch.late,
+                watermarkMicros: batch.watermark, nowMicros: commitTime, rollAll: batch.final)
+            let sink = Self.milliseconds(from: phase, to: clock.now)
+            phase = clock.now
+            let state: [UInt8]
+            do { state = Array(try JSONEncoder().encode(batch.snapshot)) } catch {
+                throw .checkpoint("cannot encode the state: \(error)")
+            }
+            try checkpoint.writeState(state, batchId: batch.id)
+            try checkpoint.writeCommit(commit)
+            return (wal, sink, Self.milliseconds(from: phase, to: clock.now), state.count, committed)
+        }
+        durations.walCommit = phases.0
+        durations.sink = phases.1
+        durations.commitOffsets = phases.2
+        durations.addBatch = durations.getBatch + durations.map + durations.reduce + durations.sink
+        durations.triggerExecution = Self.milliseconds(from: batch.started, to: clock.now)
+        await source.committed(batch.ranges.mapValues(\.upperBound))
         batchesRun += 1
-        rowsRead += inputRows
-        durations.triggerExecution = milliseconds(since: started)
+        rowsRead += batch.inputRows
 
         let seconds = max(durations.triggerExecution / 1000, 1e-9)
         let report = StreamingProgress(
-            batchId: id, timestamp: ISO8601Micros.format(startedMicros), numInputRows: inputRows,
-            inputRowsPerSecond: Double(inputRows) / seconds, processedRowsPerSecond: Double(inputRows) / seconds,
+            batchId: batch.id, timestamp: ISO8601Micros.format(batch.startedMicros), numInputRows: batch.inputRows,
+            inputRowsPerSecond: Double(batch.inputRows) / seconds,
+            processedRowsPerSecond: Double(batch.inputRows) / seconds,
             durationMs: durations,
             eventTime: StreamingProgress.EventTime(
-                min: minEvent.map(ISO8601Micros.format), max: maxEvent.values.max().map(ISO8601Micros.format),
-                watermark: ISO8601Micros.format(watermark)),
-            watermark: watermark,
+                min: batch.minEvent.map(ISO8601Micros.format), max: batch.maxEvent.map(ISO8601Micros.format),
+                watermark: ISO8601Micros.format(batch.watermark)),
+            watermark: batch.watermark,
             stateOperators: [
                 StreamingProgress.StateOperator(
-                    numRowsTotal: reduced.reduce(0) { $0 + $1.stateRows }, numRowsUpdated: updates.count,
-                    memoryUsedBytes: stateBytes.count, numRowsDroppedByWatermark: late.count)
+                    numRowsTotal: batch.stateRows, numRowsUpdated: batch.updatedRows, memoryUsedBytes: phases.3,
+                    numRowsDroppedByWatermark: batch.late.count)
             ],
-            lateRows: late.count, malformedRows: malformed.count,
+            lateRows: batch.late.count, malformedRows: batch.malformed.count,
             sources: [
                 StreamingProgress.Source(
                     description: source.description,
                     startOffset: Dictionary(
-                        uniqueKeysWithValues: ranges.map { ("\($0.key.partition)", $0.value.lowerBound) }),
+                        uniqueKeysWithValues: batch.ranges.map { ("\($0.key.partition)", $0.value.lowerBound) }),
                     endOffset: Dictionary(
-                        uniqueKeysWithValues: ranges.map { ("\($0.key.partition)", $0.value.upperBound) }),
-                    numInputRows: inputRows)
+                        uniqueKeysWithValues: batch.ranges.map { ("\($0.key.partition)", $0.value.upperBound) }),
+                    numInputRows: batch.inputRows)
             ],
-            sinks: committed)
-        await liveView.publish(
-            summary: summary, updates: updates, results: results, progress: report, watermarkMicros: watermark)
+            sinks: phases.4)
+        await liveView.record(report)
         onProgress?(report)
         logger.debug(
             "batch committed",
             metadata: [
-                "batch": "\(id)", "rows": "\(inputRows)", "late": "\(late.count)", "malformed": "\(malformed.count)",
-                "ms": "\(Int(durations.triggerExecution))",
+                "batch": "\(batch.id)", "rows": "\(batch.inputRows)", "late": "\(batch.late.count)",
+                "malformed": "\(batch.malformed.count)", "ms": "\(Int(durations.triggerExecution))",
             ])
+    }
+
+    private static func milliseconds(from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> Double {
+        let (seconds, attoseconds) = (end - start).components
+        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
     }
 
     private var onProgress: (@Sendable (StreamingProgress) -> Void)?

@@ -22,8 +22,13 @@ struct DeadLetterWriter: Sendable {
         var offset: Int64
         var reason: String
         var value: String
-        var event_time: String?
+        var eventTime: String?
         var watermark: String?
+
+        enum CodingKeys: String, CodingKey {
+            case batch, topic, partition, offset, reason, value, watermark
+            case eventTime = "event_time"
+        }
     }
 
     func write(batch: Int64, malformed: [DeadLetter], late: [DeadLetter], watermarkMicros: Int64) throws(StreamError) {
@@ -42,7 +47,7 @@ struct DeadLetterWriter: Sendable {
                 batch: batch, topic: letter.partition.topic, partition: letter.partition.partition,
                 offset: letter.offset,
                 reason: letter.reason, value: letter.value,
-                event_time: letter.eventTimeMicros.map { ISO8601Micros.format($0) },
+                eventTime: letter.eventTimeMicros.map { ISO8601Micros.format($0) },
                 watermark: watermarkMicros.map { ISO8601Micros.format($0) })
             guard let encoded = try? encoder.encode(line) else { continue }
             bytes.append(contentsOf: encoded)

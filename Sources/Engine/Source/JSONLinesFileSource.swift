@@ -16,8 +16,12 @@ public actor JSONLinesFileSource: StreamSource {
     private var contents: [UInt8] = []
     private var start: Int64 = 0
 
-    public init(path: String) {
+    /// Lines per chunk handed to one worker.
+    public let pieceLines: Int
+
+    public init(path: String, pieceLines: Int = 65_536) {
         self.path = path
+        self.pieceLines = max(1, pieceLines)
         description = "file[\(path)]"
         partition = SourcePartition(topic: path, partition: 0)
     }
@@ -44,18 +48,44 @@ public actor JSONLinesFileSource: StreamSource {
         guard range.upperBound <= Int64(lineStarts.count - 1) else {
             throw .source("\(path) has \(lineStarts.count - 1) lines; a checkpoint asks for line \(range.upperBound)")
         }
-        var chunk = SourceChunk(partition: partition)
-        chunk.lines.reserveCapacity(lineStarts[Int(range.upperBound)] - lineStarts[Int(range.lowerBound)])
+        // Lines are copied in pieces of `pieceLines`, a whole run of lines at once when it holds no
+        // blank line or carriage return (the usual case), line by line otherwise.
+        var chunks: [SourceChunk] = []
+        var first = Int(range.lowerBound)
+        let end = Int(range.upperBound)
         contents.withUnsafeBytes { bytes in
-            for line in Int(range.lowerBound)..<Int(range.upperBound) {
-                var end = lineStarts[line + 1] - 1
-                if end > lineStarts[line] && bytes[end - 1] == 0x0D { end -= 1 }
-                let value = UnsafeRawBufferPointer(rebasing: bytes[lineStarts[line]..<end])
-                if value.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                chunk.append(offset: Int64(line), value: value)
+            while first < end {
+                let last = min(end, first + pieceLines)
+                var chunk = SourceChunk(partition: partition)
+                let byteRange = lineStarts[first]..<lineStarts[last]
+                var plain = true
+                chunk.offsets.reserveCapacity(last - first)
+                for line in first..<last {
+                    let start = lineStarts[line]
+                    let next = lineStarts[line + 1]
+                    if next - start < 2 || bytes[next - 2] == 0x0D || bytes[start] == 0x20 || bytes[start] == 0x09 {
+                        plain = false
+                        break
+                    }
+                    chunk.offsets.append(Int64(line))
+                }
+                if plain {
+                    chunk.lines = Array(UnsafeRawBufferPointer(rebasing: bytes[byteRange]))
+                } else {
+                    chunk = SourceChunk(partition: partition)
+                    for line in first..<last {
+                        var stop = lineStarts[line + 1] - 1
+                        if stop > lineStarts[line] && bytes[stop - 1] == 0x0D { stop -= 1 }
+                        let value = UnsafeRawBufferPointer(rebasing: bytes[lineStarts[line]..<stop])
+                        if value.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                        chunk.append(offset: Int64(line), value: value)
+                    }
+                }
+                if chunk.count > 0 { chunks.append(chunk) }
+                first = last
             }
         }
-        return [chunk]
+        return chunks
     }
 
     public func run() async throws(StreamError) {}

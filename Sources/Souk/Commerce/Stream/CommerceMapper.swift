@@ -16,12 +16,6 @@ struct CommerceMapper {
         static let paymentMethod = 6, timestamp = 7
     }
 
-    init(window: TumblingWindow, watermarkMicros: Int64, keyGroups: Int) {
-        self.window = window
-        self.watermarkMicros = watermarkMicros
-        self.keyGroups = keyGroups
-    }
-
     mutating func map(_ batch: JSONColumnDecoder.Batch, chunk: SourceChunk) -> MapOutput<
         CommerceJob.Partial, CommerceSummary
     > {
@@ -103,7 +97,7 @@ struct CommerceMapper {
 
         var partials: [Int: CommerceJob.Partial] = [:]
         let dimensions = CommerceWindowKey.Dimension.allCases
-        windows.forEach { start, dimension, id, aggregate in
+        windows.visit { start, dimension, id, aggregate in
             let interner = interners[dimension]
             let key = CommerceWindowKey(windowStart: start, dimension: dimensions[dimension], key: interner.strings[id])
             let group = KeyGroups.group(ofHash: interner.hashes[id] ^ UInt64(dimension), groups: keyGroups)
@@ -200,7 +194,7 @@ struct WindowAccumulator {
     }
 
     /// Every non-empty aggregate.
-    mutating func forEach(_ body: (Int64, Int, Int, RevenueAggregate) -> Void) {
+    mutating func visit(_ body: (Int64, Int, Int, RevenueAggregate) -> Void) {
         flush()
         currentStart = Int64.min
         for (slot, aggregate) in others { body(slot.start, slot.dimension, slot.id, aggregate) }

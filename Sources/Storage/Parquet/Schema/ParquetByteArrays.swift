@@ -41,6 +41,14 @@ public struct ParquetByteArrays: Sendable, Hashable {
         bytes.reserveCapacity(byteCount)
     }
 
+    /// Appends raw bytes (the non-generic fast path decoders use).
+    @inlinable
+    public mutating func append(bytes value: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: value)
+        offsets.append(Int32(truncatingIfNeeded: bytes.count))
+    }
+
+    @inlinable
     public mutating func append<C: Collection>(_ value: C) where C.Element == UInt8 {
         bytes.append(contentsOf: value)
         offsets.append(Int32(truncatingIfNeeded: bytes.count))

@@ -39,14 +39,76 @@ public final class ParquetFileWriter {
         )
     }
 
-    private init(sink: Sink, schema: ParquetSchema, configuration: ParquetWriterConfiguration) throws(ParquetError) {
+    private init(
+        sink: Sink, schema: ParquetSchema, configuration: ParquetWriterConfiguration, resume: ParquetPartState? = nil
+    ) throws(ParquetError) {
         try schema.validate()
         try configuration.validate()
         self.schema = schema
         self.configuration = configuration
         self.sink = sink
         self.columns = schema.columns.map { ColumnChunkWriter(column: $0, configuration: configuration) }
-        try write(Self.magic)
+        if let resume {
+            let saved = try FileMetaData.decode(resume.rowGroups)
+            rowGroups = saved.rowGroups
+            pageIndexes = rowGroups.map { Array(repeating: (nil, nil), count: $0.columns.count) }
+            position = resume.length
+            rowCount = Int(resume.rows)
+        } else {
+            try write(Self.magic)
+        }
+    }
+
+    /// Starts a part file at `path`, written in place (see `partState`). Part files carry no page
+    /// indexes.
+    public convenience init(
+        part path: String, schema: ParquetSchema, configuration: ParquetWriterConfiguration = .init()
+    ) throws(ParquetError) {
+        var configuration = configuration
+        configuration.writePageIndex = false
+        try self.init(
+            sink: .file(ParquetOutputFile(part: path, resumingAt: nil)), schema: schema, configuration: configuration)
+    }
+
+    /// Continues a part file from a state `syncPart()` returned: the file is cut back to that state's
+    /// length (what was appended after it is dropped) and the row groups it lists are kept.
+    public convenience init(
+        resumingPart path: String, at state: ParquetPartState, schema: ParquetSchema,
+        configuration: ParquetWriterConfiguration = .init()
+    ) throws(ParquetError) {
+        var configuration = configuration
+        configuration.writePageIndex = false
+        try self.init(
+            sink: .file(ParquetOutputFile(part: path, resumingAt: state.length)), schema: schema,
+            configuration: configuration, resume: state)
+    }
+
+    /// Writes the buffered rows as a row group, fsyncs the part and returns its durable state.
+    public func syncPart() throws(ParquetError) -> ParquetPartState {
+        guard case .file(let file) = sink, file.isPart else {
+            throw .invalidArgument("the writer does not write a part")
+        }
+        try flushRowGroup()
+        try file.sync()
+        return partState
+    }
+
+    /// The part's state as of the last row group written: its length, rows and row-group metadata.
+    public var partState: ParquetPartState {
+        var saved = FileMetaData()
+        saved.rowGroups = rowGroups
+        return ParquetPartState(length: position, rows: Int64(rowCount - rowsInGroup), rowGroups: saved.encoded())
+    }
+
+    /// Bytes written so far.
+    public var length: Int64 { position }
+
+    /// Closes the file without a footer (a part file stays as it is, to be resumed).
+    public func abandon() {
+        if case .file(let file) = sink {
+            file.discard()
+        }
+        closed = true
     }
 
     deinit {

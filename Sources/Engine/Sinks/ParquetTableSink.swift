@@ -1,0 +1,283 @@
+import Foundation
+import Storage
+
+/// A Parquet table written exactly once across crashes: Hive-partitioned by hour, parts rolled by
+/// size and age rather than one file per batch, committed through a manifest.
+///
+/// Each batch appends one row group per hour partition to that hour's open part and fsyncs it; the
+/// part is named `….parquet.inprogress`, so a reader globbing `**/*.parquet` never sees it. A commit
+/// writes the footer of every part due to roll, then the manifest entry of the batch (atomically:
+/// it lists the rolled parts and the synced length and row groups of every open part), then renames
+/// the rolled parts to `.parquet`. Recovery reads the newest entry, finishes interrupted renames,
+/// cuts open parts back to their recorded length and deletes everything else in progress.
+///
+/// Blocking file I/O, not thread-safe: the caller serializes calls and runs them off the
+/// cooperative pool.
+public final class ParquetTableSink {
+    public let configuration: ParquetTableSinkConfiguration
+    public private(set) var lastCommittedBatch: Int64?
+
+    private struct Part {
+        /// Final relative path (`.parquet`).
+        var path: String
+        var createdMicros: Int64
+        var writer: ParquetFileWriter
+        var state: ParquetPartState
+    }
+
+    /// Open parts by partition directory (`date=…/hour=…`, or "" unpartitioned).
+    private var parts: [String: Part] = [:]
+    private var rowsSinceCommit: Int64 = 0
+    private var recovered = false
+    private var manifestDirectory: String { configuration.directory + "/" + TableManifest.directoryName }
+    private let rollAgeMicros: Int64
+
+    public init(_ configuration: ParquetTableSinkConfiguration) throws(SinkError) {
+        self.configuration = configuration
+        let (seconds, attoseconds) = configuration.rollAge.components
+        rollAgeMicros = seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+        do { try DurableFile.createDirectories(configuration.directory + "/" + TableManifest.directoryName) } catch {
+            throw .io("\(error)")
+        }
+    }
+
+    deinit {
+        for part in parts.values { part.writer.abandon() }
+    }
+
+    // MARK: - Recovery
+
+    /// Brings the directory back to the newest committed state; returns the last committed batch.
+    @discardableResult
+    public func recover() throws(SinkError) -> Int64? {
+        for part in parts.values { part.writer.abandon() }
+        parts = [:]
+        rowsSinceCommit = 0
+        let manifest = try newestManifest()
+        lastCommittedBatch = manifest?.batch
+        var keep = Set<String>()
+        if let manifest {
+            for file in manifest.committed {
+                let final = path(file.path)
+                let pending = final + TableManifest.inProgressSuffix
+                if !exists(final) && exists(pending) { try rename(pending, to: final) }
+            }
+            for open in manifest.open {
+                guard let state = open.state else {
+                    throw .corruptManifest("open part \(open.path) has bad row groups")
+                }
+                let file = path(open.path) + TableManifest.inProgressSuffix
+                guard exists(file) else { throw .corruptManifest("open part \(open.path) is missing") }
+                let writer: ParquetFileWriter
+                do {
+                    writer = try ParquetFileWriter(
+                        resumingPart: file, at: state, schema: configuration.schema, configuration: configuration.writer
+                    )
+                } catch { throw .parquet(error) }
+                parts[Self.partitionDirectory(of: open.path)] = Part(
+                    path: open.path, createdMicros: open.createdMicros, writer: writer, state: state)
+                keep.insert(open.path + TableManifest.inProgressSuffix)
+            }
+        }
+        try removeOrphans(in: "", keeping: keep)
+        recovered = true
+        return lastCommittedBatch
+    }
+
+    /// The newest manifest entry that parses; torn or temporary newer files are removed.
+    private func newestManifest() throws(SinkError) -> TableManifest? {
+        let names = (DurableFile.list(manifestDirectory) ?? []).sorted(by: >)
+        for name in names {
+            let file = manifestDirectory + "/" + name
+            guard TableManifest.batch(ofFileName: name) != nil else {
+                DurableFile.remove(file)
+                continue
+            }
+            let bytes: [UInt8]?
+            do { bytes = try DurableFile.contents(of: file) } catch { throw .io("\(error)") }
+            if let bytes, let manifest = try? JSONDecoder().decode(TableManifest.self, from: Data(bytes)) {
+                return manifest
+            }
+            DurableFile.remove(file)
+        }
+        return nil
+    }
+
+    private func removeOrphans(in relative: String, keeping keep: Set<String>) throws(SinkError) {
+        let directory = relative.isEmpty ? configuration.directory : path(relative)
+        for name in DurableFile.list(directory) ?? [] where name != TableManifest.directoryName {
+            let child = relative.isEmpty ? name : relative + "/" + name
+            if DurableFile.isDirectory(path(child)) {
+                try removeOrphans(in: child, keeping: keep)
+            } else if (name.hasSuffix(TableManifest.inProgressSuffix) && !keep.contains(child))
+                || (name.hasPrefix(".") && name.hasSuffix(".tmp"))
+            {
+                DurableFile.remove(path(child))
+            }
+        }
+    }
+
+    // MARK: - Writing
+
+    /// Appends the rows of batch `batch`: one row group per hour partition, each part fsynced. A
+    /// batch already committed (a replay) is skipped.
+    public func write(batch: Int64, columns: [ParquetColumnBuffer]) throws(SinkError) {
+        guard recovered else { throw .io("recover() must run before writing") }
+        if let last = lastCommittedBatch, batch <= last { return }
+        let rows = columns.first?.rowCount ?? 0
+        guard rows > 0 else { return }
+        for (partition, selected) in split(columns, rows: rows) {
+            var part = try openPart(partition, batch: batch)
+            do {
+                try part.writer.append(selected)
+                part.state = try part.writer.syncPart()
+            } catch { throw .parquet(error) }
+            parts[partition] = part
+        }
+        rowsSinceCommit += Int64(rows)
+    }
+
+    /// Commits batch `batch`: rolls parts due (all with `rollAll`), writes the manifest entry, renames
+    /// the rolled parts. Nothing is written when the batch changed nothing.
+    public func commit(batch: Int64, nowMicros: Int64, rollAll: Bool) throws(SinkError) -> SinkCommit {
+        guard recovered else { throw .io("recover() must run before committing") }
+        if let last = lastCommittedBatch, batch <= last { return SinkCommit(openParts: parts.count) }
+        for (partition, part) in parts where part.createdMicros == Int64.min {
+            parts[partition]?.createdMicros = nowMicros
+        }
+        let rolling = parts.filter { rollAll || isDue($0.value, nowMicros: nowMicros) }
+        guard !rolling.isEmpty || rowsSinceCommit > 0 else {
+            return SinkCommit(openParts: parts.count)
+        }
+        var committed: [TableManifest.CommittedFile] = []
+        for (partition, part) in rolling.sorted(by: { $0.key < $1.key }) {
+            do { try part.writer.close() } catch { throw .parquet(error) }
+            committed.append(.init(path: part.path, rows: part.state.rows, bytes: part.writer.length))
+            parts[partition] = nil
+        }
+        let manifest = TableManifest(
+            batch: batch, committed: committed,
+            open: parts.values.sorted { $0.path < $1.path }.map { part in
+                TableManifest.OpenPart(
+                    path: part.path, createdMicros: part.createdMicros, length: part.state.length,
+                    rows: part.state.rows,
+                    rowGroups: Data(part.state.rowGroups).base64EncodedString())
+            })
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try DurableFile.replace(
+                manifestDirectory + "/" + TableManifest.fileName(batch: batch),
+                with: Array(try encoder.encode(manifest)))
+        } catch { throw .io("cannot write the manifest of batch \(batch): \(error)") }
+        for file in committed {
+            try rename(path(file.path) + TableManifest.inProgressSuffix, to: path(file.path))
+        }
+        let rows = rowsSinceCommit
+        rowsSinceCommit = 0
+        lastCommittedBatch = batch
+        pruneManifests()
+        return SinkCommit(files: committed.map(\.path), rows: rows, openParts: parts.count)
+    }
+
+    /// Whether a part is old or large enough to roll at `nowMicros`.
+    public func partsDue(nowMicros: Int64) -> Bool {
+        parts.values.contains { isDue($0, nowMicros: nowMicros) }
+    }
+
+    /// Closes open parts without rolling them; the next `recover()` continues them.
+    public func close() {
+        for part in parts.values { part.writer.abandon() }
+        parts = [:]
+        recovered = false
+    }
+
+    private func isDue(_ part: Part, nowMicros: Int64) -> Bool {
+        part.state.length >= configuration.rollBytes
+            || (part.createdMicros != Int64.min && nowMicros - part.createdMicros >= rollAgeMicros)
+    }
+
+    private func openPart(_ partition: String, batch: Int64) throws(SinkError) -> Part {
+        if let part = parts[partition] { return part }
+        let directory = partition.isEmpty ? configuration.directory : path(partition)
+        do { try DurableFile.createDirectories(directory) } catch { throw .io("\(error)") }
+        let digits = String(batch)
+        let name =
+            "part-" + String(repeating: "0", count: max(0, 20 - digits.count)) + digits + "-"
+            + String(UInt32.random(in: 0...UInt32.max), radix: 16) + ".parquet"
+        let relative = partition.isEmpty ? name : partition + "/" + name
+        let writer: ParquetFileWriter
+        do {
+            writer = try ParquetFileWriter(
+                part: path(relative) + TableManifest.inProgressSuffix, schema: configuration.schema,
+                configuration: configuration.writer)
+            try DurableFile.syncDirectory(of: path(relative))
+        } catch let error as ParquetError {
+            throw .parquet(error)
+        } catch { throw .io("\(error)") }
+        // Its age counts from the commit of the batch that opened it (the commit's clock).
+        return Part(path: relative, createdMicros: Int64.min, writer: writer, state: writer.partState)
+    }
+
+    // MARK: - Partitioning
+
+    /// The rows of each hour partition (all of them at once when they share one).
+    private func split(_ columns: [ParquetColumnBuffer], rows: Int) -> [(String, [ParquetColumnBuffer])] {
+        guard let column = configuration.partitionColumn, column < columns.count,
+            case .int64(let times) = columns[column].values
+        else { return [("", columns)] }
+        let validity = columns[column].validity
+        var hours: [Int64?] = []
+        hours.reserveCapacity(rows)
+        var valueIndex = 0
+        for row in 0..<rows {
+            if let validity, !validity[row] {
+                hours.append(nil)
+            } else {
+                hours.append(ISO8601Timestamp.floorDivide(times[valueIndex], 3_600_000_000).0)
+                valueIndex += 1
+            }
+        }
+        let first = hours.first ?? nil
+        if hours.allSatisfy({ $0 == first }) { return [(Self.partitionDirectory(hour: first), columns)] }
+        var groups: [Int64?: [Int]] = [:]
+        for (row, hour) in hours.enumerated() { groups[hour, default: []].append(row) }
+        return groups.sorted { ($0.key ?? Int64.min) < ($1.key ?? Int64.min) }.map { hour, selected in
+            (Self.partitionDirectory(hour: hour), ColumnSelection.select(columns, rows: selected))
+        }
+    }
+
+    /// `date=YYYY-MM-DD/hour=HH` of an hour since the epoch (UTC).
+    static func partitionDirectory(hour: Int64?) -> String {
+        guard let hour else { return "date=__HIVE_DEFAULT_PARTITION__/hour=__HIVE_DEFAULT_PARTITION__" }
+        let (day, hourOfDay) = ISO8601Timestamp.floorDivide(hour, 24)
+        let hourText = hourOfDay < 10 ? "0\(hourOfDay)" : "\(hourOfDay)"
+        return "date=\(ISO8601Timestamp.formatDate(daysSinceEpoch: day))/hour=\(hourText)"
+    }
+
+    static func partitionDirectory(of relativePath: String) -> String {
+        guard let slash = relativePath.lastIndex(of: "/") else { return "" }
+        return String(relativePath[..<slash])
+    }
+
+    // MARK: - Files
+
+    private func path(_ relative: String) -> String { configuration.directory + "/" + relative }
+
+    private func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    private func rename(_ from: String, to: String) throws(SinkError) {
+        guard Foundation.rename(from, to) == 0 else {
+            throw .io("cannot rename \(from) to \(to): \(String(cString: strerror(errno)))")
+        }
+        do { try DurableFile.syncDirectory(of: to) } catch { throw .io("\(error)") }
+    }
+
+    private func pruneManifests() {
+        let batches = (DurableFile.list(manifestDirectory) ?? []).compactMap(TableManifest.batch(ofFileName:)).sorted()
+        guard batches.count > configuration.retainedManifests else { return }
+        for batch in batches.prefix(batches.count - configuration.retainedManifests) {
+            DurableFile.remove(manifestDirectory + "/" + TableManifest.fileName(batch: batch))
+        }
+    }
+}
