@@ -5,7 +5,8 @@ import Testing
 @Suite("Checkpoint log")
 struct CheckpointLogTests {
     static func directory() -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("souk-checkpoint-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("souk-checkpoint-\(UUID().uuidString)")
+            .path
         return path
     }
 
@@ -14,7 +15,8 @@ struct CheckpointLogTests {
     @Test("offsets and commits round-trip; a planned batch without its commit is the one to replay")
     func replay() throws {
         let log = try CheckpointLog(directory: Self.directory())
-        try log.writeOffsets(OffsetEntry(batchId: 0, timestampMs: 1, watermarkMicros: Int64.min, ranges: [Self.p0: 0..<10]))
+        try log.writeOffsets(
+            OffsetEntry(batchId: 0, timestampMs: 1, watermarkMicros: Int64.min, ranges: [Self.p0: 0..<10]))
         try log.writeState([1, 2, 3], batchId: 0)
         try log.writeCommit(CommitEntry(batchId: 0, nextWatermarkMicros: 42))
         try log.writeOffsets(OffsetEntry(batchId: 1, timestampMs: 2, watermarkMicros: 42, ranges: [Self.p0: 10..<25]))
@@ -31,7 +33,8 @@ struct CheckpointLogTests {
     func retention() throws {
         let log = try CheckpointLog(directory: Self.directory(), retainedBatches: 100)
         for id in Int64(0)..<130 {
-            try log.writeOffsets(OffsetEntry(batchId: id, timestampMs: id, watermarkMicros: id, ranges: [Self.p0: id..<(id + 1)]))
+            try log.writeOffsets(
+                OffsetEntry(batchId: id, timestampMs: id, watermarkMicros: id, ranges: [Self.p0: id..<(id + 1)]))
             try log.writeState([UInt8(id % 200)], batchId: id)
             try log.writeCommit(CommitEntry(batchId: id, nextWatermarkMicros: id))
         }

@@ -24,7 +24,8 @@ struct MicroBatchPlannerTests {
     func target() {
         let planner = MicroBatchPlanner(maxRecordsPerPartition: 1_000)
         let target = [Self.p0: Int64(20), Self.p1: 3]
-        let ranges = planner.plan(next: [Self.p0: 0, Self.p1: 3], available: [Self.p0: 0..<50, Self.p1: 0..<9], target: target)
+        let ranges = planner.plan(
+            next: [Self.p0: 0, Self.p1: 3], available: [Self.p0: 0..<50, Self.p1: 0..<9], target: target)
         #expect(ranges == [Self.p0: 0..<20, Self.p1: 3..<3])
         #expect(!MicroBatchPlanner.reached(target, next: [Self.p0: 19, Self.p1: 3]))
         #expect(MicroBatchPlanner.reached(target, next: [Self.p0: 20, Self.p1: 3]))

@@ -206,9 +206,16 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
     private func finish(after pending: ComputedBatch?) async throws(StreamError) {
         try await commit(pending)
         if configuration.once { watermarkToApply = tracker.advanceIgnoringIdleness(now: now()) }
+        let open = try await openParts()
+        guard open || watermarkToApply != lastAppliedWatermark else { return }
         let ranges = next.mapValues { $0..<$0 }
         let last = try await compute(id: nextBatchId, ranges: ranges, watermark: watermarkToApply, final: true)
         try await commit(last)
+    }
+
+    private func openParts() async throws(StreamError) -> Bool {
+        guard let sinks else { return false }
+        return try await blocking { sinks.hasOpenParts }
     }
 
     private func partsDue() async throws(StreamError) -> Bool {

@@ -185,6 +185,9 @@ public final class ParquetTableSink {
         parts.values.contains { isDue($0, nowMicros: nowMicros) }
     }
 
+    /// Parts open (appended to, not rolled yet).
+    public var openPartCount: Int { parts.count }
+
     /// Closes open parts without rolling them; the next `recover()` continues them.
     public func close() {
         for part in parts.values { part.writer.abandon() }

@@ -64,6 +64,8 @@ final class SinkSet: @unchecked Sendable {
         (raw?.partsDue(nowMicros: nowMicros) ?? false) || results.partsDue(nowMicros: nowMicros)
     }
 
+    var hasOpenParts: Bool { (raw?.openPartCount ?? 0) + results.openPartCount > 0 }
+
     func close() {
         raw?.close()
         results.close()
