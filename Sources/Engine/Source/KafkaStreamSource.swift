@@ -20,6 +20,8 @@ public actor KafkaStreamSource: StreamSource {
         public var maxBufferedRecords = 1_000_000
         /// Longest wait of one fetch. Default: 100 ms.
         public var fetchMaxWait: Duration = .milliseconds(100)
+        /// How long to wait for the topic to exist before failing. Default: 30 s.
+        public var topicWait: Duration = .seconds(30)
 
         public init() {}
     }
@@ -68,10 +70,20 @@ public actor KafkaStreamSource: StreamSource {
             if let generation = await member.generation { await consumer.setGeneration(generation) }
             try await assign(assigned)
         } else {
-            let metadata: TopicMetadata
-            do {
-                metadata = try await consumer.clusterClient.topic(configuration.topic, refresh: true)
-            } catch { throw .source("topic '\(configuration.topic)': \(error)") }
+            // The topic may not exist yet (a producer creates it on first use): wait for it a while.
+            var metadata: TopicMetadata?
+            let clock = ContinuousClock()
+            let deadline = clock.now + configuration.topicWait
+            while metadata == nil {
+                do {
+                    metadata = try await consumer.clusterClient.topic(configuration.topic, refresh: true)
+                } catch {
+                    guard clock.now < deadline else { throw .source("topic '\(configuration.topic)': \(error)") }
+                    logger.info("waiting for the topic", metadata: ["topic": "\(configuration.topic)", "error": "\(error)"])
+                    do { try await Task.sleep(for: .milliseconds(500)) } catch { throw .source("cancelled") }
+                }
+            }
+            guard let metadata else { throw .source("topic '\(configuration.topic)' has no metadata") }
             try await assign(
                 metadata.partitions.keys.sorted().map { TopicPartition(topic: configuration.topic, partition: $0) })
         }

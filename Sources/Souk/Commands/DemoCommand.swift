@@ -1,5 +1,6 @@
 import ArgumentParser
 import Broker
+import Engine
 import Kafka
 import Logging
 import NIOConcurrencyHelpers
@@ -40,7 +41,8 @@ struct DemoCommand: AsyncParsableCommand {
             listening.continuation.yield(port)
             listening.continuation.finish()
         }
-        let feed = DemoFeed(listening: listening.stream, rate: rate, duration: duration, logger: logger)
+        let feed = DemoFeed(
+            listening: listening.stream, rate: rate, duration: duration, dataDir: dataDir, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
                 services: [
@@ -63,10 +65,12 @@ final class DemoFeed: Service {
     let rate: Int
     let duration: Int?
     let logger: Logger
+    let dataDir: String
     let sent = NIOLockedValueBox(0)
 
-    init(listening: AsyncStream<Int>, rate: Int, duration: Int?, logger: Logger) {
+    init(listening: AsyncStream<Int>, rate: Int, duration: Int?, dataDir: String, logger: Logger) {
         self.listening = listening
+        self.dataDir = dataDir
         self.rate = rate
         self.duration = duration
         self.logger = logger
@@ -83,7 +87,11 @@ final class DemoFeed: Service {
             into topic ecommerce-transactions.
               Watch them:   kcat -C -b \(bootstrap) -t ecommerce-transactions
               Or send more: souk produce --bootstrap \(bootstrap)
-            Not built yet: the stream engine (issue #5) and the dashboard, so there is no dashboard URL yet.
+            Running: the stream engine (souk stream) on that topic, writing Parquet tables under \(dataDir)/tables:
+              transactions/ (every transaction) and windows/ (revenue per closed 1-minute window per category,
+              city and payment method), e.g.:
+              duckdb -c "select * from read_parquet('\(dataDir)/tables/windows/**/*.parquet') order by window_start desc limit 10"
+            Not built yet: the dashboard, so there is no dashboard URL yet.
             Press Ctrl-C to stop.
             """)
         var configuration = KafkaProducerConfiguration(bootstrapServers: [bootstrap])
@@ -91,14 +99,38 @@ final class DemoFeed: Service {
         let count = duration.map { $0 * rate }
         let feed = TransactionFeed(rate: rate, count: count)
         let settings = configuration
-        do {
-            let total = try await cancelWhenGracefulShutdown {
-                try await ProduceCommand.send(feed, configuration: settings, logger: self.logger)
+        let master = makeStream(bootstrap: bootstrap)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await withGracefulShutdownHandler {
+                    try await master.run()
+                } onGracefulShutdown: {
+                    master.requestStop()
+                }
             }
-            sent.withLockedValue { $0 = total }
-        } catch {
-            // Ctrl-C cancels the feed mid-flight; anything else is a real failure.
-            if !Task.isCancelled && !Task.isShuttingDownGracefully { throw error }
+            do {
+                let total = try await cancelWhenGracefulShutdown {
+                    try await ProduceCommand.send(feed, configuration: settings, logger: self.logger)
+                }
+                sent.withLockedValue { $0 = total }
+            } catch {
+                // Ctrl-C cancels the feed mid-flight; anything else is a real failure.
+                if !Task.isCancelled && !Task.isShuttingDownGracefully { throw error }
+            }
+            // With --duration, the stream takes what was sent, closes what it can and stops.
+            master.requestStop()
+            try await group.waitForAll()
         }
+    }
+
+    private func makeStream(bootstrap: String) -> StreamMaster<CommerceJob> {
+        var engine = EngineConfiguration()
+        engine.dataDirectory = dataDir
+        engine.trigger = .milliseconds(200)
+        var kafka = KafkaStreamSource.Configuration()
+        kafka.bootstrapServers = [bootstrap]
+        return StreamMaster(
+            job: CommerceJob(), source: KafkaStreamSource(kafka, logger: logger), configuration: engine, logger: logger,
+            isOpen: { CommerceJob.isOpen($0, watermarkMicros: $1) })
     }
 }
