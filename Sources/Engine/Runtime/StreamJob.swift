@@ -6,11 +6,17 @@ public struct TableSpecification: Sendable {
     public var name: String
     public var schema: ParquetSchema
     public var partitionColumn: Int?
+    /// Per-column writer settings (e.g. no dictionary for a column of unique ids).
+    public var columnOptions: [String: ParquetWriterConfiguration.ColumnOptions]
 
-    public init(name: String, schema: ParquetSchema, partitionColumn: Int?) {
+    public init(
+        name: String, schema: ParquetSchema, partitionColumn: Int?,
+        columnOptions: [String: ParquetWriterConfiguration.ColumnOptions] = [:]
+    ) {
         self.name = name
         self.schema = schema
         self.partitionColumn = partitionColumn
+        self.columnOptions = columnOptions
     }
 }
 

@@ -363,10 +363,9 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
             try checkpoint.writeOffsets(entry)
             let wal = Self.milliseconds(from: phase, to: clock.now)
             phase = clock.now
-            let rows = ColumnConcatenation.concatenate(batch.rows)
             let resultColumns = batch.results.isEmpty ? [] : job.columns(of: batch.results)
             let committed = try sinks.write(
-                batch: batch.id, rows: rows, results: resultColumns, malformed: batch.malformed, late: batch.late,
+                batch: batch.id, rows: batch.rows, results: resultColumns, malformed: batch.malformed, late: batch.late,
                 watermarkMicros: batch.watermark, nowMicros: commitTime, rollAll: batch.final)
             let sink = Self.milliseconds(from: phase, to: clock.now)
             phase = clock.now

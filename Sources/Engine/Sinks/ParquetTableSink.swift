@@ -122,19 +122,31 @@ public final class ParquetTableSink {
     /// Appends the rows of batch `batch`: one row group per hour partition, each part fsynced. A
     /// batch already committed (a replay) is skipped.
     public func write(batch: Int64, columns: [ParquetColumnBuffer]) throws(SinkError) {
+        try write(batch: batch, batches: [columns])
+    }
+
+    /// Appends several column batches of batch `batch` (the map outputs of the workers) without
+    /// joining them first: each partition's rows go into one row group, fsynced once.
+    public func write(batch: Int64, batches: [[ParquetColumnBuffer]]) throws(SinkError) {
         guard recovered else { throw .io("recover() must run before writing") }
         if let last = lastCommittedBatch, batch <= last { return }
-        let rows = columns.first?.rowCount ?? 0
-        guard rows > 0 else { return }
-        for (partition, selected) in split(columns, rows: rows) {
-            var part = try openPart(partition, batch: batch)
-            do {
-                try part.writer.append(selected)
-                part.state = try part.writer.syncPart()
-            } catch { throw .parquet(error) }
+        var touched = Set<String>()
+        for columns in batches {
+            let rows = columns.first?.rowCount ?? 0
+            guard rows > 0 else { continue }
+            for (partition, selected) in split(columns, rows: rows) {
+                let part = try openPart(partition, batch: batch)
+                do { try part.writer.append(selected) } catch { throw .parquet(error) }
+                parts[partition] = part
+                touched.insert(partition)
+            }
+            rowsSinceCommit += Int64(rows)
+        }
+        for partition in touched.sorted() {
+            guard var part = parts[partition] else { continue }
+            do { part.state = try part.writer.syncPart() } catch { throw .parquet(error) }
             parts[partition] = part
         }
-        rowsSinceCommit += Int64(rows)
     }
 
     /// Commits batch `batch`: rolls parts due (all with `rollAll`), writes the manifest entry, renames

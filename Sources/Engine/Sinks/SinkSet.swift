@@ -14,6 +14,7 @@ final class SinkSet: @unchecked Sendable {
         func sink(_ table: TableSpecification) throws(StreamError) -> ParquetTableSink {
             var writer = ParquetWriterConfiguration()
             writer.compression = configuration.compression
+            for (column, options) in table.columnOptions { writer.columnOptions[column] = options }
             var sinkConfiguration = ParquetTableSinkConfiguration(
                 directory: "\(tables)/\(table.name)", schema: table.schema, partitionColumn: table.partitionColumn)
             sinkConfiguration.rollBytes = configuration.rollBytes
@@ -39,14 +40,14 @@ final class SinkSet: @unchecked Sendable {
 
     /// Writes and commits batch `batch` in every sink (each skips a batch it already committed).
     func write(
-        batch: Int64, rows: [ParquetColumnBuffer], results resultRows: [ParquetColumnBuffer], malformed: [DeadLetter],
+        batch: Int64, rows: [[ParquetColumnBuffer]], results resultRows: [ParquetColumnBuffer], malformed: [DeadLetter],
         late: [DeadLetter], watermarkMicros: Int64, nowMicros: Int64, rollAll: Bool
     ) throws(StreamError) -> [StreamingProgress.Sink] {
         try deadLetters.write(batch: batch, malformed: malformed, late: late, watermarkMicros: watermarkMicros)
         var reports: [StreamingProgress.Sink] = []
         do {
             if let raw, let rawName {
-                if (rows.first?.rowCount ?? 0) > 0 { try raw.write(batch: batch, columns: rows) }
+                try raw.write(batch: batch, batches: rows)
                 let commit = try raw.commit(batch: batch, nowMicros: nowMicros, rollAll: rollAll)
                 reports.append(
                     .init(description: "parquet[\(rawName)]", committedFiles: commit.files, numOutputRows: commit.rows))

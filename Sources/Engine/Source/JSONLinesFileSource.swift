@@ -99,6 +99,10 @@ public actor JSONLinesFileSource: StreamSource {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .source("cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { _ = Glibc.close(descriptor) }
+        var info = stat()
+        if fstat(descriptor, &info) == 0, Int(info.st_size) > contents.count {
+            contents.reserveCapacity(Int(info.st_size))
+        }
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         var position = contents.count
         while true {

@@ -31,7 +31,10 @@ struct CommerceJob: StreamJob {
     }
 
     var rawTable: TableSpecification? {
-        TableSpecification(name: "transactions", schema: ParquetSchema(TransactionSchema.columns), partitionColumn: 7)
+        // Transaction ids are unique: a dictionary would only be built to be thrown away.
+        TableSpecification(
+            name: "transactions", schema: ParquetSchema(TransactionSchema.columns), partitionColumn: 7,
+            columnOptions: ["transaction_id": .init(dictionary: false)])
     }
 
     var resultTable: TableSpecification {

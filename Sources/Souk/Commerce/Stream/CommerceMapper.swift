@@ -79,7 +79,7 @@ struct CommerceMapper {
             let payment = payments.withValue(row) { interners[2].intern($0) }
             windows.add(start: start, ids: (category, city, payment), amount: amount, quantity: quantity)
         }
-        summary.users = Set(userHashes)
+        for hash in userHashes { summary.users.insert(hash: hash) }
 
         var late: [DeadLetter] = []
         if !lateRows.isEmpty {

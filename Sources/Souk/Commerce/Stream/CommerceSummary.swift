@@ -20,8 +20,8 @@ struct CommerceSummary: Sendable, Codable, Equatable {
     var revenue: Double = 0
     var transactions: Int64 = 0
     var items: Int64 = 0
-    /// Hashes of the user ids seen (exact distinct count).
-    var users: Set<UInt64> = []
+    /// Distinct user ids (exact up to 4,096, then a HyperLogLog sketch).
+    var users = DistinctCount()
     /// The largest transactions by amount, largest first (ties: smaller transaction id first).
     var top: [TopTransaction] = []
 
@@ -32,7 +32,7 @@ struct CommerceSummary: Sendable, Codable, Equatable {
         revenue += other.revenue
         transactions += other.transactions
         items += other.items
-        users.formUnion(other.users)
+        users.merge(other.users)
         for transaction in other.top { offer(transaction) }
     }
 
