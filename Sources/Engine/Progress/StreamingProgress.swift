@@ -44,6 +44,15 @@ public struct StreamingProgress: Sendable, Codable, Equatable {
         public var numOutputRows: Int64
     }
 
+    /// End-to-end latency since the stream started: the event time of each row (its producer's
+    /// clock) to the moment its batch reached the live view. Only when the job measures it.
+    public struct Latency: Sendable, Codable, Equatable {
+        public var samples: Int
+        public var p50Ms: Int64
+        public var p99Ms: Int64
+        public var maxMs: Int64
+    }
+
     public var batchId: Int64
     /// ISO-8601 time the batch started.
     public var timestamp: String
@@ -59,4 +68,5 @@ public struct StreamingProgress: Sendable, Codable, Equatable {
     public var malformedRows: Int
     public var sources: [Source]
     public var sinks: [Sink]
+    public var latency: Latency?
 }

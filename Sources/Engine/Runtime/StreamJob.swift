@@ -55,6 +55,9 @@ public struct MapOutput<Partial: Sendable, Summary: Sendable>: Sendable {
     /// Pre-aggregated partials of the on-time rows, by key group.
     public var partials: [Int: Partial]
     public var summary: Summary
+    /// Event times of the rows by millisecond, when the job measures end-to-end latency (the engine
+    /// compares them with the moment the rows reach the live view).
+    public var eventTimesMillis: [Int64: Int] = [:]
 
     public init(
         partition: SourcePartition, rows: [ParquetColumnBuffer], rowCount: Int, malformed: [DeadLetter],

@@ -35,6 +35,7 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
     private var watermarkToApply = Int64.min
     private var lastAppliedWatermark = Int64.min
     private var pendingReplay: OffsetEntry?
+    private var latency = LatencyHistogram()
 
     /// Batches run since start and the rows they read (for the CLI's summary).
     public private(set) var batchesRun = 0
@@ -335,6 +336,10 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
         lastAppliedWatermark = watermark
         watermarkToApply = nextWatermark
         await liveView.publish(summary: summary, updates: updates, results: results, watermarkMicros: watermark)
+        let visible = now() / 1000
+        for output in outputs {
+            for (millis, count) in output.eventTimesMillis { latency.record(visible - millis, count: count) }
+        }
 
         return ComputedBatch(
             id: id, ranges: ranges, watermark: watermark, nextWatermark: nextWatermark, final: final,
@@ -411,7 +416,7 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
                         uniqueKeysWithValues: batch.ranges.map { ("\($0.key.partition)", $0.value.upperBound) }),
                     numInputRows: batch.inputRows)
             ],
-            sinks: phases.4)
+            sinks: phases.4, latency: latency.summary)
         await liveView.record(report)
         onProgress?(report)
         logger.debug(

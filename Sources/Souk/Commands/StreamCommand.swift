@@ -34,6 +34,8 @@ struct StreamCommand: AsyncParsableCommand {
     @Option(help: "Table compression: snappy, zstd or none.") var compression = "snappy"
     @Option(help: "Job name: the checkpoint directory under checkpoints/.") var job = "ecommerce"
     @Flag(help: "Print each batch's progress report as one JSON line on standard output.") var progress = false
+    @Flag(help: "Report event time to live view latency in the progress (event times must be the producer's clock).")
+    var measureLatency = false
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
 
     func validate() throws {
@@ -106,7 +108,7 @@ struct StreamCommand: AsyncParsableCommand {
             source = KafkaStreamSource(kafka, logger: logger)
         }
         let master = StreamMaster(
-            job: CommerceJob(name: job), source: source, configuration: configuration, logger: logger,
+            job: CommerceJob(name: job, measureLatency: measureLatency), source: source, configuration: configuration, logger: logger,
             isOpen: { CommerceJob.isOpen($0, watermarkMicros: $1) })
         if progress {
             await master.setProgressHandler { report in

@@ -24,10 +24,13 @@ struct CommerceJob: StreamJob {
 
     let name: String
     let window: TumblingWindow
+    /// Report event time → live view latency (for the benchmark, where event time is the producer's clock).
+    let measureLatency: Bool
 
-    init(name: String = "ecommerce", window: Duration = .seconds(60)) {
+    init(name: String = "ecommerce", window: Duration = .seconds(60), measureLatency: Bool = false) {
         self.name = name
         self.window = TumblingWindow(size: window)
+        self.measureLatency = measureLatency
     }
 
     var rawTable: TableSpecification? {
@@ -44,7 +47,11 @@ struct CommerceJob: StreamJob {
     func map(_ chunk: SourceChunk, watermarkMicros: Int64, keyGroups: Int) -> MapOutput<Partial, Summary> {
         let batch = chunk.lines.withUnsafeBytes { Self.decoder.decode($0) }
         var mapper = CommerceMapper(window: window, watermarkMicros: watermarkMicros, keyGroups: keyGroups)
-        return mapper.map(batch, chunk: chunk)
+        var output = mapper.map(batch, chunk: chunk)
+        if measureLatency, case .int64(let times) = batch.columns[7].values {
+            for time in times { output.eventTimesMillis[time / 1000, default: 0] += 1 }
+        }
+        return output
     }
 
     func makeGroupState() -> GroupState { [:] }
