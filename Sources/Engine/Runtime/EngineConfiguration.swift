@@ -36,6 +36,8 @@ public struct EngineConfiguration: Sendable {
     public var retainedBatches: Int64 = 100
     /// Progress reports kept for the dashboard. Default: 100.
     public var progressReports = 100
+    /// Failure injection for crash tests (nil in normal runs).
+    public var crashPoint: CrashPoint?
 
     public init() {}
 

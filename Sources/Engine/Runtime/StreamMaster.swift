@@ -358,6 +358,7 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
         var durations = batch.durations
         let commitTime = now()
         let job = self.job
+        let crash = configuration.crashPoint
         let entry = OffsetEntry(
             batchId: batch.id, timestampMs: batch.startedMicros / 1000, watermarkMicros: batch.watermark,
             ranges: batch.ranges)
@@ -366,12 +367,14 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
             () throws(StreamError) -> (Double, Double, Double, Int, [StreamingProgress.Sink]) in
             var phase = clock.now
             try checkpoint.writeOffsets(entry)
+            crash?.check(.afterOffsets, batch: entry.batchId)
             let wal = Self.milliseconds(from: phase, to: clock.now)
             phase = clock.now
             let resultColumns = batch.results.isEmpty ? [] : job.columns(of: batch.results)
             let committed = try sinks.write(
                 batch: batch.id, rows: batch.rows, results: resultColumns, malformed: batch.malformed, late: batch.late,
-                watermarkMicros: batch.watermark, nowMicros: commitTime, rollAll: batch.final)
+                watermarkMicros: batch.watermark, nowMicros: commitTime, rollAll: batch.final, crash: crash)
+            crash?.check(.afterSinks, batch: batch.id)
             let sink = Self.milliseconds(from: phase, to: clock.now)
             phase = clock.now
             let state: [UInt8]
@@ -379,6 +382,7 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
                 throw .checkpoint("cannot encode the state: \(error)")
             }
             try checkpoint.writeState(state, batchId: batch.id)
+            crash?.check(.afterState, batch: batch.id)
             try checkpoint.writeCommit(commit)
             return (wal, sink, Self.milliseconds(from: phase, to: clock.now), state.count, committed)
         }

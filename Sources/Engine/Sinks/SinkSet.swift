@@ -41,17 +41,19 @@ final class SinkSet: @unchecked Sendable {
     /// Writes and commits batch `batch` in every sink (each skips a batch it already committed).
     func write(
         batch: Int64, rows: [[ParquetColumnBuffer]], results resultRows: [ParquetColumnBuffer], malformed: [DeadLetter],
-        late: [DeadLetter], watermarkMicros: Int64, nowMicros: Int64, rollAll: Bool
+        late: [DeadLetter], watermarkMicros: Int64, nowMicros: Int64, rollAll: Bool, crash: CrashPoint?
     ) throws(StreamError) -> [StreamingProgress.Sink] {
         try deadLetters.write(batch: batch, malformed: malformed, late: late, watermarkMicros: watermarkMicros)
         var reports: [StreamingProgress.Sink] = []
         do {
             if let raw, let rawName {
                 try raw.write(batch: batch, batches: rows)
+                crash?.check(.afterRawWrite, batch: batch)
                 let commit = try raw.commit(batch: batch, nowMicros: nowMicros, rollAll: rollAll)
                 reports.append(
                     .init(description: "parquet[\(rawName)]", committedFiles: commit.files, numOutputRows: commit.rows))
             }
+            crash?.check(.betweenSinks, batch: batch)
             if (resultRows.first?.rowCount ?? 0) > 0 { try results.write(batch: batch, columns: resultRows) }
             let commit = try results.commit(batch: batch, nowMicros: nowMicros, rollAll: rollAll)
             reports.append(

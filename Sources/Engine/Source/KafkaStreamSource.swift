@@ -79,7 +79,8 @@ public actor KafkaStreamSource: StreamSource {
                     metadata = try await consumer.clusterClient.topic(configuration.topic, refresh: true)
                 } catch {
                     guard clock.now < deadline else { throw .source("topic '\(configuration.topic)': \(error)") }
-                    logger.info("waiting for the topic", metadata: ["topic": "\(configuration.topic)", "error": "\(error)"])
+                    logger.info(
+                        "waiting for the topic", metadata: ["topic": "\(configuration.topic)", "error": "\(error)"])
                     do { try await Task.sleep(for: .milliseconds(500)) } catch { throw .source("cancelled") }
                 }
             }

@@ -96,6 +96,12 @@ struct StreamCommand: AsyncParsableCommand {
         configuration.maxRecordsPerPartition = maxRecordsPerPartition
         configuration.rollBytes = ByteSizeText.parse(rollSize) ?? configuration.rollBytes
         configuration.rollAge = DurationText.parse(rollAge) ?? configuration.rollAge
+        if let text = ProcessInfo.processInfo.environment["SOUK_STREAM_CRASH_AT"] {
+            guard let point = CrashPoint(text) else {
+                throw CommandFailure(command: "stream", message: "SOUK_STREAM_CRASH_AT must be <point>:<batch>")
+            }
+            configuration.crashPoint = point
+        }
         configuration.compression = compression == "zstd" ? .zstd(level: 1) : compression == "none" ? .none : .snappy
         let source: any StreamSource
         if let file {
@@ -108,7 +114,8 @@ struct StreamCommand: AsyncParsableCommand {
             source = KafkaStreamSource(kafka, logger: logger)
         }
         let master = StreamMaster(
-            job: CommerceJob(name: job, measureLatency: measureLatency), source: source, configuration: configuration, logger: logger,
+            job: CommerceJob(name: job, measureLatency: measureLatency), source: source, configuration: configuration,
+            logger: logger,
             isOpen: { CommerceJob.isOpen($0, watermarkMicros: $1) })
         if progress {
             await master.setProgressHandler { report in

@@ -96,6 +96,8 @@ public final class ParquetFileWriter {
     /// The part's state as of the last row group written: its length, rows and row-group metadata.
     public var partState: ParquetPartState {
         var saved = FileMetaData()
+        saved.schema = [rootElement()] + schema.columns.map { $0.schemaElement() }
+        saved.numRows = rowGroups.reduce(0) { $0 + $1.numRows }
         saved.rowGroups = rowGroups
         return ParquetPartState(length: position, rows: Int64(rowCount - rowsInGroup), rowGroups: saved.encoded())
     }
