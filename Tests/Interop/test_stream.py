@@ -1,0 +1,200 @@
+"""`souk stream` end to end: a real `souk broker`, a real librdkafka producer, DuckDB as the oracle."""
+
+import datetime
+import json
+import subprocess
+import time
+
+import pytest
+
+from broker_support import Broker
+from conftest import souk_binary
+from stream_support import (
+    MALFORMED,
+    assert_windows_equal,
+    create_topic,
+    dead_letters,
+    encode,
+    expected_raw,
+    final_watermark,
+    oracle_windows,
+    produce,
+    raw_rows,
+    run_stream,
+    transactions,
+    window_rows,
+)
+
+START = datetime.datetime(2026, 11, 24, 10, 0, 0, tzinfo=datetime.timezone.utc)
+
+
+@pytest.fixture
+def broker(tmp_path):
+    b = Broker(tmp_path / "broker").start()
+    yield b
+    assert b.stop() == 0, b.log()
+
+
+def test_windows_late_and_malformed_records_against_duckdb(broker, tmp_path):
+    create_topic(broker.bootstrap, partitions=3)
+    data = tmp_path / "stream"
+    # Phase 1: 2,400 on-time records over 4 minutes (out of order by up to 3 s, within the 10 s
+    # lateness), mixed timestamp formats, and malformed records in between.
+    first = transactions(2400, START, seed=1, spacing_ms=100, jitter_ms=3000)
+    sent = [(encode(e), e["micros"]) for e in first]
+    for index, bad in enumerate(MALFORMED):
+        sent.insert(index * 300 + 7, (bad, None))
+    values = [value for value, _ in sent]
+    produce(broker.bootstrap, values)
+    code, reports, log = run_stream(data, "--bootstrap", broker.bootstrap, "--once", "--max-records-per-partition", 300)
+    assert code == 0, log
+    assert len(reports) >= 3, "the cap splits the input over several batches"
+    assert sum(r["numInputRows"] for r in reports) == len(values)
+    assert sum(r["malformedRows"] for r in reports) == len(MALFORMED)
+    assert sum(r["lateRows"] for r in reports) == 0
+    # The final watermark: the slowest partition's largest event time minus the 10 s lateness.
+    slowest = min(max(m for i, (_, m) in enumerate(sent) if m is not None and i % 3 == p) for p in range(3))
+    assert final_watermark(data) == slowest - 10_000_000
+
+    # Phase 2: records far behind the watermark (late) and more on-time ones after the first.
+    late = transactions(25, START + datetime.timedelta(seconds=30), seed=2, spacing_ms=1000, jitter_ms=0, prefix="late")
+    second = transactions(600, START + datetime.timedelta(minutes=4, seconds=10), seed=3, jitter_ms=2000)
+    more = late + second
+    produce(broker.bootstrap, [encode(e) for e in more])
+    code, reports2, log = run_stream(data, "--bootstrap", broker.bootstrap, "--once")
+    assert code == 0, log
+    assert sum(r["numInputRows"] for r in reports2) == len(late) + len(second)
+    assert sum(r["lateRows"] for r in reports2) == len(late)
+    assert sum(r["malformedRows"] for r in reports2) == 0
+    assert all(r["batchId"] > reports[-1]["batchId"] for r in reports2), "batch ids continue after a restart"
+
+    # Every valid record exactly once in the raw table, late ones included.
+    assert sorted(raw_rows(data)) == expected_raw(first + late + second)
+    # Windows: exactly DuckDB's GROUP BY over the on-time records, for the windows the watermark closed.
+    watermark = final_watermark(data)
+    slowest = min(
+        max(max(m for i, (_, m) in enumerate(sent) if m is not None and i % 3 == p),
+            max(e["micros"] for i, e in enumerate(more) if i % 3 == p))
+        for p in range(3)
+    )
+    assert watermark == slowest - 10_000_000
+    assert_windows_equal(window_rows(data), oracle_windows(first + second, watermark))
+
+    # Dead letters: each refused record once, with a reason.
+    malformed = dead_letters(data, "malformed")
+    assert len(malformed) == len(MALFORMED)
+    assert all(letter["reason"] for letter in malformed)
+    assert sorted(letter["value"] for letter in malformed if letter["value"] != "null") == sorted(
+        bad.decode() for bad in MALFORMED if bad
+    )
+    late_letters = dead_letters(data, "late")
+    assert sorted(letter["value"] for letter in late_letters) == sorted(encode(e).decode() for e in late)
+    assert {letter["partition"] for letter in late_letters} <= {0, 1, 2}
+
+
+def test_file_source_matches_the_oracle(tmp_path):
+    entries = transactions(3000, START, seed=7, spacing_ms=50, jitter_ms=2000)
+    path = tmp_path / "input.jsonl"
+    lines = [encode(e).decode() for e in entries]
+    lines.insert(100, "{broken")
+    lines.insert(200, "")  # a blank line is not a record
+    path.write_text("\n".join(lines) + "\n")
+    data = tmp_path / "stream"
+    code, reports, log = run_stream(data, "--file", path, "--once", "--max-records-per-partition", 1000)
+    assert code == 0, log
+    assert sum(r["numInputRows"] for r in reports) == 3001
+    assert sum(r["malformedRows"] for r in reports) == 1
+    assert sorted(raw_rows(data)) == expected_raw(entries)
+    assert_windows_equal(window_rows(data), oracle_windows(entries, final_watermark(data)))
+    # Running again finds nothing new: no batch, no new checkpoint file.
+    offsets = sorted((data / "checkpoints" / "ecommerce" / "offsets").iterdir())
+    code, again, log = run_stream(data, "--file", path, "--once")
+    assert code == 0 and again == [], log
+    assert sorted((data / "checkpoints" / "ecommerce" / "offsets").iterdir()) == offsets
+
+
+def test_tables_are_typed_as_the_contract_says(tmp_path):
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "input.jsonl"
+    path.write_text("\n".join(encode(e).decode() for e in transactions(500, START, seed=9)) + "\n")
+    data = tmp_path / "stream"
+    code, _, log = run_stream(data, "--file", path, "--once")
+    assert code == 0, log
+    raw = pq.read_table(next((data / "tables" / "transactions").rglob("*.parquet"))).schema
+    assert [(f.name, str(f.type)) for f in raw] == [
+        ("transaction_id", "string"), ("user_id", "string"), ("city", "string"), ("category", "string"),
+        ("amount", "double"), ("quantity", "int32"), ("payment_method", "string"), ("timestamp", "timestamp[us, tz=UTC]"),
+    ]
+    windows = pq.read_table(next((data / "tables" / "windows").rglob("*.parquet"))).schema
+    assert [(f.name, str(f.type)) for f in windows] == [
+        ("window_start", "timestamp[us, tz=UTC]"), ("window_end", "timestamp[us, tz=UTC]"), ("dimension", "string"),
+        ("key", "string"), ("revenue", "double"), ("transactions", "int64"), ("items", "int64"),
+    ]
+    table = data / "tables" / "transactions"
+    hours = {p.relative_to(table).parts[:2] for p in table.rglob("*.parquet")}
+    # The first records are up to 3 s before 10:00 UTC.
+    assert hours == {("date=2026-11-24", "hour=09"), ("date=2026-11-24", "hour=10")}
+    import polars
+
+    assert polars.read_parquet(str(data / "tables" / "windows" / "**" / "*.parquet")).height == len(window_rows(data))
+
+
+def test_a_second_stream_on_the_same_data_dir_is_refused(broker, tmp_path):
+    create_topic(broker.bootstrap, partitions=1)
+    data = tmp_path / "stream"
+    first = subprocess.Popen(
+        [str(souk_binary()), "stream", "--bootstrap", broker.bootstrap, "--data-dir", str(data), "--trigger", "50ms"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not (data / ".stream.lock").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        code, _, log = run_stream(data, "--bootstrap", broker.bootstrap, "--once", timeout=60)
+        assert code == 1
+        assert "in use by another souk stream" in log
+    finally:
+        first.terminate()
+        assert first.wait(30) == 0, first.stderr.read().decode()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--trigger", "banana"], "--trigger"),
+        (["--trigger", "5ms"], "at least 10ms"),
+        (["--watermark", "-3s"], "--watermark"),
+        (["--roll-size", "12"], "--roll-size"),
+        (["--workers", "0"], "--workers"),
+        (["--bootstrap", "nohostport"], "--bootstrap"),
+        (["--compression", "brotli"], "--compression"),
+    ],
+)
+def test_bad_arguments_get_a_clear_error(souk, tmp_path, args, message):
+    result = souk("stream", "--data-dir", tmp_path / "d", "--once", *args)
+    assert result.returncode != 0
+    assert message in result.stderr.decode()
+    assert not (tmp_path / "d").exists()
+
+
+def test_unreachable_source_fails_cleanly(souk, tmp_path):
+    result = souk("stream", "--file", tmp_path / "missing.jsonl", "--data-dir", tmp_path / "d", "--once")
+    assert result.returncode == 1
+    assert "missing.jsonl" in result.stderr.decode()
+
+
+def test_progress_reports_follow_structured_streaming(tmp_path):
+    path = tmp_path / "input.jsonl"
+    path.write_text("\n".join(encode(e).decode() for e in transactions(200, START, seed=11)) + "\n")
+    code, reports, log = run_stream(tmp_path / "d", "--file", path, "--once")
+    assert code == 0, log
+    report = reports[0]
+    for field in ["batchId", "numInputRows", "inputRowsPerSecond", "processedRowsPerSecond", "durationMs", "eventTime",
+                  "stateOperators", "sources", "sinks", "watermark", "lateRows", "malformedRows"]:
+        assert field in report, field
+    for phase in ["walCommit", "addBatch", "commitOffsets", "triggerExecution"]:
+        assert report["durationMs"][phase] >= 0
+    assert report["sources"][0]["endOffset"] == {"0": 200}
+    assert json.dumps(report)  # plain JSON
