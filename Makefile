@@ -12,7 +12,7 @@ BENCH_APT_PACKAGES := librdkafka-dev redis-server redis-tools
 BREW_PACKAGES := zstd snappy lz4 zlib pkg-config python kcat
 SWIFT_FORMAT_PATHS := Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks
 
-.PHONY: bench-broker interop-full help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
+.PHONY: bench-broker bench-engine interop-full help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -81,5 +81,11 @@ bench-broker: ## Broker throughput and latency beside Redis Streams and librdkaf
 	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="$(BENCH_APT_PACKAGES)"
 	Benchmarks/Broker/run.sh
 
-clean: ## Remove build products and the virtualenv.
-	rm -rf .build Benchmarks/.build $(VENV)
+bench-engine: setup release ## The stream engine beside PySpark Structured Streaming (one run; installs Java and PySpark).
+	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="openjdk-17-jre-headless bc kcat"
+	@test -x .venv-bench/bin/python || python3 -m venv .venv-bench
+	.venv-bench/bin/python -m pip install -q --disable-pip-version-check -r Benchmarks/Engine/requirements.txt
+	SOUK_BIN=$(CURDIR)/.build/release/souk Benchmarks/Engine/run.sh
+
+clean: ## Remove build products and the virtualenvs.
+	rm -rf .build Benchmarks/.build $(VENV) .venv-bench
