@@ -198,3 +198,45 @@ def test_progress_reports_follow_structured_streaming(tmp_path):
         assert report["durationMs"][phase] >= 0
     assert report["sources"][0]["endOffset"] == {"0": 200}
     assert json.dumps(report)  # plain JSON
+
+
+def test_two_streams_in_one_group_share_the_partitions(broker, tmp_path):
+    create_topic(broker.bootstrap, partitions=4)
+    entries = transactions(2000, START, seed=31, spacing_ms=100, jitter_ms=1000)
+    produce(broker.bootstrap, [encode(e) for e in entries], partitions=4)
+    streams = [
+        subprocess.Popen(
+            [str(souk_binary()), "stream", "--bootstrap", broker.bootstrap, "--group", "souk-share", "--data-dir",
+             str(tmp_path / f"member-{index}"), "--trigger", "100ms", "--progress", "--log-level", "warning"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+        for index in range(2)
+    ]
+    try:
+        # Wait until the members' checkpoints together cover every offset of the four partitions.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and read_up_to(tmp_path) < len(entries):
+            time.sleep(0.2)
+        assert read_up_to(tmp_path) == len(entries)
+    finally:
+        for process in streams:
+            process.terminate()
+        codes = [process.wait(30) for process in streams]
+    assert codes == [0, 0], [p.stderr.read().decode()[-2000:] for p in streams]
+    per_member = [raw_rows(tmp_path / f"member-{i}") for i in range(2)]
+    # Both members read: the group split the partitions between them, and together they read everything.
+    assert all(per_member), "one member got no partition"
+    seen = {row[0] for rows in per_member for row in rows}
+    assert seen == {e["record"]["transaction_id"] for e in entries}
+
+
+def read_up_to(tmp_path):
+    """The end offsets of the newest planned batch of each member, over all their partitions."""
+    ends = {}
+    for member in range(2):
+        offsets = tmp_path / f"member-{member}" / "checkpoints" / "ecommerce" / "offsets"
+        names = sorted((int(p.name) for p in offsets.glob("*") if p.name.isdigit()), reverse=True) if offsets.exists() else []
+        for name in names[:1]:
+            for partition, bounds in json.loads((offsets / str(name)).read_text())["sources"].get("ecommerce-transactions", {}).items():
+                ends[partition] = max(ends.get(partition, 0), bounds[1])
+    return sum(ends.values())
