@@ -62,7 +62,7 @@ struct CommerceMapper {
             summary.transactions += 1
             summary.items += quantity
             userHashes.append(users.withValue(row) { KeyGroups.hash($0) })
-            if summary.wouldKeep(amount: amount) {
+            if summary.top.admits(score: amount) {
                 summary.offer(
                     CommerceSummary.TopTransaction(
                         transactionId: ids.string(row), userId: users.string(row), city: cities.string(row),

@@ -22,8 +22,8 @@ struct CommerceSummary: Sendable, Codable, Equatable {
     var items: Int64 = 0
     /// Distinct user ids (exact up to 4,096, then a HyperLogLog sketch).
     var users = DistinctCount()
-    /// The largest transactions by amount, largest first (ties: smaller transaction id first).
-    var top: [TopTransaction] = []
+    /// The largest transactions by amount (ties: smaller transaction id first).
+    var top = TopN<TopTransaction>(n: CommerceSummary.topCount)
 
     var averageAmount: Double { transactions == 0 ? 0 : revenue / Double(transactions) }
     var uniqueUsers: Int { users.count }
@@ -33,23 +33,11 @@ struct CommerceSummary: Sendable, Codable, Equatable {
         transactions += other.transactions
         items += other.items
         users.merge(other.users)
-        for transaction in other.top { offer(transaction) }
+        top.merge(other.top)
     }
 
     /// Keeps `transaction` when it ranks among the top.
     mutating func offer(_ transaction: TopTransaction) {
-        if top.count == Self.topCount, let last = top.last, !Self.ranks(transaction, above: last) { return }
-        let index = top.firstIndex { Self.ranks(transaction, above: $0) } ?? top.count
-        top.insert(transaction, at: index)
-        if top.count > Self.topCount { top.removeLast() }
-    }
-
-    /// Whether the cheapest kept transaction could be beaten by `amount` (a fast pre-check).
-    func wouldKeep(amount: Double) -> Bool {
-        top.count < Self.topCount || amount >= (top.last?.amount ?? 0)
-    }
-
-    static func ranks(_ a: TopTransaction, above b: TopTransaction) -> Bool {
-        a.amount != b.amount ? a.amount > b.amount : a.transactionId < b.transactionId
+        top.insert(score: transaction.amount, id: transaction.transactionId, element: transaction)
     }
 }

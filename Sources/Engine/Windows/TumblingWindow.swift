@@ -1,5 +1,5 @@
 /// Event-time tumbling windows of a fixed size, aligned to the Unix epoch (as Spark's `window()`).
-public struct TumblingWindow: Sendable, Hashable {
+public struct TumblingWindow: WindowAssigner, Hashable {
     /// Window length in microseconds.
     public let sizeMicros: Int64
 
@@ -15,6 +15,5 @@ public struct TumblingWindow: Sendable, Hashable {
         return (remainder < 0 ? quotient - 1 : quotient) * sizeMicros
     }
 
-    /// The exclusive end of the window starting at `start`.
-    public func end(ofWindowStartingAt start: Int64) -> Int64 { start + sizeMicros }
+    public func starts(containing micros: Int64) -> [Int64] { [start(of: micros)] }
 }

@@ -1,0 +1,31 @@
+/// Assigns an event time to the fixed windows holding it (tumbling or sliding), aligned to the epoch
+/// as Spark's `window()` is. Session windows depend on the other events of a key: see `SessionState`.
+public protocol WindowAssigner: Sendable {
+    /// Window length in microseconds.
+    var sizeMicros: Int64 { get }
+    /// The starts of every window holding `micros`, ascending.
+    func starts(containing micros: Int64) -> [Int64]
+}
+
+extension WindowAssigner {
+    /// The exclusive end of the window starting at `start`.
+    public func end(ofWindowStartingAt start: Int64) -> Int64 { start + sizeMicros }
+}
+
+/// Why a window definition was refused.
+public struct WindowError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var description: String
+}
+
+@inline(__always)
+func microseconds(_ duration: Duration) -> Int64 {
+    let (seconds, attoseconds) = duration.components
+    return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+}
+
+/// `value` rounded down to a multiple of `step` (floor division: times before 1970 work too).
+@inline(__always)
+func floor(_ value: Int64, toMultipleOf step: Int64) -> Int64 {
+    let (quotient, remainder) = value.quotientAndRemainder(dividingBy: step)
+    return (remainder < 0 ? quotient - 1 : quotient) * step
+}
