@@ -68,6 +68,7 @@ let package = Package(
             name: "Engine",
             dependencies: [
                 "Kafka", "Storage",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -42,6 +42,12 @@ extension JSONColumnDecoder {
 
         static let needsSlowPath = "escape"
 
+        /// The high bit of the lowest zero byte of `word` is set (bits above it may be set falsely).
+        @inline(__always)
+        static func zeroByte(_ word: UInt64) -> UInt64 {
+            (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+        }
+
         private func fail(_ reason: String) -> DecodeFailure { DecodeFailure(offset: index, reason: reason) }
 
         @inline(__always)
@@ -101,6 +107,20 @@ extension JSONColumnDecoder {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string") }
             index += 1
             let start = index
+            // Eight bytes at a time until one may be a quote, a backslash or a control character.
+            if let base = bytes.baseAddress {
+                while index + 8 <= bytes.count {
+                    let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    let found =
+                        Self.zeroByte(word ^ 0x2222_2222_2222_2222) | Self.zeroByte(word ^ 0x5C5C_5C5C_5C5C_5C5C)
+                        | ((word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080)
+                    if found != 0 {
+                        index += UInt64(littleEndian: found).trailingZeroBitCount / 8
+                        break
+                    }
+                    index += 8
+                }
+            }
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {

@@ -69,8 +69,10 @@ public struct JSONColumnDecoder: Sendable {
         var start = 0
         var line = 0
         while start < input.count {
-            var end = start
-            while end < input.count && input[end] != 0x0A { end += 1 }
+            var end = input.count
+            if let base = input.baseAddress, let newline = memchr(base + start, 0x0A, input.count - start) {
+                end = base.distance(to: UnsafeRawPointer(newline))
+            }
             var lineEnd = end
             if lineEnd > start && input[lineEnd - 1] == 0x0D { lineEnd -= 1 }
             let bytes = UnsafeRawBufferPointer(rebasing: input[start..<lineEnd])

@@ -13,7 +13,8 @@ public actor JSONLinesFileSource: StreamSource {
     private let partition: SourcePartition
     /// Byte offset in the file where each complete line starts, and the end of the last one.
     private var lineStarts: [Int] = [0]
-    private var contents: [UInt8] = []
+    /// The file, mapped; remapped when it grows.
+    private var contents = MappedFile()
     private var start: Int64 = 0
 
     /// Lines per chunk handed to one worker.
@@ -94,27 +95,23 @@ public actor JSONLinesFileSource: StreamSource {
 
     public func close() async {}
 
-    /// Reads what was appended since the last look, indexing complete lines.
+    /// Maps the file again when it grew, and indexes the complete lines appended since the last look.
     private func refresh() throws(StreamError) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .source("cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { _ = Glibc.close(descriptor) }
         var info = stat()
-        if fstat(descriptor, &info) == 0, Int(info.st_size) > contents.count {
-            contents.reserveCapacity(Int(info.st_size))
+        guard fstat(descriptor, &info) == 0 else {
+            throw .source("cannot stat \(path): \(String(cString: strerror(errno)))")
         }
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        var position = contents.count
-        while true {
-            let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(position)) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .source("cannot read \(path): \(String(cString: strerror(errno)))")
-            }
-            if count == 0 { break }
-            contents.append(contentsOf: chunk[0..<count])
-            position += count
+        let size = Int(info.st_size)
+        guard size > contents.count else { return }
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else {
+            throw .source("cannot map \(path): \(String(cString: strerror(errno)))")
         }
+        madvise(address, size, MADV_SEQUENTIAL)
+        contents.unmap()
+        contents = MappedFile(base: UnsafeRawPointer(address), count: size)
         var scan = lineStarts[lineStarts.count - 1]
         contents.withUnsafeBytes { bytes in
             guard let base = bytes.baseAddress else { return }
@@ -123,5 +120,25 @@ public actor JSONLinesFileSource: StreamSource {
                 lineStarts.append(scan)
             }
         }
+    }
+
+    deinit {
+        contents.unmap()
+    }
+}
+
+/// A read-only memory mapping of a file (empty before the first map); owned by one source actor.
+struct MappedFile: @unchecked Sendable {
+    var base: UnsafeRawPointer?
+    var count = 0
+
+    func withUnsafeBytes<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    mutating func unmap() {
+        if let base { munmap(UnsafeMutableRawPointer(mutating: base), count) }
+        base = nil
+        count = 0
     }
 }

@@ -1,3 +1,4 @@
+import DequeModule
 import Kafka
 import Logging
 import NIOCore
@@ -32,7 +33,7 @@ public actor KafkaStreamSource: StreamSource {
     private let member: GroupMember?
     private let logger: Logger
     /// Fetched records not read yet, per partition, in offset order.
-    private var buffers: [SourcePartition: [ConsumerRecord]] = [:]
+    private var buffers: [SourcePartition: Deque<ConsumerRecord>] = [:]
     private var bufferedCount = 0
     /// Per assigned partition: where it started and the next offset to fetch.
     private var starts: [SourcePartition: Int64] = [:]
@@ -145,7 +146,8 @@ public actor KafkaStreamSource: StreamSource {
                 do { try await Task.sleep(for: .milliseconds(1)) } catch { throw .source("cancelled") }
             }
             var chunk = SourceChunk(partition: partition)
-            var records = buffers[partition] ?? []
+            // Taken out of the dictionary so it is uniquely referenced: trimming it copies nothing.
+            var records = buffers.removeValue(forKey: partition) ?? Deque()
             var taken = 0
             for record in records {
                 if record.offset >= range.upperBound { break }
@@ -211,7 +213,7 @@ public actor KafkaStreamSource: StreamSource {
             for record in records {
                 let key = SourcePartition(topic: record.topic, partition: record.partition)
                 guard starts[key] != nil else { continue }
-                buffers[key, default: []].append(record)
+                buffers[key, default: Deque()].append(record)
             }
             bufferedCount += records.count
             for partition in starts.keys {
