@@ -2,14 +2,40 @@
 /// keys, are mapped to workers, so the worker count can change without rehashing state. The hash has
 /// a fixed seed: Swift's `Hasher` is seeded per process and would scatter state across restarts.
 public enum KeyGroups {
-    /// A fixed 64-bit hash of bytes (FNV-1a with a final avalanche mix).
+    /// A fixed 64-bit hash of bytes: eight bytes at a time, each word folded in by a multiply-xorshift,
+    /// then a final avalanche. The same value in every process and on every run.
     @inline(__always)
     public static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt64 {
-        var value: UInt64 = 0xCBF2_9CE4_8422_2325 ^ seed
-        for byte in bytes {
-            value ^= UInt64(byte)
-            value = value &* 0x0000_0100_0000_01B3
+        var value: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ seed ^ (UInt64(bytes.count) &* 0xFF51_AFD7_ED55_8CCD)
+        guard let base = bytes.baseAddress else { return avalanche(value) }
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            value = fold(value ^ word)
+            index += 8
         }
+        if index < bytes.count {
+            var word: UInt64 = 0
+            var shift: UInt64 = 0
+            while index < bytes.count {
+                word |= UInt64(bytes[index]) << shift
+                shift += 8
+                index += 1
+            }
+            value = fold(value ^ word)
+        }
+        return avalanche(value)
+    }
+
+    @inline(__always)
+    static func fold(_ x: UInt64) -> UInt64 {
+        let product = x.multipliedFullWidth(by: 0xD6E8_FEB8_6659_FD93)
+        return product.high ^ product.low
+    }
+
+    @inline(__always)
+    static func avalanche(_ x: UInt64) -> UInt64 {
+        var value = x
         value ^= value >> 33
         value = value &* 0xFF51_AFD7_ED55_8CCD
         value ^= value >> 33
