@@ -149,14 +149,22 @@ public actor KafkaStreamSource: StreamSource {
             // Taken out of the dictionary so it is uniquely referenced: trimming it copies nothing.
             var records = buffers.removeValue(forKey: partition) ?? Deque()
             var taken = 0
-            for record in records {
-                if record.offset >= range.upperBound { break }
+            var bytes = 0
+            for index in records.indices {
+                guard records[index].offset < range.upperBound else { break }
+                bytes += (records[index].value?.readableBytes ?? 4) + 1
+            }
+            chunk.lines.reserveCapacity(bytes)
+            chunk.offsets.reserveCapacity(bytes / 64)
+            for index in records.indices {
+                let offset = records[index].offset
+                if offset >= range.upperBound { break }
                 taken += 1
-                guard record.offset >= range.lowerBound else { continue }
-                if let value = record.value {
-                    value.withUnsafeReadableBytes { chunk.append(offset: record.offset, value: $0) }
+                guard offset >= range.lowerBound else { continue }
+                if let value = records[index].value {
+                    value.withUnsafeReadableBytes { chunk.append(offset: offset, value: $0) }
                 } else {
-                    chunk.append(offset: record.offset, value: UnsafeRawBufferPointer(start: nil, count: 0))
+                    chunk.append(offset: offset, value: UnsafeRawBufferPointer(start: nil, count: 0))
                 }
             }
             records.removeFirst(taken)

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Records of one partition handed to a worker: their values as JSON lines (each value on one line,
 /// ended by `\n`) and the offset of each line.
 public struct SourceChunk: Sendable {
@@ -20,11 +26,15 @@ public struct SourceChunk: Sendable {
     /// the decoder reports as malformed instead of skipping it as a blank line.
     public mutating func append(offset: Int64, value: UnsafeRawBufferPointer) {
         offsets.append(offset)
+        guard let base = value.baseAddress,
+            value.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D })
+        else {
+            lines.append(contentsOf: "null\n".utf8)
+            return
+        }
         let start = lines.count
-        if value.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
-            lines.append(contentsOf: "null".utf8)
-        } else {
-            lines.append(contentsOf: value)
+        lines.append(contentsOf: value)
+        if memchr(base, 0x0A, value.count) != nil || memchr(base, 0x0D, value.count) != nil {
             for index in start..<lines.count where lines[index] == 0x0A || lines[index] == 0x0D {
                 lines[index] = 0x20
             }
