@@ -26,14 +26,20 @@ def test_unknown_subcommand_is_a_usage_error(souk):
     assert b"teleport" in run.stderr
 
 
-def test_demo_runs_the_broker_with_a_feed_and_names_what_is_not_built(souk, tmp_path):
-    run = souk("demo", "--port", "0", "--data-dir", tmp_path / "data", "--duration", "2", "--rate", "300", timeout=60)
+def test_demo_runs_broker_feed_and_stream_and_names_what_is_not_built(souk, tmp_path):
+    import duckdb
+
+    run = souk("demo", "--port", "0", "--data-dir", tmp_path / "data", "--duration", "2", "--rate", "300", timeout=90)
     assert run.returncode == 0, run.stderr.decode()
     text = run.stdout.decode()
     assert "the Kafka-compatible broker on 127.0.0.1:" in text
-    assert "Not built yet: the stream engine" in text
+    assert "the stream engine (souk stream)" in text
+    assert "Not built yet: the dashboard" in text
     assert "600 transactions were sent" in text
     assert (tmp_path / "data" / "broker" / "ecommerce-transactions-0").is_dir()
+    # The stream read every transaction sent before the demo stopped, into the raw table.
+    pattern = str(tmp_path / "data" / "tables" / "transactions" / "**" / "*.parquet")
+    assert duckdb.sql(f"select count(distinct transaction_id) from read_parquet('{pattern}')").fetchall() == [(600,)]
 
 
 def test_demo_rejects_a_bad_rate(souk):

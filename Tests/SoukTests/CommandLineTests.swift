@@ -23,7 +23,6 @@ struct CommandLineTests {
     @Test(
         "a subcommand not built yet fails with one line naming its issue, whatever its arguments",
         arguments: [
-            (["stream", "--once"], "stream", 5),
             (["web"], "web", 5), (["analyze"], "analyze", 4),
             (["bench"], "bench", 3),
         ])

@@ -23,6 +23,7 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
     private let planner: MicroBatchPlanner
     private let io: NIOThreadPool
     private let stopFlag = Atomic<Bool>(false)
+    private let drainFlag = Atomic<Bool>(false)
 
     // Set up by `prepare()`.
     private var checkpoint: CheckpointLog?
@@ -36,6 +37,7 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
     private var lastAppliedWatermark = Int64.min
     private var pendingReplay: OffsetEntry?
     private var latency = LatencyHistogram()
+    private let metrics: StreamMetrics
 
     /// Batches run since start and the rows they read (for the CLI's summary).
     public private(set) var batchesRun = 0
@@ -59,11 +61,18 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
         self.liveView = LiveView(
             summary: job.makeSummary(), progressReports: configuration.progressReports, isOpen: isOpen)
         self.io = NIOThreadPool(numberOfThreads: 1)
+        self.metrics = StreamMetrics(job: job.name)
     }
 
     /// Asks the stream to stop after the current batch; open parts are rolled by a last batch.
     public nonisolated func requestStop() {
         stopFlag.store(true, ordering: .relaxed)
+    }
+
+    /// Asks the stream to read what the source holds now, then stop as `--once` does (close what the
+    /// final watermark allows, roll every part).
+    public nonisolated func requestDrain() {
+        drainFlag.store(true, ordering: .relaxed)
     }
 
     /// Runs until `requestStop()` (or, with `once`, until everything available is processed).
@@ -160,18 +169,23 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
             pending = try await compute(
                 id: replay.batchId, ranges: ranges, watermark: replay.watermarkMicros, final: false)
         }
-        let target = configuration.once ? try await source.latest() : nil
+        var target = configuration.once ? try await source.latest() : nil
+        var draining = configuration.once
         while true {
             let started = clock.now
             if stopFlag.load(ordering: .relaxed) || Task.isCancelled {
-                try await finish(after: pending)
+                try await finish(after: pending, final: draining)
                 return
+            }
+            if !draining && drainFlag.load(ordering: .relaxed) {
+                draining = true
+                target = try await source.latest()
             }
             let available = try await source.available()
             let ranges = planner.plan(next: next, available: available, target: target)
             let rows = ranges.values.reduce(Int64(0)) { $0 + Int64($1.count) }
             if let target, rows == 0, MicroBatchPlanner.reached(target, next: next) {
-                try await finish(after: pending)
+                try await finish(after: pending, final: true)
                 return
             }
             let due = try await partsDue()
@@ -204,9 +218,9 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
     }
 
     /// The last batch: no data, the final watermark, every open part rolled.
-    private func finish(after pending: ComputedBatch?) async throws(StreamError) {
+    private func finish(after pending: ComputedBatch?, final drained: Bool) async throws(StreamError) {
         try await commit(pending)
-        if configuration.once { watermarkToApply = tracker.advanceIgnoringIdleness(now: now()) }
+        if drained { watermarkToApply = tracker.advanceIgnoringIdleness(now: now()) }
         let open = try await openParts()
         guard open || watermarkToApply != lastAppliedWatermark else { return }
         let ranges = next.mapValues { $0..<$0 }
@@ -422,6 +436,7 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
             ],
             sinks: phases.4, latency: latency.summary)
         await liveView.record(report)
+        metrics.record(report)
         onProgress?(report)
         logger.debug(
             "batch committed",

@@ -118,7 +118,7 @@ final class DemoFeed: Service {
                 if !Task.isCancelled && !Task.isShuttingDownGracefully { throw error }
             }
             // With --duration, the stream takes what was sent, closes what it can and stops.
-            master.requestStop()
+            master.requestDrain()
             try await group.waitForAll()
         }
     }
