@@ -105,12 +105,14 @@ struct GroupTestHarness {
     ) async throws -> [JoinGroupResponse] {
         let parkedBefore = await coordinator.parkedRequestCounts(groupId: Self.groupId).joins
         return try await withThrowingTaskGroup(of: (Int, JoinGroupResponse).self) { tasks in
+            // One at a time, each parked before the next is sent: the coordinator sees them in array order
+            // (the first is the leader), whatever the scheduler does.
             for (index, join) in joins.enumerated() {
                 tasks.addTask {
                     (index, await coordinator.joinGroup(join.request, version: 5, client: Self.client(join.client)))
                 }
+                try await waitForParkedJoins(parkedBefore + index + 1)
             }
-            try await waitForParkedJoins(parkedBefore + joins.count)
             await release()
             do {
                 try await waitForParkedJoins(0)
