@@ -10,7 +10,12 @@ SOUK=${SOUK_BIN:-.build/release/souk}
 PY=.venv/bin/python
 SPARK_PY=.venv-bench/bin/python
 WORK=$(mktemp -d /tmp/souk-engine-bench.XXXXXX)
-trap 'pkill -f "souk broker --port 19392" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+PIDS=()  # the processes this script started, stopped by id on exit
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
 mkdir -p "$WORK/input"
 echo "machine: $(nproc) cores, $(uname -r); events: $EVENTS"
 $PY Benchmarks/Engine/generate.py "$WORK/input/events.jsonl" --count "$EVENTS"
@@ -33,26 +38,33 @@ if [ -x "$SPARK_PY" ]; then
   "$SPARK_PY" Benchmarks/Engine/spark_windows.py "$WORK/input" "$WORK/spark" --events "$EVENTS" | tee "$WORK/spark.json"
   SPARK=$($PY -c "import json,sys; print(json.load(open('$WORK/spark.json'))['events_per_second'])")
   printf 'ratio souk / pyspark: %.1f\n' "$(echo "$SOUK_FILE / $SPARK" | bc -l)"
+  # The two must have computed the same thing: the same closed windows with the same aggregates.
+  $PY Benchmarks/Engine/compare_windows.py "$WORK/souk" "$WORK/spark"
 else
   echo "PySpark not installed (.venv-bench): make bench-engine installs it"
 fi
 
 echo "== broker source: the same events produced to a souk broker first, then souk stream --once"
-"$SOUK" broker --port 19392 --data-dir "$WORK/broker" --partitions 2 > "$WORK/broker.log" 2>&1 &
-sleep 1
-kcat -P -b 127.0.0.1:19392 -t ecommerce-transactions -z lz4 -X queue.buffering.max.ms=50 -l "$WORK/input/events.jsonl"
+# A free port (--port 0): two runs at once on one machine must not share a broker.
+"$SOUK" broker --port 0 --data-dir "$WORK/broker" --partitions 2 > "$WORK/broker.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 100); do grep -q "listening on" "$WORK/broker.log" && break; sleep 0.1; done
+BOOT=$(grep -o 'listening on 127\.0\.0\.1:[0-9]*' "$WORK/broker.log" | head -1 | sed 's/listening on //')
+[ -n "$BOOT" ] || { cat "$WORK/broker.log" >&2; exit 1; }
+kcat -P -b "$BOOT" -t ecommerce-transactions -z lz4 -X queue.buffering.max.ms=50 -l "$WORK/input/events.jsonl"
 rm -rf "$WORK/souk"
 start=$(date +%s.%N)
-"$SOUK" stream --bootstrap 127.0.0.1:19392 --once --trigger 0 --data-dir "$WORK/souk" --log-level error
+"$SOUK" stream --bootstrap "$BOOT" --once --trigger 0 --data-dir "$WORK/souk" --log-level error
 end=$(date +%s.%N)
 printf 'souk broker source: %.0f events/s\n' "$(echo "$EVENTS / ($end - $start)" | bc -l)"
 
 echo "== idle trigger and batch without data (10 ms trigger, idle topic, 20 s)"
 rm -rf "$WORK/idle"
-"$SOUK" stream --bootstrap 127.0.0.1:19392 --topic idle-topic --trigger 10ms --data-dir "$WORK/idle" --log-level error \
+"$SOUK" stream --bootstrap "$BOOT" --topic idle-topic --trigger 10ms --data-dir "$WORK/idle" --log-level error \
   > /dev/null 2>&1 &
 IDLE_PID=$!
-kcat -P -b 127.0.0.1:19392 -t idle-topic <<< '{"transaction_id":"x","user_id":"u","city":"c","category":"k","amount":1.0,"quantity":1,"payment_method":"card","timestamp":"2026-11-24T10:00:00"}'
+PIDS+=($IDLE_PID)
+kcat -P -b "$BOOT" -t idle-topic <<< '{"transaction_id":"x","user_id":"u","city":"c","category":"k","amount":1.0,"quantity":1,"payment_method":"card","timestamp":"2026-11-24T10:00:00"}'
 sleep 5
 before=$(awk '{print $14 + $15}' /proc/$IDLE_PID/stat)
 sleep 20
@@ -75,12 +87,13 @@ PYEOF
 
 echo "== end-to-end latency: producer timestamp -> live view, 100,000 events/s, 100 ms trigger, 20 s"
 rm -rf "$WORK/latency"
-"$SOUK" stream --bootstrap 127.0.0.1:19392 --topic latency --trigger 100ms --measure-latency --progress \
+"$SOUK" stream --bootstrap "$BOOT" --topic latency --trigger 100ms --measure-latency --progress \
   --data-dir "$WORK/latency" --log-level error > "$WORK/latency.jsonl" 2>/dev/null &
 LAT_PID=$!
-"$SOUK" produce --bootstrap 127.0.0.1:19392 --topic latency --count 1 --rate 0 > /dev/null
+PIDS+=($LAT_PID)
+"$SOUK" produce --bootstrap "$BOOT" --topic latency --count 1 --rate 0 > /dev/null
 sleep 2
-"$SOUK" produce --bootstrap 127.0.0.1:19392 --topic latency --rate 100000 --count 2000000 --json
+"$SOUK" produce --bootstrap "$BOOT" --topic latency --rate 100000 --count 2000000 --json
 sleep 2
 kill -TERM $LAT_PID; wait $LAT_PID || true
 $PY - "$WORK/latency.jsonl" <<'PYEOF'

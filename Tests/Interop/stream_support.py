@@ -82,38 +82,73 @@ def create_topic(bootstrap, partitions=3, topic=TOPIC):
 
     admin = AdminClient({"bootstrap.servers": bootstrap})
     futures = admin.create_topics([NewTopic(topic, partitions, 1)])
-    futures[topic].result(15)
+    futures[topic].result(15)  # `admin` stays referenced until here: the future needs its client alive
+    metadata = admin.list_topics(topic, timeout=15).topics[topic]
+    assert metadata.error is None and len(metadata.partitions) == partitions, metadata
 
 
 def produce(bootstrap, values, topic=TOPIC, partitions=3):
-    """Sends the values round-robin over the partitions, in order within each; waits for every ack."""
+    """Sends the values round-robin over the partitions, in order within each; waits for every ack.
+
+    Returns the (partition, offset) the broker gave each value, in the order of `values`.
+    """
     from confluent_kafka import Producer
 
     producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 5, "acks": "all"})
     failures = []
+    positions = [None] * len(values)
 
-    def report(error, _message):
-        if error is not None:
-            failures.append(error)
+    def report_for(index):
+        def report(error, message):
+            if error is not None:
+                failures.append(error)
+            else:
+                positions[index] = (message.partition(), message.offset())
+
+        return report
 
     for index, value in enumerate(values):
-        producer.produce(topic, value=value, partition=index % partitions, on_delivery=report)
+        producer.produce(topic, value=value, partition=index % partitions, on_delivery=report_for(index))
         if index % 1000 == 0:
             producer.poll(0)
     assert producer.flush(30) == 0
     assert not failures, failures
+    assert None not in positions
+    return positions
 
 
 def run_stream(data_dir, *args, timeout=180, env=None):
-    """Runs `souk stream --progress …` to the end; returns (exit code, progress reports, stderr)."""
+    """Runs `souk stream --progress …` to the end; returns (exit code, progress reports, stderr).
+
+    The stderr log is also appended to `<data_dir>-stream.log` beside the data directory.
+    """
+    data_dir = pathlib.Path(data_dir)
     result = subprocess.run(
         [str(souk_binary()), "stream", "--data-dir", str(data_dir), "--progress", *map(str, args)],
         capture_output=True,
         timeout=timeout,
         env=env,
     )
+    log = result.stderr.decode(errors="replace")
+    with open(data_dir.parent / f"{data_dir.name}-stream.log", "a") as out:
+        out.write(f"--- souk stream {' '.join(map(str, args))} -> exit {result.returncode}\n{log}")
     reports = [json.loads(line) for line in result.stdout.decode().splitlines() if line.strip()]
-    return result.returncode, reports, result.stderr.decode(errors="replace")
+    return result.returncode, reports, log
+
+
+def applied_watermarks(data_dir, job="ecommerce"):
+    """batch id → the watermark (µs) that batch applied, from the offset log."""
+    offsets = pathlib.Path(data_dir, "checkpoints", job, "offsets")
+    return {int(p.name): json.loads(p.read_text())["watermarkMicros"] for p in offsets.iterdir() if p.name.isdigit()}
+
+
+def assert_progress_matches_checkpoints(data_dir, reports):
+    """Each progress line's watermark is the one its batch recorded in offsets/<batchId>."""
+    recorded = applied_watermarks(data_dir)
+    assert reports, "no progress line"
+    for report in reports:
+        assert report["batchId"] in recorded, report["batchId"]
+        assert report["watermark"] == recorded[report["batchId"]], (report["batchId"], report["watermark"])
 
 
 def final_watermark(data_dir, job="ecommerce") -> int:
@@ -194,7 +229,26 @@ def assert_windows_equal(actual, expected):
 
 
 def dead_letters(data_dir, kind):
+    """The dead letters of `kind` (late, malformed), each with the batch its file is named after."""
     lines = []
     for path in sorted(pathlib.Path(data_dir, "deadletter", kind).glob("batch-*.jsonl")):
-        lines += [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        batch = int(path.stem.removeprefix("batch-"))
+        for line in path.read_text().splitlines():
+            if line.strip():
+                letter = json.loads(line)
+                letter["file_batch"] = batch
+                lines.append(letter)
     return lines
+
+
+def assert_dead_letters_match_progress(letters, reports, counter):
+    """Per batch, as many dead letters as the progress line counted; every letter complete."""
+    for letter in letters:
+        assert {"batch", "partition", "offset", "reason", "value"} <= letter.keys(), letter
+        assert letter["batch"] == letter["file_batch"], letter
+        assert isinstance(letter["reason"], str) and letter["reason"].strip(), letter
+    per_batch = {}
+    for letter in letters:
+        per_batch[letter["batch"]] = per_batch.get(letter["batch"], 0) + 1
+    counted = {r["batchId"]: r[counter] for r in reports if r[counter]}
+    assert per_batch == counted, (counter, per_batch, counted)

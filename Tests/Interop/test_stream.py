@@ -11,6 +11,9 @@ from broker_support import Broker
 from conftest import souk_binary
 from stream_support import (
     MALFORMED,
+    applied_watermarks,
+    assert_dead_letters_match_progress,
+    assert_progress_matches_checkpoints,
     assert_windows_equal,
     create_topic,
     dead_letters,
@@ -45,13 +48,15 @@ def test_windows_late_and_malformed_records_against_duckdb(broker, tmp_path):
     for index, bad in enumerate(MALFORMED):
         sent.insert(index * 300 + 7, (bad, None))
     values = [value for value, _ in sent]
-    produce(broker.bootstrap, values)
+    positions = produce(broker.bootstrap, values)
+    malformed_at = sorted(positions[i] for i, (_, m) in enumerate(sent) if m is None)
     code, reports, log = run_stream(data, "--bootstrap", broker.bootstrap, "--once", "--max-records-per-partition", 300)
     assert code == 0, log
     assert len(reports) >= 3, "the cap splits the input over several batches"
     assert sum(r["numInputRows"] for r in reports) == len(values)
     assert sum(r["malformedRows"] for r in reports) == len(MALFORMED)
     assert sum(r["lateRows"] for r in reports) == 0
+    assert_progress_matches_checkpoints(data, reports)
     # The final watermark: the slowest partition's largest event time minus the 10 s lateness.
     slowest = min(max(m for i, (_, m) in enumerate(sent) if m is not None and i % 3 == p) for p in range(3))
     assert final_watermark(data) == slowest - 10_000_000
@@ -60,13 +65,14 @@ def test_windows_late_and_malformed_records_against_duckdb(broker, tmp_path):
     late = transactions(25, START + datetime.timedelta(seconds=30), seed=2, spacing_ms=1000, jitter_ms=0, prefix="late")
     second = transactions(600, START + datetime.timedelta(minutes=4, seconds=10), seed=3, jitter_ms=2000)
     more = late + second
-    produce(broker.bootstrap, [encode(e) for e in more])
+    late_at = sorted(produce(broker.bootstrap, [encode(e) for e in more])[: len(late)])
     code, reports2, log = run_stream(data, "--bootstrap", broker.bootstrap, "--once")
     assert code == 0, log
     assert sum(r["numInputRows"] for r in reports2) == len(late) + len(second)
     assert sum(r["lateRows"] for r in reports2) == len(late)
     assert sum(r["malformedRows"] for r in reports2) == 0
     assert all(r["batchId"] > reports[-1]["batchId"] for r in reports2), "batch ids continue after a restart"
+    assert_progress_matches_checkpoints(data, reports2)
 
     # Every valid record exactly once in the raw table, late ones included.
     assert sorted(raw_rows(data)) == expected_raw(first + late + second)
@@ -83,13 +89,21 @@ def test_windows_late_and_malformed_records_against_duckdb(broker, tmp_path):
     # Dead letters: each refused record once, with a reason.
     malformed = dead_letters(data, "malformed")
     assert len(malformed) == len(MALFORMED)
-    assert all(letter["reason"] for letter in malformed)
-    assert sorted(letter["value"] for letter in malformed if letter["value"] != "null") == sorted(
-        bad.decode() for bad in MALFORMED if bad
-    )
+    assert_dead_letters_match_progress(malformed, reports + reports2, "malformedRows")
+    assert sorted((letter["partition"], letter["offset"]) for letter in malformed) == malformed_at
+    by_position = {(letter["partition"], letter["offset"]): letter for letter in malformed}
+    for (value, _), position in zip(sent, positions):
+        if value in MALFORMED:
+            # The value as sent; an empty Kafka value is written as the text null (no bytes to show).
+            assert by_position[position]["value"] == (value.decode() if value else "null"), position
     late_letters = dead_letters(data, "late")
     assert sorted(letter["value"] for letter in late_letters) == sorted(encode(e).decode() for e in late)
-    assert {letter["partition"] for letter in late_letters} <= {0, 1, 2}
+    assert_dead_letters_match_progress(late_letters, reports2, "lateRows")
+    assert sorted((letter["partition"], letter["offset"]) for letter in late_letters) == late_at
+    # Late means: before the watermark its batch applied.
+    applied = applied_watermarks(data)
+    late_micros = {encode(e).decode(): e["micros"] for e in late}
+    assert all(late_micros[letter["value"]] < applied[letter["batch"]] for letter in late_letters)
 
 
 def test_file_source_matches_the_oracle(tmp_path):
@@ -98,19 +112,50 @@ def test_file_source_matches_the_oracle(tmp_path):
     lines = [encode(e).decode() for e in entries]
     lines.insert(100, "{broken")
     lines.insert(200, "")  # a blank line is not a record
+    lines.insert(300, '{"transaction_id": "x", "amount": 1.0}')  # fields missing
     path.write_text("\n".join(lines) + "\n")
     data = tmp_path / "stream"
     code, reports, log = run_stream(data, "--file", path, "--once", "--max-records-per-partition", 1000)
     assert code == 0, log
-    assert sum(r["numInputRows"] for r in reports) == 3001
-    assert sum(r["malformedRows"] for r in reports) == 1
+    assert len(reports) >= 4, "the cap splits the file over several batches"
+    assert sum(r["numInputRows"] for r in reports) == 3002
+    assert sum(r["malformedRows"] for r in reports) == 2
+    assert sum(r["lateRows"] for r in reports) == 0
+    assert_progress_matches_checkpoints(data, reports)
+    # The offset of a file record is its 0-based line number.
+    malformed = dead_letters(data, "malformed")
+    assert sorted((m["partition"], m["offset"], m["value"]) for m in malformed) == [
+        (0, 100, "{broken"), (0, 300, lines[300])
+    ]
+    assert_dead_letters_match_progress(malformed, reports, "malformedRows")
     assert sorted(raw_rows(data)) == expected_raw(entries)
     assert_windows_equal(window_rows(data), oracle_windows(entries, final_watermark(data)))
+    # The final watermark: the largest event time of the file minus the 10 s lateness.
+    assert final_watermark(data) == max(e["micros"] for e in entries) - 10_000_000
     # Running again finds nothing new: no batch, no new checkpoint file.
     offsets = sorted((data / "checkpoints" / "ecommerce" / "offsets").iterdir())
     code, again, log = run_stream(data, "--file", path, "--once")
     assert code == 0 and again == [], log
     assert sorted((data / "checkpoints" / "ecommerce" / "offsets").iterdir()) == offsets
+
+    # Lines appended later are read from where the last run stopped: late ones (a minute behind the
+    # watermark) go to the raw table and the late dead letters, on-time ones to the windows too.
+    late = transactions(20, START + datetime.timedelta(seconds=20), seed=8, spacing_ms=500, jitter_ms=0, prefix="late")
+    second = transactions(400, START + datetime.timedelta(seconds=155), seed=9, spacing_ms=50, jitter_ms=1000)
+    with open(path, "a") as out:
+        out.write("\n".join(encode(e).decode() for e in late + second) + "\n")
+    code, reports2, log = run_stream(data, "--file", path, "--once")
+    assert code == 0, log
+    assert sum(r["numInputRows"] for r in reports2) == len(late) + len(second)
+    assert sum(r["lateRows"] for r in reports2) == len(late)
+    assert_progress_matches_checkpoints(data, reports2)
+    late_letters = dead_letters(data, "late")
+    assert sorted(letter["offset"] for letter in late_letters) == list(range(len(lines), len(lines) + len(late)))
+    assert_dead_letters_match_progress(late_letters, reports2, "lateRows")
+    assert sorted(raw_rows(data)) == expected_raw(entries + late + second)
+    watermark = final_watermark(data)
+    assert watermark == max(e["micros"] for e in entries + second) - 10_000_000
+    assert_windows_equal(window_rows(data), oracle_windows(entries + second, watermark))
 
 
 def test_tables_are_typed_as_the_contract_says(tmp_path):
@@ -152,9 +197,12 @@ def test_a_second_stream_on_the_same_data_dir_is_refused(broker, tmp_path):
         while not (data / ".stream.lock").exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         time.sleep(0.5)
-        code, _, log = run_stream(data, "--bootstrap", broker.bootstrap, "--once", timeout=60)
+        code, reports, log = run_stream(data, "--bootstrap", broker.bootstrap, "--once", timeout=60)
         assert code == 1
-        assert "in use by another souk stream" in log
+        assert reports == []
+        errors = [line for line in log.splitlines() if "in use by another souk stream" in line]
+        assert len(errors) == 1 and str(data) in errors[0], log
+        assert first.poll() is None, "the refused second run must not disturb the first"
     finally:
         first.terminate()
         assert first.wait(30) == 0, first.stderr.read().decode()
@@ -174,8 +222,10 @@ def test_a_second_stream_on_the_same_data_dir_is_refused(broker, tmp_path):
 )
 def test_bad_arguments_get_a_clear_error(souk, tmp_path, args, message):
     result = souk("stream", "--data-dir", tmp_path / "d", "--once", *args)
-    assert result.returncode != 0
-    assert message in result.stderr.decode()
+    assert result.returncode == 64, result.stderr  # a usage error (EX_USAGE)
+    assert result.stdout == b""
+    errors = [line for line in result.stderr.decode().splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and message in errors[0], result.stderr
     assert not (tmp_path / "d").exists()
 
 

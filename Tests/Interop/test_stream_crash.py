@@ -34,21 +34,37 @@ CRASH_POINTS = ["after-offsets", "after-raw-write", "between-sinks", "after-sink
 
 
 class Feeder(threading.Thread):
-    """Produces `entries` in slices until done, so the stream always has new data to crash on."""
+    """Produces `entries` in slices, in order, until stopped (or out of entries); `sent` counts the
+    entries the broker acknowledged, so `entries[:sent]` is exactly what was produced."""
 
-    def __init__(self, bootstrap, entries, slices=60, pause=0.15):
+    def __init__(self, bootstrap, entries, slice_size=100, pause=0.1):
         super().__init__(daemon=True)
-        self.bootstrap, self.entries, self.slices, self.pause = bootstrap, entries, slices, pause
+        self.bootstrap, self.entries, self.slice_size, self.pause = bootstrap, entries, slice_size, pause
+        self.sent = 0
+        self.partitions = []  # the partition of each acknowledged entry
+        self.stopping = threading.Event()
         self.error = None
 
     def run(self):
         try:
-            size = len(self.entries) // self.slices + 1
-            for start in range(0, len(self.entries), size):
-                produce(self.bootstrap, [encode(e) for e in self.entries[start:start + size]])
+            while self.sent < len(self.entries) and not self.stopping.is_set():
+                part = self.entries[self.sent:self.sent + self.slice_size]
+                positions = produce(self.bootstrap, [encode(e) for e in part])
+                self.partitions += [partition for partition, _ in positions]
+                self.sent += len(part)
                 time.sleep(self.pause)
         except Exception as error:  # reported by the test
             self.error = error
+
+    def producing(self):
+        return self.is_alive() and not self.stopping.is_set() and self.sent < len(self.entries)
+
+    def stop(self):
+        self.stopping.set()
+        self.join(60)
+        assert not self.is_alive()
+        assert self.error is None, self.error
+        return self.entries[:self.sent]
 
 
 def last_commit(data):
@@ -58,10 +74,11 @@ def last_commit(data):
 
 
 def stream(data, bootstrap, env=None):
+    log = open(pathlib.Path(data).parent / "crashes.log", "ab")
     return subprocess.Popen(
         [str(souk_binary()), "stream", "--bootstrap", bootstrap, "--data-dir", str(data), "--trigger", "50ms",
          "--max-records-per-partition", "200", "--log-level", "warning"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+        stdout=subprocess.DEVNULL, stderr=log, env=env,
     )
 
 
@@ -69,8 +86,9 @@ def test_kill_9_at_every_commit_step_and_at_random_loses_and_duplicates_nothing(
     broker = Broker(tmp_path / "broker").start()
     try:
         create_topic(broker.bootstrap, partitions=3)
-        # Event time advances 50 ms per record (out of order by up to 1 s): ~6 minutes of windows.
-        entries = transactions(7200, START, seed=21, spacing_ms=50, jitter_ms=1000)
+        # Event time advances 50 ms per record, out of order by up to 1 s (the lateness is 10 s, so
+        # nothing is ever late); the feeder sends ~1,000 records/s for as long as the kills last.
+        entries = transactions(60_000, START, seed=21, spacing_ms=50, jitter_ms=1000)
         feeder = Feeder(broker.bootstrap, entries)
         feeder.start()
         data = tmp_path / "stream"
@@ -86,27 +104,45 @@ def test_kill_9_at_every_commit_step_and_at_random_loses_and_duplicates_nothing(
             except subprocess.TimeoutExpired:
                 process.kill()
                 pytest.fail(f"the stream never reached batch {target} to crash at {point}")
-            assert code == -signal.SIGKILL, (point, code, process.stderr.read().decode())
+            assert code == -signal.SIGKILL, (point, code, (tmp_path / "crashes.log").read_text()[-3000:])
+            assert last_commit(data) == target - 1, (point, last_commit(data), target)
             kills += 1
-        # And at random moments: during fetches, mid-write, between commits.
-        for _ in range(7):
+        # And kill -9 from outside at random moments while the producer keeps producing: during
+        # start-up, fetches, mid-write, between commits.
+        random_kills, progressed = 0, 0
+        for _ in range(12):
+            before = last_commit(data)
             process = stream(data, broker.bootstrap)
-            time.sleep(rng.uniform(0.2, 1.5))
+            time.sleep(rng.uniform(0.2, 2.0))
+            assert process.poll() is None, (tmp_path / "crashes.log").read_text()[-3000:]
+            assert feeder.producing(), "the producer stopped before the kills did"
             process.send_signal(signal.SIGKILL)
-            process.wait(30)
-            kills += 1
-        feeder.join(120)
-        assert feeder.error is None, feeder.error
-        assert kills >= 10
+            assert process.wait(30) == -signal.SIGKILL
+            random_kills += 1
+            progressed += last_commit(data) > before
+        kills += random_kills
+        assert random_kills >= 10 and kills >= 15
+        # Most kills hit a stream that was committing batches, not one still starting.
+        assert progressed >= random_kills // 2, (progressed, random_kills)
+        print(f"{kills} kills, {progressed} of {random_kills} random ones after new commits, batch {last_commit(data)}")
+        produced = feeder.stop()
+        assert len(produced) >= 5_000, len(produced)
 
         code, reports, log = run_stream(data, "--bootstrap", broker.bootstrap, "--once", timeout=300)
         assert code == 0, log
         assert sum(r["lateRows"] for r in reports) == 0
         assert sum(r["malformedRows"] for r in reports) == 0
-        # Nothing lost, nothing twice, nothing half-written visible.
-        assert sorted(raw_rows(data)) == expected_raw(entries)
-        assert not list((data / "tables").rglob("*.inprogress"))
-        assert_windows_equal(window_rows(data), oracle_windows(entries, final_watermark(data)))
-        assert final_watermark(data) > START.timestamp() * 1e6 + 5 * 60e6
+        assert not list((data / "deadletter").rglob("*.jsonl")), "no record was late or malformed in any run"
+        # Nothing lost, nothing twice, nothing half-written visible, no orphan left behind.
+        assert sorted(raw_rows(data)) == expected_raw(produced)
+        leftovers = [p for p in (data / "tables").rglob("*")
+                     if p.is_file() and "_souk_manifest" not in p.parts and p.suffix != ".parquet"]
+        assert leftovers == []
+        watermark = final_watermark(data)
+        assert_windows_equal(window_rows(data), oracle_windows(produced, watermark))
+        # The final watermark is the slowest partition's largest event time minus the lateness.
+        assert sorted(set(feeder.partitions)) == [0, 1, 2]
+        slowest = min(max(e["micros"] for e, q in zip(produced, feeder.partitions) if q == p) for p in range(3))
+        assert watermark == slowest - 10_000_000
     finally:
         broker.stop()
