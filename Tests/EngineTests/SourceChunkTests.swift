@@ -19,6 +19,8 @@ struct SourceChunkTests {
         let chunk = Self.chunk(["{\"a\":1}", "{\"a\":\n2}", "", "  "])
         #expect(String(decoding: chunk.lines, as: UTF8.self) == "{\"a\":1}\n{\"a\": 2}\nnull\nnull\n")
         #expect(chunk.offsets == [100, 101, 102, 103])
+        #expect(chunk.emptyLines == [2, 3])
+        #expect(chunk.split(maxLines: 3).map(\.emptyLines) == [[2], [0]])
         #expect(chunk.line(1) == "{\"a\": 2}")
     }
 

@@ -24,10 +24,11 @@ extension SourceChunk {
                     }
                     byteEnd = base.distance(to: UnsafeRawPointer(newline)) + 1
                 }
-                pieces.append(
-                    SourceChunk(
-                        partition: partition, offsets: Array(offsets[line..<(line + take)]),
-                        lines: Array(bytes[byteStart..<byteEnd])))
+                var piece = SourceChunk(
+                    partition: partition, offsets: Array(offsets[line..<(line + take)]),
+                    lines: Array(bytes[byteStart..<byteEnd]))
+                piece.emptyLines = emptyLines.filter { $0 >= line && $0 < line + take }.map { $0 - line }
+                pieces.append(piece)
                 byteStart = byteEnd
                 line += take
             }

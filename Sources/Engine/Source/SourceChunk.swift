@@ -12,6 +12,9 @@ public struct SourceChunk: Sendable {
     public var offsets: [Int64]
     /// The values, one per line, each ending with `\n`.
     public var lines: [UInt8]
+    /// Lines that stand for an empty (or null) record value: written as `null`, refused by the decoder,
+    /// reported as "empty record" with an empty value.
+    public var emptyLines: [Int] = []
 
     public init(partition: SourcePartition, offsets: [Int64] = [], lines: [UInt8] = []) {
         self.partition = partition
@@ -29,6 +32,7 @@ public struct SourceChunk: Sendable {
         guard let base = value.baseAddress,
             value.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D })
         else {
+            emptyLines.append(offsets.count - 1)
             lines.append(contentsOf: "null\n".utf8)
             return
         }

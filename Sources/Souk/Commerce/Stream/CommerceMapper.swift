@@ -24,10 +24,14 @@ struct CommerceMapper {
             guard line + 1 < lineStarts.count else { return chunk.line(line) }
             return String(decoding: chunk.lines[lineStarts[line]..<(lineStarts[line + 1] - 1)], as: UTF8.self)
         }
+        let empty = Set(chunk.emptyLines)
         let malformed = batch.malformed.map {
-            DeadLetter(
-                partition: chunk.partition, offset: chunk.offsets[$0.line], reason: $0.reason,
-                value: text(ofLine: $0.line))
+            empty.contains($0.line)
+                ? DeadLetter(
+                    partition: chunk.partition, offset: chunk.offsets[$0.line], reason: "empty record", value: "")
+                : DeadLetter(
+                    partition: chunk.partition, offset: chunk.offsets[$0.line], reason: $0.reason,
+                    value: text(ofLine: $0.line))
         }
         var summary = CommerceSummary()
         guard batch.rowCount > 0,
