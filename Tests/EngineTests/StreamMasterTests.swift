@@ -108,7 +108,7 @@ struct StreamMasterTests {
                 FileManager.default.temporaryDirectory.appendingPathComponent("souk-master-\(UUID().uuidString)")
                 .path
             input = directory + "-input.jsonl"
-            FileManager.default.createFile(atPath: input, contents: nil)
+            _ = FileManager.default.createFile(atPath: input, contents: nil)
         }
 
         func append(_ lines: [String]) throws {
