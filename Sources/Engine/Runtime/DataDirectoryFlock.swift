@@ -16,6 +16,9 @@ final class DataDirectoryFlock: @unchecked Sendable {
         guard descriptor >= 0 else { throw .checkpoint("cannot open \(path): \(String(cString: strerror(errno)))") }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)
+            // Fully initialised: the deinitialiser runs after the throw and must not close it again
+            // (the number may already belong to another thread's file).
+            descriptor = -1
             throw .locked("the data directory \(directory) is in use by another souk stream (\(path) is locked)")
         }
     }
