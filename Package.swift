@@ -113,7 +113,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "EngineTests",
-            dependencies: ["Engine", "Storage"]),
+            dependencies: ["Engine", "Storage", .product(name: "MetricsTestKit", package: "swift-metrics")]),
         .testTarget(
             name: "SoukTests",
             dependencies: ["Souk", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

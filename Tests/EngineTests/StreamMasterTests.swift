@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Logging
+import MetricsTestKit
 import Storage
 import Testing
 
@@ -118,8 +119,11 @@ struct StreamMasterTests {
             try handle.close()
         }
 
-        func run(maxRecords: Int64 = 1_000, workers: Int = 2) async throws -> [StreamingProgress] {
+        func run(maxRecords: Int64 = 1_000, workers: Int = 2, metrics: TestMetrics? = nil) async throws
+            -> [StreamingProgress]
+        {
             var configuration = EngineConfiguration()
+            configuration.metricsFactory = metrics
             configuration.dataDirectory = directory
             configuration.once = true
             configuration.trigger = .zero
@@ -187,8 +191,17 @@ struct StreamMasterTests {
         let fixture = Fixture()
         let events = (0..<300).map { (["a", "b", "c"][$0 % 3], Int64(1_000 + $0 / 3)) }
         try fixture.append(events.map { Self.event($0.0, $0.1) } + ["{broken", ""])
-        let reports = try await fixture.run(maxRecords: 64)
+        let metrics = TestMetrics()
+        let reports = try await fixture.run(maxRecords: 64, metrics: metrics)
         #expect(reports.count >= 5)
+        let job = [("job", "counting")]
+        #expect(try metrics.expectCounter("souk_stream_batches_total", job).totalValue == Int64(reports.count))
+        #expect(try metrics.expectCounter("souk_stream_input_rows_total", job).totalValue == 301)
+        #expect(try metrics.expectCounter("souk_stream_malformed_rows_total", job).totalValue == 1)
+        #expect(try metrics.expectTimer("souk_stream_batch_duration", job).values.count == reports.count)
+        #expect(
+            try metrics.expectGauge("souk_stream_watermark_micros", job).lastValue
+                == Double(reports.last?.watermark ?? 0))
         #expect(reports.reduce(0) { $0 + $1.numInputRows } == 301)
         #expect(reports.reduce(0) { $0 + $1.malformedRows } == 1)
         #expect(reports.reduce(0) { $0 + $1.lateRows } == 0)

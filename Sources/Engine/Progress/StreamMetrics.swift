@@ -11,15 +11,15 @@ struct StreamMetrics: Sendable {
     let watermark: Gauge
     let stateRows: Gauge
 
-    init(job: String) {
+    init(job: String, factory: any MetricsFactory = MetricsSystem.factory) {
         let dimensions = [("job", job)]
-        batches = Counter(label: "souk_stream_batches_total", dimensions: dimensions)
-        inputRows = Counter(label: "souk_stream_input_rows_total", dimensions: dimensions)
-        lateRows = Counter(label: "souk_stream_late_rows_total", dimensions: dimensions)
-        malformedRows = Counter(label: "souk_stream_malformed_rows_total", dimensions: dimensions)
-        batchDuration = Metrics.Timer(label: "souk_stream_batch_duration", dimensions: dimensions)
-        watermark = Gauge(label: "souk_stream_watermark_micros", dimensions: dimensions)
-        stateRows = Gauge(label: "souk_stream_state_rows", dimensions: dimensions)
+        batches = Counter(label: "souk_stream_batches_total", dimensions: dimensions, factory: factory)
+        inputRows = Counter(label: "souk_stream_input_rows_total", dimensions: dimensions, factory: factory)
+        lateRows = Counter(label: "souk_stream_late_rows_total", dimensions: dimensions, factory: factory)
+        malformedRows = Counter(label: "souk_stream_malformed_rows_total", dimensions: dimensions, factory: factory)
+        batchDuration = Metrics.Timer(label: "souk_stream_batch_duration", dimensions: dimensions, factory: factory)
+        watermark = Gauge(label: "souk_stream_watermark_micros", dimensions: dimensions, factory: factory)
+        stateRows = Gauge(label: "souk_stream_state_rows", dimensions: dimensions, factory: factory)
     }
 
     func record(_ report: StreamingProgress) {

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Storage
 
 #if canImport(Glibc)
@@ -38,6 +39,8 @@ public struct EngineConfiguration: Sendable {
     public var progressReports = 100
     /// Failure injection for crash tests (nil in normal runs).
     public var crashPoint: CrashPoint?
+    /// Where the engine's metrics go; nil: the process-wide `MetricsSystem` backend.
+    public var metricsFactory: (any MetricsFactory)?
 
     public init() {}
 

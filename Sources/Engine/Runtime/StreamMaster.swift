@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import NIOPosix
 import Storage
 import Synchronization
@@ -61,7 +62,7 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
         self.liveView = LiveView(
             summary: job.makeSummary(), progressReports: configuration.progressReports, isOpen: isOpen)
         self.io = NIOThreadPool(numberOfThreads: 1)
-        self.metrics = StreamMetrics(job: job.name)
+        self.metrics = StreamMetrics(job: job.name, factory: configuration.metricsFactory ?? MetricsSystem.factory)
     }
 
     /// Asks the stream to stop after the current batch; open parts are rolled by a last batch.
