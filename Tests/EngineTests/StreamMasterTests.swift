@@ -273,7 +273,9 @@ struct StreamMasterTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await first.run() }
             // The first stream holds the lock once its first report exists or its checkpoint directory does.
+            let deadline = ContinuousClock.now + .seconds(30)
             while !FileManager.default.fileExists(atPath: fixture.directory + "/checkpoints/counting/commits") {
+                try #require(ContinuousClock.now < deadline, "the first stream never started")
                 try await Task.sleep(for: .milliseconds(5))
             }
             do {

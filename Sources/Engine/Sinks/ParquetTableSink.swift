@@ -34,8 +34,7 @@ public final class ParquetTableSink {
 
     public init(_ configuration: ParquetTableSinkConfiguration) throws(SinkError) {
         self.configuration = configuration
-        let (seconds, attoseconds) = configuration.rollAge.components
-        rollAgeMicros = seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+        rollAgeMicros = configuration.rollAge.microseconds
         do { try DurableFile.createDirectories(configuration.directory + "/" + TableManifest.directoryName) } catch {
             throw .io("\(error)")
         }

@@ -19,12 +19,8 @@ public struct WatermarkTracker: Sendable, Codable, Equatable {
     public private(set) var watermark = Int64.min
 
     public init(allowedLateness: Duration = .seconds(10), idleTimeout: Duration = .seconds(30)) {
-        func micros(_ duration: Duration) -> Int64 {
-            let (seconds, attoseconds) = duration.components
-            return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
-        }
-        allowedLatenessMicros = micros(allowedLateness)
-        idleTimeoutMicros = micros(idleTimeout)
+        allowedLatenessMicros = allowedLateness.microseconds
+        idleTimeoutMicros = idleTimeout.microseconds
     }
 
     /// Registers a partition with no data yet (it holds the watermark until it has data or goes idle).

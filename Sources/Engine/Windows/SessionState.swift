@@ -14,7 +14,7 @@ public struct SessionState<Key: Hashable & Codable & Sendable, Aggregate: Mergea
     public private(set) var sessions: [Key: [Session]] = [:]
 
     public init(gap: Duration) throws(WindowError) {
-        gapMicros = microseconds(gap)
+        gapMicros = gap.microseconds
         guard gapMicros > 0 else { throw WindowError(description: "a session gap must be positive") }
     }
 

@@ -5,8 +5,8 @@ public struct SlidingWindow: WindowAssigner, Hashable {
     public let slideMicros: Int64
 
     public init(size: Duration, slide: Duration) throws(WindowError) {
-        sizeMicros = microseconds(size)
-        slideMicros = microseconds(slide)
+        sizeMicros = size.microseconds
+        slideMicros = slide.microseconds
         guard slideMicros > 0, sizeMicros >= slideMicros else {
             throw WindowError(description: "a sliding window needs size >= slide > 0")
         }

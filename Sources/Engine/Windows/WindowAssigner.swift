@@ -16,16 +16,3 @@ extension WindowAssigner {
 public struct WindowError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String
 }
-
-@inline(__always)
-func microseconds(_ duration: Duration) -> Int64 {
-    let (seconds, attoseconds) = duration.components
-    return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
-}
-
-/// `value` rounded down to a multiple of `step` (floor division: times before 1970 work too).
-@inline(__always)
-func floor(_ value: Int64, toMultipleOf step: Int64) -> Int64 {
-    let (quotient, remainder) = value.quotientAndRemainder(dividingBy: step)
-    return (remainder < 0 ? quotient - 1 : quotient) * step
-}

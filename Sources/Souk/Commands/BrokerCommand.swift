@@ -39,11 +39,7 @@ struct BrokerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        bootstrapStandardErrorLogging(level: level)
         let logger = Logger(label: "souk.broker")
         var configuration = BrokerConfiguration()
         configuration.host = host

@@ -26,11 +26,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .warning
-            return handler
-        }
+        bootstrapStandardErrorLogging(level: .warning)
         let logger = Logger(label: "souk.demo")
         var configuration = BrokerConfiguration()
         configuration.host = host

@@ -38,7 +38,7 @@ struct ProduceCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        bootstrapStandardErrorLogging(level: .info)
         var configuration = KafkaProducerConfiguration(
             bootstrapServers: bootstrap.split(separator: ",").map(String.init))
         configuration.compression = Self.compression(codec) ?? .zstd

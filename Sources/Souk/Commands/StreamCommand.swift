@@ -80,11 +80,7 @@ struct StreamCommand: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        bootstrapStandardErrorLogging(level: level)
         let logger = Logger(label: "souk.stream")
         var configuration = EngineConfiguration()
         configuration.dataDirectory = dataDir
