@@ -66,6 +66,15 @@ struct AggregateTests {
         #expect(whole.entries.map(\.id) == expected)
         #expect(merged.entries.map(\.id) == expected)
         #expect(try JSONDecoder().decode(TopN<Int>.self, from: JSONEncoder().encode(whole)) == whole)
+        // Admission: anything while not full, then only scores at least the lowest kept one.
+        let lowest = try #require(whole.entries.last?.score)
+        #expect(whole.admits(score: lowest) && whole.admits(score: lowest + 1) && !whole.admits(score: lowest - 1))
+        let decoded = try JSONDecoder().decode(TopN<Int>.self, from: JSONEncoder().encode(whole))
+        #expect(!decoded.admits(score: lowest - 1) && decoded.admits(score: lowest))
+        var small = TopN<Int>(n: 3)
+        small.insert(score: 100, id: "a", element: 0)
+        #expect(small.admits(score: -5))
+        #expect(!TopN<Int>(n: 0).admits(score: 1e300))
     }
 
     @Test(

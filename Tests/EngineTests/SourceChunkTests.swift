@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 import Testing
 
 @Suite("Source chunks")
@@ -31,5 +32,67 @@ struct SourceChunkTests {
         #expect(pieces.allSatisfy { $0.count <= maxLines && $0.partition == Self.partition })
         #expect(pieces.flatMap(\.offsets) == (100..<107).map { Int64($0) })
         #expect(pieces.map { String(decoding: $0.lines, as: UTF8.self) }.joined() == values.map { $0 + "\n" }.joined())
+    }
+}
+
+@Suite("JSON-lines file source")
+struct JSONLinesFileSourceTests {
+    static func text(_ chunks: [SourceChunk]) -> String {
+        chunks.map { chunk in chunk.withUnsafeBytes { String(decoding: $0, as: UTF8.self) } }.joined()
+    }
+
+    /// A fresh file in a fresh directory, removed by `remove()`.
+    static func file(_ contents: String) throws -> (path: String, remove: () -> Void) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "souk-source-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("input.jsonl").path
+        try append(contents, to: path)
+        return (path, { try? FileManager.default.removeItem(at: directory) })
+    }
+
+    /// Appends in place, as a producer writing the file would (the file is never truncated).
+    static func append(_ text: String, to path: String) throws {
+        guard let file = fopen(path, "a") else { throw CocoaError(.fileWriteUnknown) }
+        defer { fclose(file) }
+        let bytes = Array(text.utf8)
+        #expect(fwrite(bytes, 1, bytes.count, file) == bytes.count)
+    }
+
+    @Test("reads windows of the mapping; chunks stay valid after the file grows and is mapped again")
+    func mappedChunksOutliveARemap() async throws {
+        let first = (0..<10).map { "{\"n\":\($0)}\n" }.joined()
+        let (path, remove) = try Self.file(first)
+        defer { remove() }
+        let source = JSONLinesFileSource(path: path, pieceLines: 4)
+        let partition = try #require(try await source.start(resume: [:]).keys.first)
+        let old = try await source.read([partition: 0..<10])
+        #expect(old.map(\.count) == [4, 4, 2])
+        #expect(old.allSatisfy { $0.mapped != nil && $0.lines.isEmpty })
+        #expect(old.flatMap(\.offsets) == Array(0..<10))
+        // Appending maps the file again; the old chunks still read the old mapping.
+        let more = (10..<15).map { "{\"n\":\($0)}\n" }.joined() + "{\"n\":15}"
+        try Self.append(more, to: path)
+        #expect(try await source.available()[partition] == 0..<15)
+        let new = try await source.read([partition: 8..<15])
+        #expect(Self.text(old) == first)
+        #expect(Self.text(new) == (8..<15).map { "{\"n\":\($0)}\n" }.joined())
+        #expect(old[1].line(2) == "{\"n\":6}")
+        // Splitting a mapped chunk keeps it mapped and keeps every line.
+        let pieces = new[0].split(maxLines: 3)
+        #expect(pieces.allSatisfy { $0.mapped != nil })
+        #expect(Self.text(pieces) == Self.text([new[0]]))
+    }
+
+    @Test("blank lines are skipped and carriage returns dropped: those pieces are copied")
+    func irregularLinesAreCopied() async throws {
+        let (path, remove) = try Self.file("{\"a\":1}\r\n\n{\"a\":2}\n   \n{\"a\":3}\n")
+        defer { remove() }
+        let source = JSONLinesFileSource(path: path)
+        let partition = try #require(try await source.start(resume: [:]).keys.first)
+        let chunks = try await source.read([partition: 0..<5])
+        #expect(chunks.flatMap(\.offsets) == [0, 2, 4])
+        #expect(chunks.allSatisfy { $0.mapped == nil })
+        #expect(Self.text(chunks) == "{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n")
     }
 }

@@ -37,7 +37,7 @@ struct CountingJob: StreamJob {
     }
 
     func map(_ chunk: SourceChunk, watermarkMicros: Int64, keyGroups: Int) -> MapOutput<[Key: Int64], Int64> {
-        let batch = chunk.lines.withUnsafeBytes { Self.decoder.decode($0) }
+        let batch = chunk.withUnsafeBytes { Self.decoder.decode($0) }
         guard batch.rowCount > 0, case .byteArray(let keys) = batch.columns[0].values,
             case .int64(let times) = batch.columns[1].values
         else {

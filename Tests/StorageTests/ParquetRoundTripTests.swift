@@ -72,6 +72,37 @@ import Testing
         }
     }
 
+    @Test("columns encoded on several threads give the same bytes as one after another", arguments: [false, true])
+    func parallelColumnsWriteTheSameFile(dictionaryFallback: Bool) throws {
+        func write(parallel: Bool) throws -> [UInt8] {
+            var config = Config()
+            config.parallelColumns = parallel
+            config.pageRowLimit = 3000
+            if dictionaryFallback { config.dictionaryPageSizeLimit = 2048 }
+            let writer = try ParquetFileWriter(schema: SampleBatches.schema, configuration: config)
+            // Slices above and below the size that goes parallel, and a row group flushed on close.
+            try writer.append(SampleBatches.batch(rows: 20_000))
+            try writer.flushRowGroup()
+            try writer.append(SampleBatches.batch(rows: 100, start: 20_000))
+            try writer.append(SampleBatches.batch(rows: 70_000, start: 20_100))
+            let buffer = try writer.finishInMemory()
+            return Array(buffer.readableBytesView)
+        }
+        let serial = try write(parallel: false)
+        let parallel = try write(parallel: true)
+        #expect(parallel.count == serial.count)
+        #expect(parallel == serial)
+        let reader = try ParquetFileReader(buffer: ByteBuffer(bytes: parallel))
+        #expect(reader.rowCount == 90_100)
+        #expect(
+            Self.rows(try reader.readAll(), schema: SampleBatches.schema)
+                == Self.rows(
+                    [
+                        SampleBatches.batch(rows: 20_000), SampleBatches.batch(rows: 100, start: 20_000),
+                        SampleBatches.batch(rows: 70_000, start: 20_100),
+                    ], schema: SampleBatches.schema))
+    }
+
     @Test func emptyFileAndOneRow() throws {
         let schema = ParquetSchema([.int64("a", .required), .string("s")])
         let empty = try Self.roundTrip([], schema: schema, Config())

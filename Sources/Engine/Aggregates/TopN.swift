@@ -9,15 +9,30 @@ public struct TopN<Element: Sendable & Codable & Equatable>: Sendable, Codable, 
 
     public let n: Int
     /// Largest first.
-    public private(set) var entries: [Entry] = []
+    public private(set) var entries: [Entry] = [] {
+        didSet { threshold = entries.count < n ? -.infinity : (entries.last?.score ?? .infinity) }
+    }
+    /// The lowest score that can still enter: kept beside the entries so `admits`, called for every
+    /// row, reads one number (no generic access to the entries).
+    private var threshold = -Double.infinity
+
+    private enum CodingKeys: String, CodingKey { case n, entries }
 
     public init(n: Int) {
         self.n = max(0, n)
+        threshold = self.n == 0 ? .infinity : -.infinity
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        n = max(0, try container.decode(Int.self, forKey: .n))
+        entries = try container.decode([Entry].self, forKey: .entries)
+        threshold = entries.count < n ? -.infinity : (entries.last?.score ?? .infinity)
     }
 
     /// Whether an element of this score could enter the list (a cheap check before building it).
     public func admits(score: Double) -> Bool {
-        entries.count < n || score >= (entries.last?.score ?? -.infinity)
+        score >= threshold
     }
 
     public mutating func insert(score: Double, id: String, element: Element) {

@@ -14,6 +14,7 @@ final class SinkSet: @unchecked Sendable {
         func sink(_ table: TableSpecification) throws(StreamError) -> ParquetTableSink {
             var writer = ParquetWriterConfiguration()
             writer.compression = configuration.compression
+            writer.parallelColumns = true
             for (column, options) in table.columnOptions { writer.columnOptions[column] = options }
             var sinkConfiguration = ParquetTableSinkConfiguration(
                 directory: "\(tables)/\(table.name)", schema: table.schema, partitionColumn: table.partitionColumn)

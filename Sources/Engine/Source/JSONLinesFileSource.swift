@@ -13,8 +13,9 @@ public actor JSONLinesFileSource: StreamSource {
     private let partition: SourcePartition
     /// Byte offset in the file where each complete line starts, and the end of the last one.
     private var lineStarts: [Int] = [0]
-    /// The file, mapped; remapped when it grows.
-    private var contents = MappedFile()
+    /// The file, mapped (nil while empty); mapped again when it grows, the old mapping living on as
+    /// long as chunks cut from it do.
+    private var contents: MappedRegion?
     private var start: Int64 = 0
 
     /// Lines per chunk handed to one worker.
@@ -49,18 +50,17 @@ public actor JSONLinesFileSource: StreamSource {
         guard range.upperBound <= Int64(lineStarts.count - 1) else {
             throw .source("\(path) has \(lineStarts.count - 1) lines; a checkpoint asks for line \(range.upperBound)")
         }
-        // Lines are copied in pieces of `pieceLines`, a whole run of lines at once when it holds no
-        // blank line or carriage return (the usual case), line by line otherwise.
+        // Lines go out in pieces of `pieceLines`: a window of the mapping, not copied, when the piece
+        // holds no blank line or carriage return (the usual case), copied line by line otherwise.
+        guard let contents else { throw .source("\(path) is empty; a checkpoint asks for line \(range.upperBound)") }
         var chunks: [SourceChunk] = []
         var first = Int(range.lowerBound)
         let end = Int(range.upperBound)
         contents.withUnsafeBytes { bytes in
             while first < end {
                 let last = min(end, first + pieceLines)
-                var chunk = SourceChunk(partition: partition)
-                let byteRange = lineStarts[first]..<lineStarts[last]
+                var chunk: SourceChunk
                 var plain = true
-                chunk.offsets.reserveCapacity(last - first)
                 for line in first..<last {
                     let start = lineStarts[line]
                     let next = lineStarts[line + 1]
@@ -68,10 +68,11 @@ public actor JSONLinesFileSource: StreamSource {
                         plain = false
                         break
                     }
-                    chunk.offsets.append(Int64(line))
                 }
                 if plain {
-                    chunk.lines = Array(UnsafeRawBufferPointer(rebasing: bytes[byteRange]))
+                    chunk = SourceChunk(
+                        partition: partition, offsets: (first..<last).map { Int64($0) },
+                        mapped: contents.window(lineStarts[first]..<lineStarts[last]))
                 } else {
                     chunk = SourceChunk(partition: partition)
                     for line in first..<last {
@@ -105,40 +106,16 @@ public actor JSONLinesFileSource: StreamSource {
             throw .source("cannot stat \(path): \(String(cString: strerror(errno)))")
         }
         let size = Int(info.st_size)
-        guard size > contents.count else { return }
-        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else {
-            throw .source("cannot map \(path): \(String(cString: strerror(errno)))")
-        }
-        madvise(address, size, MADV_SEQUENTIAL)
-        contents.unmap()
-        contents = MappedFile(base: UnsafeRawPointer(address), count: size)
+        guard size > (contents?.count ?? 0) else { return }
+        let mapping = try MappedRegion(descriptor: descriptor, count: size, path: path)
+        contents = mapping
         var scan = lineStarts[lineStarts.count - 1]
-        contents.withUnsafeBytes { bytes in
+        mapping.withUnsafeBytes { bytes in
             guard let base = bytes.baseAddress else { return }
             while scan < bytes.count, let newline = memchr(base + scan, 0x0A, bytes.count - scan) {
                 scan = base.distance(to: UnsafeRawPointer(newline)) + 1
                 lineStarts.append(scan)
             }
         }
-    }
-
-    deinit {
-        contents.unmap()
-    }
-}
-
-/// A read-only memory mapping of a file (empty before the first map); owned by one source actor.
-struct MappedFile: @unchecked Sendable {
-    var base: UnsafeRawPointer?
-    var count = 0
-
-    func withUnsafeBytes<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
-        try body(UnsafeRawBufferPointer(start: base, count: count))
-    }
-
-    mutating func unmap() {
-        if let base { munmap(UnsafeMutableRawPointer(mutating: base), count) }
-        base = nil
-        count = 0
     }
 }

@@ -10,7 +10,7 @@ extension SourceChunk {
     public func split(maxLines: Int) -> [SourceChunk] {
         guard count > maxLines, maxLines > 0 else { return [self] }
         var pieces: [SourceChunk] = []
-        lines.withUnsafeBytes { bytes in
+        withUnsafeBytes { bytes in
             guard let base = bytes.baseAddress else { return }
             var byteStart = 0
             var line = 0
@@ -24,9 +24,15 @@ extension SourceChunk {
                     }
                     byteEnd = base.distance(to: UnsafeRawPointer(newline)) + 1
                 }
-                var piece = SourceChunk(
-                    partition: partition, offsets: Array(offsets[line..<(line + take)]),
-                    lines: Array(bytes[byteStart..<byteEnd]))
+                let pieceOffsets = Array(offsets[line..<(line + take)])
+                var piece =
+                    if let mapped {
+                        SourceChunk(
+                            partition: partition, offsets: pieceOffsets, mapped: mapped.slice(byteStart..<byteEnd))
+                    } else {
+                        SourceChunk(
+                            partition: partition, offsets: pieceOffsets, lines: Array(bytes[byteStart..<byteEnd]))
+                    }
                 piece.emptyLines = emptyLines.filter { $0 >= line && $0 < line + take }.map { $0 - line }
                 pieces.append(piece)
                 byteStart = byteEnd

@@ -37,7 +37,7 @@ struct CommerceJob: StreamJob {
         // Transaction ids are unique: a dictionary would only be built to be thrown away.
         TableSpecification(
             name: "transactions", schema: ParquetSchema(TransactionSchema.columns), partitionColumn: 7,
-            columnOptions: ["transaction_id": .init(dictionary: false)])
+            columnOptions: ["transaction_id": .init(dictionary: false), "timestamp": .init(dictionary: false)])
     }
 
     var resultTable: TableSpecification {
@@ -45,7 +45,7 @@ struct CommerceJob: StreamJob {
     }
 
     func map(_ chunk: SourceChunk, watermarkMicros: Int64, keyGroups: Int) -> MapOutput<Partial, Summary> {
-        let batch = chunk.lines.withUnsafeBytes { Self.decoder.decode($0) }
+        let batch = chunk.withUnsafeBytes { Self.decoder.decode($0) }
         var mapper = CommerceMapper(window: window, watermarkMicros: watermarkMicros, keyGroups: keyGroups)
         var output = mapper.map(batch, chunk: chunk)
         if measureLatency, case .int64(let times) = batch.columns[7].values {

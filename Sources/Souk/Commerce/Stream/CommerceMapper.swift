@@ -19,10 +19,10 @@ struct CommerceMapper {
     mutating func map(_ batch: JSONColumnDecoder.Batch, chunk: SourceChunk) -> MapOutput<
         CommerceJob.Partial, CommerceSummary
     > {
-        let lineStarts = batch.malformed.isEmpty ? [] : Self.lineStarts(chunk.lines)
+        let lineStarts = batch.malformed.isEmpty ? [] : Self.lineStarts(chunk)
         func text(ofLine line: Int) -> String {
             guard line + 1 < lineStarts.count else { return chunk.line(line) }
-            return String(decoding: chunk.lines[lineStarts[line]..<(lineStarts[line + 1] - 1)], as: UTF8.self)
+            return chunk.text(lineStarts[line]..<(lineStarts[line + 1] - 1))
         }
         let empty = Set(chunk.emptyLines)
         let malformed = batch.malformed.map {
@@ -87,14 +87,14 @@ struct CommerceMapper {
 
         var late: [DeadLetter] = []
         if !lateRows.isEmpty {
-            let starts = lineStarts.isEmpty ? Self.lineStarts(chunk.lines) : lineStarts
+            let starts = lineStarts.isEmpty ? Self.lineStarts(chunk) : lineStarts
             let rowLines = Self.rowLines(rows: batch.rowCount, malformed: batch.malformed.map(\.line))
             late = lateRows.map { row in
                 let line = rowLines[row]
                 return DeadLetter(
                     partition: chunk.partition, offset: chunk.offsets[line],
                     reason: "late: event time behind the watermark",
-                    value: String(decoding: chunk.lines[starts[line]..<(starts[line + 1] - 1)], as: UTF8.self),
+                    value: chunk.text(starts[line]..<(starts[line + 1] - 1)),
                     eventTimeMicros: times[row])
             }
         }
@@ -113,10 +113,12 @@ struct CommerceMapper {
     }
 
     /// Byte offset where each line starts, plus the end of the last one.
-    static func lineStarts(_ lines: [UInt8]) -> [Int] {
-        var starts = [0]
-        for (index, byte) in lines.enumerated() where byte == 0x0A { starts.append(index + 1) }
-        return starts
+    static func lineStarts(_ chunk: SourceChunk) -> [Int] {
+        chunk.withUnsafeBytes { bytes in
+            var starts = [0]
+            for (index, byte) in bytes.enumerated() where byte == 0x0A { starts.append(index + 1) }
+            return starts
+        }
     }
 
     /// The line of each decoded row: lines in order, skipping the malformed ones.

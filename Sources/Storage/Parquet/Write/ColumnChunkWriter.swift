@@ -32,6 +32,8 @@ struct ColumnChunkWriter {
     private var bytesDictionary = ByteArrayDictionary()
     private var dictionaryActive: Bool
     private var dictionaryUsed = false
+    /// The encoded dictionary page (header and body) and its uncompressed size, once sealed.
+    private var sealedDictionary: (page: [UInt8], uncompressedSize: Int)?
 
     // The chunk: encoded data pages (headers included) and what the footer and page index need.
     private var pages: [UInt8] = []
@@ -365,25 +367,29 @@ struct ColumnChunkWriter {
         var compressedSize: Int { dictionaryPage.count + dataPages.count }
     }
 
-    /// Cuts the last page, builds the dictionary page and the metadata, then resets for the next row group.
-    mutating func finish(at start: Int64) throws(ParquetError) -> Output {
+    /// Cuts the last page and encodes the dictionary page: the costly part of finishing a chunk, and
+    /// independent of where the chunk lands in the file (columns may seal concurrently).
+    mutating func seal() throws(ParquetError) {
         try cutPage()
-        var dictionaryPage: [UInt8] = []
-        var dictionaryUncompressed = 0
-        if dictionaryUsed {
-            let body = dictionaryBody()
-            let compressed = try compress(body)
-            var header = PageHeader(
-                type: .dictionaryPage, uncompressedPageSize: try int32(body.count),
-                compressedPageSize: try int32(compressed.count))
-            header.dictionaryPageHeader = DictionaryPageHeader(numValues: try int32(dictionaryCount), encoding: .plain)
-            if configuration.writePageChecksums { header.crc = Int32(bitPattern: CRC32.checksum(compressed)) }
-            let headerBytes = header.encoded()
-            dictionaryPage = headerBytes + compressed
-            dictionaryUncompressed = headerBytes.count + body.count
-            encodings.insert(.plain)
-            encodings.insert(.rle)
-        }
+        guard dictionaryUsed, sealedDictionary == nil else { return }
+        let body = dictionaryBody()
+        let compressed = try compress(body)
+        var header = PageHeader(
+            type: .dictionaryPage, uncompressedPageSize: try int32(body.count),
+            compressedPageSize: try int32(compressed.count))
+        header.dictionaryPageHeader = DictionaryPageHeader(numValues: try int32(dictionaryCount), encoding: .plain)
+        if configuration.writePageChecksums { header.crc = Int32(bitPattern: CRC32.checksum(compressed)) }
+        let headerBytes = header.encoded()
+        sealedDictionary = (headerBytes + compressed, headerBytes.count + body.count)
+        encodings.insert(.plain)
+        encodings.insert(.rle)
+    }
+
+    /// Seals the chunk, builds its metadata for a chunk starting at `start`, then resets for the next
+    /// row group.
+    mutating func finish(at start: Int64) throws(ParquetError) -> Output {
+        try seal()
+        let (dictionaryPage, dictionaryUncompressed) = sealedDictionary ?? ([], 0)
         let dataPageOffset = start + Int64(dictionaryPage.count)
         var meta = ColumnMetaData()
         meta.type = column.schemaElement().type ?? .int32
@@ -491,5 +497,6 @@ struct ColumnChunkWriter {
         bytesDictionary = ByteArrayDictionary()
         dictionaryActive = dictionaryAllowed
         dictionaryUsed = false
+        sealedDictionary = nil
     }
 }

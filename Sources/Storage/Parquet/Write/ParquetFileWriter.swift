@@ -1,3 +1,4 @@
+import Dispatch
 import NIOCore
 
 /// Writes a Parquet file from columnar batches, one row group at a time.
@@ -119,6 +120,43 @@ public final class ParquetFileWriter {
 
     static let magic: [UInt8] = Array("PAR1".utf8)
 
+    /// Rows from which a slice is worth spreading over threads (with `parallelColumns`).
+    static let parallelRows = 8_192
+
+    /// Runs `body` on every column writer: concurrently when asked and configured (each call owns
+    /// its column; the first error in column order is thrown), in column order otherwise.
+    private func forEachColumn(
+        concurrently: Bool, _ body: (Int, inout ColumnChunkWriter) throws(ParquetError) -> Void
+    ) throws(ParquetError) {
+        guard concurrently && configuration.parallelColumns && columns.count > 1 else {
+            for c in columns.indices { try body(c, &columns[c]) }
+            return
+        }
+        var errors = [ParquetError?](repeating: nil, count: columns.count)
+        withoutActuallyEscaping(body) { body in
+            columns.withUnsafeMutableBufferPointer { writers in
+                errors.withUnsafeMutableBufferPointer { errors in
+                    // Each iteration touches only index `c` of both buffers, and `body` only its
+                    // column: no two threads share mutable state, which the compiler cannot see.
+                    let shared = ColumnWork(body: body, writers: writers, errors: errors)
+                    DispatchQueue.concurrentPerform(iterations: writers.count) { c in shared.run(c) }
+                }
+            }
+        }
+        if let error = errors.lazy.compactMap({ $0 }).first { throw error }
+    }
+
+    /// What the threads of `forEachColumn` share: disjoint elements of two buffers.
+    private struct ColumnWork: @unchecked Sendable {
+        let body: (Int, inout ColumnChunkWriter) throws(ParquetError) -> Void
+        let writers: UnsafeMutableBufferPointer<ColumnChunkWriter>
+        let errors: UnsafeMutableBufferPointer<ParquetError?>
+
+        func run(_ c: Int) {
+            do throws(ParquetError) { try body(c, &writers[c]) } catch { errors[c] = error }
+        }
+    }
+
     /// Rows written so far, including rows still buffered.
     public private(set) var rowCount = 0
 
@@ -139,11 +177,14 @@ public final class ParquetFileWriter {
         var row = 0
         while row < rows {
             let take = min(rows - row, configuration.rowGroupRowLimit - rowsInGroup, 65_536)
+            let slice = row..<(row + take)
+            try forEachColumn(concurrently: take >= Self.parallelRows) { c, column throws(ParquetError) in
+                try column.append(batch[c], rows: slice, firstValue: valueCursor[c])
+            }
             for c in columns.indices {
-                try columns[c].append(batch[c], rows: row..<(row + take), firstValue: valueCursor[c])
                 if let validity = batch[c].validity {
                     var present = 0
-                    for i in row..<(row + take) where validity[i] { present += 1 }
+                    for i in slice where validity[i] { present += 1 }
                     valueCursor[c] += present
                 } else {
                     valueCursor[c] += take
@@ -163,6 +204,9 @@ public final class ParquetFileWriter {
     /// Writes the buffered rows as a row group now (no-op when nothing is buffered).
     public func flushRowGroup() throws(ParquetError) {
         guard rowsInGroup > 0 else { return }
+        try forEachColumn(concurrently: rowsInGroup >= Self.parallelRows) { _, column throws(ParquetError) in
+            try column.seal()
+        }
         let groupStart = position
         var group = RowGroup()
         var indexes: [(ColumnIndex?, OffsetIndex?)] = []

@@ -65,6 +65,10 @@ public struct ParquetWriterConfiguration: Sendable {
     public var statisticsTruncateLength = 64
     /// File-level key-value metadata, written sorted by key. Default: empty.
     public var keyValueMetadata: [String: String] = [:]
+    /// Encode and compress the columns of a large batch on several threads at once (Dispatch's
+    /// `concurrentPerform`, off Swift's cooperative pool), rather than one after another on the
+    /// calling thread. Default: false.
+    public var parallelColumns = false
     /// `created_by` in the footer. Default: `souk version <SoukVersion.current>`.
     public var createdBy = "souk version \(SoukVersion.current)"
 
