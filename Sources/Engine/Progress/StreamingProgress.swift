@@ -15,6 +15,9 @@ public struct StreamingProgress: Sendable, Codable, Equatable {
         public var sink: Double = 0
         /// Saving state and writing `commits/N`.
         public var commitOffsets: Double = 0
+        /// Waiting, computed, for the commits of earlier batches (not part of `triggerExecution`).
+        public var commitQueue: Double = 0
+        /// The batch's own work: computing it and committing it.
         public var triggerExecution: Double = 0
     }
 

@@ -23,6 +23,11 @@ public struct EngineConfiguration: Sendable {
     public var keyGroups = 128
     /// Lines one worker maps at a time (a partition's records are split into pieces this size).
     public var mapPieceLines = 65_536
+    /// Computed batches that may wait for their commit while later ones are computed (and shown in
+    /// the live view), as long as together they hold fewer than `maxUncommittedRows` rows: a slow
+    /// disk delays durability, not what the live view shows, and memory stays bounded.
+    public var maxUncommittedBatches = 16
+    public var maxUncommittedRows = 1_000_000
     /// Watermark = max event time − this. Default: 10 s.
     public var allowedLateness: Duration = .seconds(10)
     /// A partition without data for this long stops holding the watermark back. Default: 30 s.

@@ -37,6 +37,8 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
     private var watermarkToApply = Int64.min
     private var lastAppliedWatermark = Int64.min
     private var pendingReplay: OffsetEntry?
+    /// When the first open part is due to roll, as of the last commit.
+    private var nextRollMicros: Int64?
     private var latency = LatencyHistogram()
     private let metrics: StreamMetrics
 
@@ -115,10 +117,11 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
         checkpoint = log
         let sinks = try SinkSet(job: job, configuration: configuration)
         self.sinks = sinks
-        let recovered = try await blocking { () throws(StreamError) in
+        let (recovered, nextRoll) = try await blocking { () throws(StreamError) in
             try sinks.recover()
-            return try log.recover()
+            return (try log.recover(), sinks.nextRollMicros)
         }
+        nextRollMicros = nextRoll
         if let state = recovered.state, recovered.lastCommit != nil {
             let snapshot: StreamSnapshot<Job>
             do {
@@ -157,25 +160,40 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
 
     // MARK: - The trigger loop
 
-    /// Batches run back to back when the stream is behind: batch N's sinks and checkpoint commit
-    /// while batch N+1 is read, mapped and reduced (in memory, no side effect), so writing and
-    /// computing overlap. `offsets/N+1` is written only after `commits/N`, before any output of
-    /// N+1, so recovery still has at most one batch to replay.
+    /// Commits run in order on a queue of their own while the trigger loop goes on computing the
+    /// next batches (in memory, no side effect) and publishing them to the live view: computing and
+    /// writing overlap, and a slow fsync delays durability, not what the live view shows. A batch's
+    /// `offsets/N` is written by its commit, after `commits/N-1`, so recovery still has at most one
+    /// batch to replay. The queue is bounded by batches and rows (`maxUncommittedBatches`,
+    /// `maxUncommittedRows`): past that, the loop waits for the oldest commit, so a slow sink slows
+    /// the batches.
     private func loop() async throws(StreamError) {
+        var commits = CommitQueue()
+        do { try await loop(&commits) } catch {
+            // Commits already queued still finish (each is consistent on its own) before shutdown
+            // closes the sinks under them.
+            await commits.settle()
+            throw error
+        }
+    }
+
+    private func loop(_ commits: inout CommitQueue) async throws(StreamError) {
         let clock = ContinuousClock()
-        var pending: ComputedBatch?
         if let replay = pendingReplay, let ranges = replay.ranges {
             pendingReplay = nil
             logger.info("replaying an uncommitted batch", metadata: ["batch": "\(replay.batchId)"])
-            pending = try await compute(
+            let computed = try await compute(
                 id: replay.batchId, ranges: ranges, watermark: replay.watermarkMicros, final: false)
+            enqueue(computed, in: &commits)
         }
         var target = configuration.once ? try await source.latest() : nil
         var draining = configuration.once
         while true {
             let started = clock.now
+            if let commitFailure { throw commitFailure }
+            try await commits.collect(through: lastCommittedBatch)
             if stopFlag.load(ordering: .relaxed) || Task.isCancelled {
-                try await finish(after: pending, final: draining)
+                try await finish(after: &commits, final: draining)
                 return
             }
             if !draining && drainFlag.load(ordering: .relaxed) {
@@ -186,29 +204,23 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
             let ranges = planner.plan(next: next, available: available, target: target)
             let rows = ranges.values.reduce(Int64(0)) { $0 + Int64($1.count) }
             if let target, rows == 0, MicroBatchPlanner.reached(target, next: next) {
-                try await finish(after: pending, final: true)
+                try await finish(after: &commits, final: true)
                 return
             }
-            let due = try await partsDue()
+            let due = partsDue()
             if rows > 0 || watermarkToApply != lastAppliedWatermark || due {
-                let previous = pending
-                async let committing: Void = commit(previous)
+                while commits.count >= configuration.maxUncommittedBatches
+                    || (commits.count > 0 && commits.rows + Int(rows) > configuration.maxUncommittedRows)
+                {
+                    try await commits.waitForOldest()
+                }
                 let computed = try await compute(
                     id: nextBatchId, ranges: ranges, watermark: watermarkToApply, final: false)
-                do { try await committing } catch let error as StreamError { throw error } catch {
-                    throw .sink("\(error)")
-                }
-                pending = computed
-            }
-            let deadline = started + configuration.trigger
-            let behind = configuration.trigger == .zero ? rows > 0 : clock.now >= deadline
-            if !behind, let batch = pending {
-                pending = nil
-                try await commit(batch)
+                enqueue(computed, in: &commits)
             }
             do {
                 if configuration.trigger > .zero {
-                    try await Task.sleep(until: deadline, clock: clock)
+                    try await Task.sleep(until: started + configuration.trigger, clock: clock)
                 } else if rows == 0 {
                     try await Task.sleep(for: .milliseconds(1))
                 }
@@ -218,9 +230,31 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
         }
     }
 
+    /// Puts a computed batch behind the commits already queued.
+    private func enqueue(_ batch: ComputedBatch, in commits: inout CommitQueue) {
+        let previous = commits.last
+        commits.append(
+            Task {
+                if let previous { try await previous.value }
+                do throws(StreamError) { try await self.commit(batch) } catch {
+                    await self.failed(error)
+                    throw error
+                }
+            }, batch: batch.id, rows: batch.inputRows)
+    }
+
+    /// The newest batch committed since start.
+    private var lastCommittedBatch = Int64.min
+    /// The first commit error: the loop stops on it at its next turn.
+    private var commitFailure: StreamError?
+
+    private func failed(_ error: StreamError) {
+        if commitFailure == nil { commitFailure = error }
+    }
+
     /// The last batch: no data, the final watermark, every open part rolled.
-    private func finish(after pending: ComputedBatch?, final drained: Bool) async throws(StreamError) {
-        try await commit(pending)
+    private func finish(after commits: inout CommitQueue, final drained: Bool) async throws(StreamError) {
+        try await commits.waitForAll()
         if drained { watermarkToApply = tracker.advanceIgnoringIdleness(now: now()) }
         let open = try await openParts()
         guard open || watermarkToApply != lastAppliedWatermark else { return }
@@ -234,10 +268,11 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
         return try await blocking { sinks.hasOpenParts }
     }
 
-    private func partsDue() async throws(StreamError) -> Bool {
-        guard let sinks else { return false }
-        let time = now()
-        return try await blocking { sinks.partsDue(nowMicros: time) }
+    /// Whether an open part is due to roll, from what the last commit (or recovery) reported: asking
+    /// the sinks would wait behind the commits queued on the I/O thread.
+    private func partsDue() -> Bool {
+        guard let nextRollMicros else { return false }
+        return now() >= nextRollMicros
     }
 
     // MARK: - One batch
@@ -251,6 +286,8 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
         var final: Bool
         var startedMicros: Int64
         var started: ContinuousClock.Instant
+        /// When computing it ended (its commit may wait behind earlier ones).
+        var computed: ContinuousClock.Instant
         var durations: StreamingProgress.Durations
         var rows: [[ParquetColumnBuffer]]
         var results: [Job.Result]
@@ -358,7 +395,8 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
 
         return ComputedBatch(
             id: id, ranges: ranges, watermark: watermark, nextWatermark: nextWatermark, final: final,
-            startedMicros: startedMicros, started: started, durations: durations, rows: outputs.map(\.rows),
+            startedMicros: startedMicros, started: started, computed: clock.now, durations: durations,
+            rows: outputs.map(\.rows),
             results: results, malformed: malformed, late: late, inputRows: inputRows, minEvent: minEvent,
             maxEvent: maxEvent.values.max(), stateRows: reduced.reduce(0) { $0 + $1.stateRows },
             updatedRows: updates.count,
@@ -378,8 +416,8 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
             batchId: batch.id, timestampMs: batch.startedMicros / 1000, watermarkMicros: batch.watermark,
             ranges: batch.ranges)
         let commit = CommitEntry(batchId: batch.id, nextWatermarkMicros: batch.nextWatermark)
-        let phases = try await blocking {
-            () throws(StreamError) -> (Double, Double, Double, Int, [StreamingProgress.Sink]) in
+        let commitStarted = clock.now
+        let phases = try await blocking { () throws(StreamError) -> CommitPhases in
             var phase = clock.now
             try checkpoint.writeOffsets(entry)
             crash?.check(.afterOffsets, batch: entry.batchId)
@@ -399,14 +437,21 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
             try checkpoint.writeState(state, batchId: batch.id)
             crash?.check(.afterState, batch: batch.id)
             try checkpoint.writeCommit(commit)
-            return (wal, sink, Self.milliseconds(from: phase, to: clock.now), state.count, committed)
+            return CommitPhases(
+                wal: wal, sink: sink, commit: Self.milliseconds(from: phase, to: clock.now), stateBytes: state.count,
+                sinks: committed, nextRollMicros: sinks.nextRollMicros)
         }
-        durations.walCommit = phases.0
-        durations.sink = phases.1
-        durations.commitOffsets = phases.2
+        nextRollMicros = phases.nextRollMicros
+        durations.walCommit = phases.wal
+        durations.sink = phases.sink
+        durations.commitOffsets = phases.commit
         durations.addBatch = durations.getBatch + durations.map + durations.reduce + durations.sink
-        durations.triggerExecution = Self.milliseconds(from: batch.started, to: clock.now)
+        durations.commitQueue = Self.milliseconds(from: batch.computed, to: commitStarted)
+        durations.triggerExecution =
+            Self.milliseconds(from: batch.started, to: batch.computed)
+            + Self.milliseconds(from: commitStarted, to: clock.now)
         await source.committed(batch.ranges.mapValues(\.upperBound))
+        lastCommittedBatch = batch.id
         batchesRun += 1
         rowsRead += batch.inputRows
 
@@ -422,7 +467,8 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
             watermark: batch.watermark,
             stateOperators: [
                 StreamingProgress.StateOperator(
-                    numRowsTotal: batch.stateRows, numRowsUpdated: batch.updatedRows, memoryUsedBytes: phases.3,
+                    numRowsTotal: batch.stateRows, numRowsUpdated: batch.updatedRows,
+                    memoryUsedBytes: phases.stateBytes,
                     numRowsDroppedByWatermark: batch.late.count)
             ],
             lateRows: batch.late.count, malformedRows: batch.malformed.count,
@@ -435,7 +481,7 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
                         uniqueKeysWithValues: batch.ranges.map { ("\($0.key.partition)", $0.value.upperBound) }),
                     numInputRows: batch.inputRows)
             ],
-            sinks: phases.4, latency: latency.summary)
+            sinks: phases.sinks, latency: latency.summary)
         await liveView.record(report)
         metrics.record(report)
         onProgress?(report)
@@ -445,6 +491,16 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
                 "batch": "\(batch.id)", "rows": "\(batch.inputRows)", "late": "\(batch.late.count)",
                 "malformed": "\(batch.malformed.count)", "ms": "\(Int(durations.triggerExecution))",
             ])
+    }
+
+    /// What the commit's blocking part measured and left behind.
+    private struct CommitPhases: Sendable {
+        var wal: Double
+        var sink: Double
+        var commit: Double
+        var stateBytes: Int
+        var sinks: [StreamingProgress.Sink]
+        var nextRollMicros: Int64?
     }
 
     private static func milliseconds(from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> Double {

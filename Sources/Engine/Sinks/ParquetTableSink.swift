@@ -196,6 +196,20 @@ public final class ParquetTableSink {
         parts.values.contains { isDue($0, nowMicros: nowMicros) }
     }
 
+    /// The earliest time at which an open part is due to roll (`Int64.min`: one is large enough
+    /// now); nil without open parts. Parts opened by a batch not committed yet count from the commit.
+    public var nextRollMicros: Int64? {
+        var earliest: Int64?
+        for part in parts.values {
+            let due =
+                part.state.length >= configuration.rollBytes
+                ? Int64.min
+                : part.createdMicros == Int64.min ? nil : part.createdMicros + rollAgeMicros
+            if let due { earliest = min(earliest ?? due, due) }
+        }
+        return earliest
+    }
+
     /// Parts open (appended to, not rolled yet).
     public var openPartCount: Int { parts.count }
 

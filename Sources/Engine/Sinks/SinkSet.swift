@@ -63,9 +63,10 @@ final class SinkSet: @unchecked Sendable {
         return reports
     }
 
-    /// Whether a part is old enough to roll (a batch must run even without data).
-    func partsDue(nowMicros: Int64) -> Bool {
-        (raw?.partsDue(nowMicros: nowMicros) ?? false) || results.partsDue(nowMicros: nowMicros)
+    /// When the first open part of any table is due to roll (a batch must run then, even without
+    /// data); nil without open parts.
+    var nextRollMicros: Int64? {
+        [raw?.nextRollMicros, results.nextRollMicros].compactMap { $0 }.min()
     }
 
     var hasOpenParts: Bool { (raw?.openPartCount ?? 0) + results.openPartCount > 0 }
