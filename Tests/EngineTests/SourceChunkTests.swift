@@ -96,3 +96,22 @@ struct JSONLinesFileSourceTests {
         #expect(Self.text(chunks) == "{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n")
     }
 }
+
+@Suite("Source chunk cuts")
+struct SourceChunkCutTests {
+    @Test("removeFirst takes lines off the front with their offsets and empty-line marks", arguments: [0, 1, 2, 4])
+    func removeFirst(lines: Int) {
+        let values = ["{\"a\":1}", "", "{\"a\":3}", "{\"a\":4}"]
+        var chunk = SourceChunkTests.chunk(values)
+        let head = chunk.removeFirst(lines: lines)
+        #expect(head.offsets == (100..<(100 + Int64(lines))).map { $0 })
+        #expect(chunk.offsets == ((100 + Int64(lines))..<104).map { $0 })
+        let texts = ["{\"a\":1}\n", "null\n", "{\"a\":3}\n", "{\"a\":4}\n"]
+        #expect(String(decoding: head.lines, as: UTF8.self) == texts[..<lines].joined())
+        #expect(String(decoding: chunk.lines, as: UTF8.self) == texts[lines...].joined())
+        #expect(head.emptyLines == (lines > 1 ? [1] : []))
+        #expect(chunk.emptyLines == (lines <= 1 ? [1 - lines] : []))
+        #expect(chunk.lineCount(below: 102) == max(0, 2 - lines))
+        #expect(chunk.lineCount(below: 0) == 0 && chunk.lineCount(below: 1_000) == chunk.count)
+    }
+}

@@ -21,6 +21,8 @@ public actor KafkaStreamSource: StreamSource {
         public var maxBufferedRecords = 1_000_000
         /// Longest wait of one fetch. Default: 100 ms.
         public var fetchMaxWait: Duration = .milliseconds(100)
+        /// Records per chunk handed to one worker. Default: 65,536.
+        public var pieceRecords = 65_536
         /// How long to wait for the topic to exist before failing. Default: 30 s.
         public var topicWait: Duration = .seconds(30)
 
@@ -32,8 +34,9 @@ public actor KafkaStreamSource: StreamSource {
     private let consumer: KafkaConsumer
     private let member: GroupMember?
     private let logger: Logger
-    /// Fetched records not read yet, per partition, in offset order.
-    private var buffers: [SourcePartition: Deque<ConsumerRecord>] = [:]
+    /// Fetched records not read yet, per partition, in offset order: their values decoded straight
+    /// from the fetched batches into chunks of at most `pieceRecords` lines, the last one filling up.
+    private var buffers: [SourcePartition: Deque<SourceChunk>] = [:]
     private var bufferedCount = 0
     /// Per assigned partition: where it started and the next offset to fetch.
     private var starts: [SourcePartition: Int64] = [:]
@@ -123,7 +126,7 @@ public actor KafkaStreamSource: StreamSource {
         }
         var ranges: [SourcePartition: Range<Int64>] = [:]
         for (partition, start) in starts {
-            let first = buffers[partition]?.first?.offset ?? positions[partition] ?? start
+            let first = buffers[partition]?.first?.offsets.first ?? positions[partition] ?? start
             ranges[partition] = min(first, positions[partition] ?? start)..<(positions[partition] ?? start)
         }
         return ranges
@@ -145,32 +148,26 @@ public actor KafkaStreamSource: StreamSource {
                 guard starts[partition] != nil else { throw .source("partition \(partition) is not assigned") }
                 do { try await Task.sleep(for: .milliseconds(1)) } catch { throw .source("cancelled") }
             }
-            var chunk = SourceChunk(partition: partition)
             // Taken out of the dictionary so it is uniquely referenced: trimming it copies nothing.
-            var records = buffers.removeValue(forKey: partition) ?? Deque()
-            var taken = 0
-            var bytes = 0
-            for index in records.indices {
-                guard records[index].offset < range.upperBound else { break }
-                bytes += (records[index].value?.readableBytes ?? 4) + 1
-            }
-            chunk.lines.reserveCapacity(bytes)
-            chunk.offsets.reserveCapacity(bytes / 64)
-            for index in records.indices {
-                let offset = records[index].offset
-                if offset >= range.upperBound { break }
-                taken += 1
-                guard offset >= range.lowerBound else { continue }
-                if let value = records[index].value {
-                    value.withUnsafeReadableBytes { chunk.append(offset: offset, value: $0) }
-                } else {
-                    chunk.append(offset: offset, value: UnsafeRawBufferPointer(start: nil, count: 0))
+            var buffered = buffers.removeValue(forKey: partition) ?? Deque()
+            while var chunk = buffered.popFirst() {
+                // Lines before the range were read by an earlier batch; a chunk that runs past the
+                // range is cut, its rest waits for the next batch.
+                let skip = chunk.lineCount(below: range.lowerBound)
+                bufferedCount -= skip
+                if skip == chunk.count { continue }
+                if skip > 0 { _ = chunk.removeFirst(lines: skip) }
+                let take = chunk.lineCount(below: range.upperBound)
+                bufferedCount -= take
+                if take == chunk.count {
+                    chunks.append(chunk)
+                    continue
                 }
+                if take > 0 { chunks.append(chunk.removeFirst(lines: take)) }
+                buffered.prepend(chunk)
+                break
             }
-            records.removeFirst(taken)
-            bufferedCount -= taken
-            buffers[partition] = records
-            chunks.append(chunk)
+            buffers[partition] = buffered
         }
         return chunks
     }
@@ -209,21 +206,20 @@ public actor KafkaStreamSource: StreamSource {
                 try await Task.sleep(for: .milliseconds(2))
                 continue
             }
-            let records: [ConsumerRecord]
+            let fetched: [FetchedBatches]
             do {
-                records = try await consumer.poll(maxRecords: 100_000, timeout: configuration.fetchMaxWait)
+                fetched = try await consumer.pollBatches(timeout: configuration.fetchMaxWait)
             } catch {
                 if Task.isCancelled { return }
                 logger.warning("fetch failed; retrying", metadata: ["error": "\(error)"])
                 try await Task.sleep(for: .milliseconds(200))
                 continue
             }
-            for record in records {
-                let key = SourcePartition(topic: record.topic, partition: record.partition)
+            for batches in fetched {
+                let key = SourcePartition(topic: batches.partition.topic, partition: batches.partition.partition)
                 guard starts[key] != nil else { continue }
-                buffers[key, default: Deque()].append(record)
+                try add(batches, to: key)
             }
-            bufferedCount += records.count
             for partition in starts.keys {
                 if let position = try? await consumer.position(
                     of: TopicPartition(topic: partition.topic, partition: partition.partition))
@@ -232,6 +228,33 @@ public actor KafkaStreamSource: StreamSource {
                 }
             }
         }
+    }
+
+    /// Decodes the values of fetched batches straight into the partition's chunks. A batch whose
+    /// records cannot be decoded (its CRC matched, so the producer wrote it so) stops the stream:
+    /// skipping it would lose records silently.
+    private func add(_ batches: FetchedBatches, to partition: SourcePartition) throws(StreamError) {
+        var chunks = buffers.removeValue(forKey: partition) ?? Deque()
+        var tail = chunks.popLast() ?? SourceChunk(partition: partition)
+        let pieceRecords = configuration.pieceRecords
+        var added = 0
+        do {
+            try batches.forEachRecord { offset, record in
+                if tail.count >= pieceRecords {
+                    chunks.append(tail)
+                    tail = SourceChunk(partition: partition)
+                }
+                tail.append(offset: offset, value: record.value ?? UnsafeRawBufferPointer(start: nil, count: 0))
+                added += 1
+            }
+        } catch {
+            throw .source(
+                "partition \(partition.partition): records from offset \(batches.fromOffset) cannot be read: \(error)")
+        }
+        if tail.count > 0 { chunks.append(tail) }
+        buffers[partition] = chunks
+        bufferedCount += added
+        positions[partition] = max(positions[partition] ?? batches.nextOffset, batches.nextOffset)
     }
 
     public func committed(_ ends: [SourcePartition: Int64]) async {

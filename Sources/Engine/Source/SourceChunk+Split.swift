@@ -42,3 +42,45 @@ extension SourceChunk {
         return pieces
     }
 }
+
+extension SourceChunk {
+    /// Takes the first `lines` lines out of the chunk and returns them; the chunk keeps the rest.
+    /// Both parts are copied when the chunk owns its bytes (a mapped chunk only narrows).
+    public mutating func removeFirst(lines: Int) -> SourceChunk {
+        let lines = max(0, min(lines, count))
+        let byteEnd = withUnsafeBytes { bytes -> Int in
+            guard let base = bytes.baseAddress else { return 0 }
+            var end = 0
+            for _ in 0..<lines {
+                guard let newline = memchr(base + end, 0x0A, bytes.count - end) else { return bytes.count }
+                end = base.distance(to: UnsafeRawPointer(newline)) + 1
+            }
+            return end
+        }
+        var head: SourceChunk
+        if let mapped {
+            head = SourceChunk(
+                partition: partition, offsets: Array(offsets[..<lines]), mapped: mapped.slice(0..<byteEnd))
+            self.mapped = mapped.slice(byteEnd..<(mapped.range.count))
+        } else {
+            head = SourceChunk(
+                partition: partition, offsets: Array(offsets[..<lines]), lines: Array(self.lines[..<byteEnd]))
+            self.lines.removeFirst(byteEnd)
+        }
+        head.emptyLines = emptyLines.filter { $0 < lines }
+        emptyLines = emptyLines.filter { $0 >= lines }.map { $0 - lines }
+        offsets.removeFirst(lines)
+        return head
+    }
+
+    /// The number of lines whose offset is below `offset` (offsets ascend).
+    public func lineCount(below offset: Int64) -> Int {
+        var low = 0
+        var high = offsets.count
+        while low < high {
+            let middle = (low + high) / 2
+            if offsets[middle] < offset { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}

@@ -54,3 +54,43 @@ package enum FetchedRecords {
         return (records, next)
     }
 }
+
+/// The record batches of one partition from one fetch, not decoded into records (`pollBatches`).
+package struct FetchedBatches: Sendable {
+    package var partition: TopicPartition
+    /// In offset order, control batches left out. The first may start before `fromOffset`: a fetch
+    /// that starts inside a batch returns the whole batch.
+    package var batches: [RecordBatch]
+    /// The first offset the caller has not seen; records before it are to be skipped.
+    package var fromOffset: Int64
+    /// The offset to fetch next: after the last complete batch.
+    package var nextOffset: Int64
+
+    /// The complete batches of a fetch response's records field at or after `fetchOffset`.
+    package init(_ bytes: ByteBuffer, partition: TopicPartition, fetchOffset: Int64) throws(WireError) {
+        self.partition = partition
+        fromOffset = fetchOffset
+        nextOffset = fetchOffset
+        batches = []
+        for batch in try RecordBatchReader.batches(in: bytes, allowPartialTail: true) {
+            let header = batch.header
+            nextOffset = max(nextOffset, header.lastOffset + 1)
+            guard header.lastOffset >= fetchOffset, !header.attributes.isControl else { continue }
+            batches.append(batch)
+        }
+    }
+
+    /// Calls `body` with the offset and record of each record at or after `fromOffset`, in order.
+    package func forEachRecord(
+        maxUncompressedBytes: Int = 64 * 1024 * 1024, _ body: (Int64, RecordView) -> Void
+    ) throws(WireError) {
+        for batch in batches {
+            let base = batch.header.baseOffset
+            let from = fromOffset
+            try batch.forEachRecord(maxUncompressedBytes: maxUncompressedBytes) { record in
+                let offset = base + Int64(record.offsetDelta)
+                if offset >= from { body(offset, record) }
+            }
+        }
+    }
+}

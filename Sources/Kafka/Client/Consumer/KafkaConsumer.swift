@@ -17,6 +17,8 @@ package actor KafkaConsumer {
     private var fetchPositions: [TopicPartition: Int64] = [:]
     /// Fetched records not returned yet, per partition.
     private var buffered: [TopicPartition: ArraySlice<ConsumerRecord>] = [:]
+    /// Fetched batches not returned yet (`pollBatches`), per partition.
+    private var bufferedBatches: [TopicPartition: FetchedBatches] = [:]
     /// The generation commits are made in (set by a `GroupMember`); `.none` for manual assignment.
     package private(set) var generation = GroupGeneration.none
     private var isClosed = false
@@ -43,6 +45,7 @@ package actor KafkaConsumer {
         positions = [:]
         fetchPositions = [:]
         buffered = [:]
+        bufferedBatches = [:]
         pendingStarts = assignment
     }
 
@@ -56,6 +59,7 @@ package actor KafkaConsumer {
         positions[partition] = offset
         fetchPositions[partition] = offset
         buffered[partition] = nil
+        bufferedBatches[partition] = nil
     }
 
     /// The next offset `poll` returns for `partition`.
@@ -89,7 +93,35 @@ package actor KafkaConsumer {
             guard remaining > .zero, !assignment.isEmpty else { return [] }
             do throws(KafkaClientError) {
                 try await resolveStarts()
-                try await fetch(maxWait: min(configuration.fetchMaxWait, remaining))
+                try await fetch(maxWait: min(configuration.fetchMaxWait, remaining), decode: true)
+            } catch {
+                guard error.isRetriable else { throw error }
+                logger.debug("fetch failed; retrying", metadata: ["error": "\(error)"])
+                let pause = min(configuration.retryBackoff, max(.zero, deadline - clock.now))
+                do { try await Task.sleep(for: pause) } catch { throw .closed }
+            }
+        }
+    }
+
+    /// Like `poll`, but returns the fetched record batches undecoded, per partition: for readers
+    /// that decode values straight into a layout of their own (`RecordBatch.forEachRecord`). Each
+    /// partition's position moves past what is returned.
+    package func pollBatches(timeout: Duration = .seconds(1)) async throws(KafkaClientError) -> [FetchedBatches] {
+        guard !isClosed else { throw .closed }
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while true {
+            if !bufferedBatches.isEmpty {
+                let ready = bufferedBatches.values.sorted { $0.partition < $1.partition }
+                bufferedBatches = [:]
+                for fetched in ready { positions[fetched.partition] = fetched.nextOffset }
+                return ready
+            }
+            let remaining = deadline - clock.now
+            guard remaining > .zero, !assignment.isEmpty else { return [] }
+            do throws(KafkaClientError) {
+                try await resolveStarts()
+                try await fetch(maxWait: min(configuration.fetchMaxWait, remaining), decode: false)
             } catch {
                 guard error.isRetriable else { throw error }
                 logger.debug("fetch failed; retrying", metadata: ["error": "\(error)"])
@@ -156,9 +188,10 @@ package actor KafkaConsumer {
     }
 
     /// One fetch round: a Fetch request per leader for partitions with nothing buffered.
-    private func fetch(maxWait: Duration) async throws(KafkaClientError) {
+    private func fetch(maxWait: Duration, decode: Bool) async throws(KafkaClientError) {
         var byLeader: [Int32: [TopicPartition: Int64]] = [:]
-        for (partition, offset) in fetchPositions where buffered[partition] == nil {
+        for (partition, offset) in fetchPositions where buffered[partition] == nil && bufferedBatches[partition] == nil
+        {
             byLeader[try await cluster.leader(for: partition), default: [:]][partition] = offset
         }
         guard !byLeader.isEmpty else { return }
@@ -194,7 +227,7 @@ package actor KafkaConsumer {
         var firstError: KafkaClientError?
         for result in results {
             switch result {
-            case .success(let response): try await absorb(response)
+            case .success(let response): try await absorb(response, decode: decode)
             case .failure(let error): firstError = firstError ?? error
             }
         }
@@ -202,15 +235,29 @@ package actor KafkaConsumer {
     }
 
     /// Buffers a fetch response's records and handles per-partition errors.
-    private func absorb(_ response: FetchResponse) async throws(KafkaClientError) {
+    private func absorb(_ response: FetchResponse, decode: Bool) async throws(KafkaClientError) {
         let topLevel = ErrorCode(rawValue: response.errorCode)
         guard topLevel == .none else { throw .broker(topLevel, api: .fetch, context: "") }
         for topic in response.responses {
             for data in topic.partitions {
                 let partition = TopicPartition(topic: topic.topic, partition: data.partitionIndex)
-                guard let offset = fetchPositions[partition], buffered[partition] == nil else { continue }
+                guard let offset = fetchPositions[partition], buffered[partition] == nil,
+                    bufferedBatches[partition] == nil
+                else { continue }
                 let code = ErrorCode(rawValue: data.errorCode)
                 switch code {
+                case .none where !decode:
+                    guard let bytes = data.records else { continue }
+                    let fetched: FetchedBatches
+                    do { fetched = try FetchedBatches(bytes, partition: partition, fetchOffset: offset) } catch {
+                        throw .wire(error)
+                    }
+                    fetchPositions[partition] = fetched.nextOffset
+                    if fetched.batches.isEmpty {
+                        positions[partition] = fetched.nextOffset
+                    } else {
+                        bufferedBatches[partition] = fetched
+                    }
                 case .none:
                     guard let bytes = data.records else { continue }
                     let decoded: (records: [ConsumerRecord], nextOffset: Int64)
