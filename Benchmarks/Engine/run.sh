@@ -61,10 +61,17 @@ printf 'souk broker source: %.0f events/s\n' "$(echo "$EVENTS / ($end - $start)"
 echo "== idle trigger and batch without data (10 ms trigger, idle topic, 20 s)"
 rm -rf "$WORK/idle"
 "$SOUK" stream --bootstrap "$BOOT" --topic idle-topic --trigger 10ms --data-dir "$WORK/idle" --log-level error \
-  > /dev/null 2>&1 &
+  --progress > "$WORK/idle.jsonl" 2>/dev/null &
 IDLE_PID=$!
 PIDS+=($IDLE_PID)
-kcat -P -b "$BOOT" -t idle-topic <<< '{"transaction_id":"x","user_id":"u","city":"c","category":"k","amount":1.0,"quantity":1,"payment_method":"card","timestamp":"2026-11-24T10:00:00"}'
+# Two records in each partition, two minutes apart: the batch after theirs applies a watermark that
+# closes the first minute's windows.
+for partition in 0 1; do
+  printf '%s\n%s\n' \
+    '{"transaction_id":"a","user_id":"u","city":"c","category":"k","amount":1.0,"quantity":1,"payment_method":"card","timestamp":"2026-11-24T10:00:00"}' \
+    '{"transaction_id":"b","user_id":"u","city":"c","category":"k","amount":2.0,"quantity":1,"payment_method":"card","timestamp":"2026-11-24T10:02:00"}' \
+    | kcat -P -b "$BOOT" -t idle-topic -p $partition
+done
 sleep 5
 before=$(awk '{print $14 + $15}' /proc/$IDLE_PID/stat)
 sleep 20
@@ -72,6 +79,17 @@ after=$(awk '{print $14 + $15}' /proc/$IDLE_PID/stat)
 kill -TERM $IDLE_PID; wait $IDLE_PID || true
 ticks=$(getconf CLK_TCK)
 printf 'idle trigger: %.3f ms of CPU per trigger (2,000 triggers in 20 s)\n' "$(echo "($after - $before) * 1000 / $ticks / 2000" | bc -l)"
+# The first batch without data: it applies the watermark the records moved and closes a minute's
+# windows (a row group and a manifest entry for the windows table, state and commit files); no part
+# is rolled (the roll age is 60 s).
+$PY - "$WORK/idle.jsonl" <<'PYEOF'
+import json, sys
+reports = [json.loads(line) for line in open(sys.argv[1])]
+empty = [r for r in reports if r["numInputRows"] == 0]
+first = empty[0]
+print("batch without data that applies a new watermark and closes windows (no roll): %.1f ms (batch %d, %d windows)" % (
+    first["durationMs"]["triggerExecution"], first["batchId"], sum(s["numOutputRows"] for s in first["sinks"][1:])))
+PYEOF
 # A batch with no data that still advances the watermark: the final batch of --once over new data.
 rm -rf "$WORK/empty"
 head -1000 "$WORK/input/events.jsonl" > "$WORK/small.jsonl"

@@ -54,9 +54,44 @@ struct PartitionLogDurabilityTests {
             try await Task.sleep(for: .milliseconds(2))
         }
         #expect(await log.recoveryPoint == 3)
-        let checkpoint = try fixture.contents(fixture.directory + "/" + RecoveryCheckpoint.fileName)
-        #expect(RecoveryCheckpoint(decoding: ByteBuffer(bytes: checkpoint))?.recoveryPoint == 3)
+        // The checkpoint is written on the flusher thread after the fsync.
+        func checkpointed() throws -> Int64? {
+            let path = fixture.directory + "/" + RecoveryCheckpoint.fileName
+            guard let bytes = try? fixture.contents(path) else { return nil }
+            return RecoveryCheckpoint(decoding: ByteBuffer(bytes: bytes))?.recoveryPoint
+        }
+        while try checkpointed() != 3, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(2)) }
+        #expect(try checkpointed() == 3)
+        // Appends go on while flushes run in the background; every one is flushed in the end.
+        for _ in 0..<50 { _ = try await log.append(batches: TestBatch.make(records: 2), now: Self.now) }
+        while await log.recoveryPoint < 103, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        #expect(await log.recoveryPoint == 103)
         try await log.close()
+        #expect(try checkpointed() == 103)
+    }
+
+    @Test("a failed background fsync of the interval policy stops the log")
+    func failedBackgroundSyncStopsLog() async throws {
+        let fixture = try LogFixture()
+        let faults = IOFaultInjector()
+        let log = try await fixture.open(LogFixture.configuration(fsync: .interval(milliseconds: 5)), faults: faults)
+        faults.faults.syncs = true
+        _ = try await log.append(batches: TestBatch.make(records: 3), now: Self.now)
+        let stopped = { (error: any Error) -> Bool in
+            guard case LogError.stopped(let cause) = error else { return false }
+            return cause.operation == "fsync" && cause.errno == EIO
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        var failed = false
+        while !failed, ContinuousClock.now < deadline {
+            do { _ = try await log.read(from: 0, maxBytes: 100) } catch { failed = stopped(error) }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        #expect(failed)
+        #expect(await log.recoveryPoint == 0)
+        await #expect(performing: { try await log.append(batches: TestBatch.make(), now: Self.now) }, throws: stopped)
     }
 
     @Test("a failed fsync stops the log: every later call throws stopped; a reopen recovers")

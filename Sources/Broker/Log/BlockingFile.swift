@@ -118,6 +118,19 @@ final class BlockingFile {
         #endif
     }
 
+    /// Closes a descriptor from `duplicateDescriptor()`.
+    static func closeDuplicate(_ descriptor: Int32) {
+        _ = systemClose(descriptor)
+    }
+
+    /// A second descriptor of the same open file, for an fsync on another thread while this one
+    /// goes on writing; the caller closes it.
+    func duplicateDescriptor() throws(LogError) -> Int32 {
+        let copy = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
+        guard copy >= 0 else { throw failure("fcntl(F_DUPFD_CLOEXEC)") }
+        return copy
+    }
+
     /// Cuts the file to `size` bytes.
     func truncate(to size: Int) throws(LogError) {
         guard ftruncate(descriptor, off_t(size)) == 0 else { throw failure("ftruncate") }

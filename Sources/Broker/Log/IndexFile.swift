@@ -74,6 +74,15 @@ final class IndexFile<Entry: IndexEntry> {
         isDirty = true
     }
 
+    /// A descriptor to sync on another thread when entries changed since the last sync, which
+    /// then counts as done (a failed background sync stops the log).
+    func descriptorForBackgroundSync() throws(LogError) -> Int32? {
+        guard isDirty else { return nil }
+        let descriptor = try file.duplicateDescriptor()
+        isDirty = false
+        return descriptor
+    }
+
     /// Makes the file durable when entries changed since the last call.
     func sync() throws(LogError) {
         guard isDirty else { return }

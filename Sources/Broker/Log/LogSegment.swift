@@ -122,6 +122,24 @@ final class LogSegment {
         isDirty = false
     }
 
+    /// Descriptors of the files changed since their last sync, for a sync on another thread
+    /// (`PartitionLog.periodicFlush`); from now on they count as synced.
+    func descriptorsForBackgroundSync() throws(LogError) -> [Int32] {
+        var descriptors: [Int32] = []
+        do {
+            if isDirty {
+                descriptors.append(try log.duplicateDescriptor())
+                isDirty = false
+            }
+            if let index = try offsetIndex.storage.descriptorForBackgroundSync() { descriptors.append(index) }
+            if let index = try timeIndex.storage.descriptorForBackgroundSync() { descriptors.append(index) }
+        } catch {
+            for descriptor in descriptors { BlockingFile.closeDuplicate(descriptor) }
+            throw error
+        }
+        return descriptors
+    }
+
     /// Makes the log file and the indexes durable.
     func sync() throws(LogError) {
         if isDirty {

@@ -80,6 +80,7 @@ extension PartitionLog {
             try segment.sync()
             try BlockingFile.syncDirectory(directory, faults: faults)
             recoveryPoint = min(recoveryPoint, logEndOffset)
+            truncations += 1
             logStartOffset = min(logStartOffset, logEndOffset)
             try writeCheckpoint(cleanShutdown: false)
         } catch {

@@ -34,6 +34,11 @@ package actor PartitionLog {
     var failure: IOFailure?
     var isClosed = false
     var flushTask: RepeatedTask?
+    /// A background flush is running (`periodicFlush`).
+    var flushInFlight = false
+    /// Moves when the log is cut back: a background flush begun before does not move the recovery
+    /// point past offsets written again since.
+    var truncations = 0
 
     package nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
@@ -232,19 +237,24 @@ package actor PartitionLog {
     }
 
     /// Writes `recovery-checkpoint` with the current recovery point and log start, unless unchanged.
+    /// The write goes through the flusher queue, after any background write queued before it, so
+    /// the newest checkpoint is the one that stays.
     func writeCheckpoint(cleanShutdown: Bool) throws(LogError) {
         let checkpoint = RecoveryCheckpoint(
             recoveryPoint: recoveryPoint, logStartOffset: logStartOffset, cleanShutdown: cleanShutdown)
         guard checkpoint != lastCheckpoint else { return }
-        try AtomicFile.write(
-            checkpoint.encoded(), to: directory + "/" + RecoveryCheckpoint.fileName, faults: faults)
+        let path = directory + "/" + RecoveryCheckpoint.fileName
+        let faults = faults
+        let result: Result<Void, LogError> = LogFlusher.queue.sync {
+            do throws(LogError) {
+                try AtomicFile.write(checkpoint.encoded(), to: path, faults: faults)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try result.get()
         lastCheckpoint = checkpoint
-    }
-
-    /// Called by the interval timer on the log's event loop.
-    func periodicFlush() {
-        guard failure == nil, !isClosed, recoveryPoint < logEndOffset else { return }
-        do { try flushAll(cleanShutdown: false) } catch { _ = stop(error) }
     }
 
     /// Starts the interval timer of `FsyncPolicy.interval`.

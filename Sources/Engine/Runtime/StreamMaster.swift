@@ -237,7 +237,7 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
             Task {
                 if let previous { try await previous.value }
                 do throws(StreamError) { try await self.commit(batch) } catch {
-                    await self.failed(error)
+                    self.failed(error)
                     throw error
                 }
             }, batch: batch.id, rows: batch.inputRows)
