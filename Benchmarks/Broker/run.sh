@@ -35,6 +35,13 @@ for fsync in interval:1000 always; do
     after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
     ticks=$(getconf CLK_TCK)
     echo "{\"target\": \"souk fsync=$fsync\", \"phase\": \"broker cpu during fetch\", \"records\": $records, \"cpu_ms\": $(( (after - before) * 1000 / ticks ))}"
+    # The broker's own fetch ceiling: a reader that decodes only batch headers (fetch_raw.py), 10 MB
+    # per partition per fetch as the librdkafka consumer above asks, with the broker's CPU time.
+    before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    python3 Benchmarks/Broker/fetch_raw.py --bootstrap "127.0.0.1:$port" --topic t-1 --records "$records" \
+        --max-bytes 10485760 --label "souk fsync=$fsync"
+    after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    echo "{\"target\": \"souk fsync=$fsync\", \"phase\": \"broker cpu during raw fetch\", \"records\": $records, \"cpu_ms\": $(( (after - before) * 1000 / ticks ))}"
     # Two consumers at once, each on its own topic: the broker's fetch rate past one client thread.
     started=$(date +%s.%N)
     "$work/produce_bench" -b "127.0.0.1:$port" -t "t-1" -n "$records" -F -l "souk fsync=$fsync (consumer A)" &

@@ -13,7 +13,7 @@ WORK=$(mktemp -d /tmp/souk-engine-bench.XXXXXX)
 PIDS=()  # the processes this script started, stopped by id on exit
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
+  [ -n "${KEEP_WORK:-}" ] && cp "$WORK"/*.jsonl "$KEEP_WORK"/ 2>/dev/null; rm -rf "$WORK"
 }
 trap cleanup EXIT
 mkdir -p "$WORK/input"
@@ -23,8 +23,11 @@ $PY Benchmarks/Engine/generate.py "$WORK/input/events.jsonl" --count "$EVENTS"
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 echo "== file source: decode + 1-minute windows (3 dimensions) + raw Parquet sink, --once, 3 runs"
+# Each timed run starts with no dirty pages of earlier steps: an fsync of the engine's checkpoint would
+# otherwise wait for the kernel to write out the input file just generated (ext4 data=ordered).
 for run in 1 2 3; do
   rm -rf "$WORK/souk"
+  sync
   start=$(date +%s.%N)
   "$SOUK" stream --file "$WORK/input/events.jsonl" --once --trigger 0 --data-dir "$WORK/souk" --log-level error
   end=$(date +%s.%N)
@@ -35,6 +38,7 @@ printf 'souk file source: median %.0f events/s\n' "$SOUK_FILE"
 
 if [ -x "$SPARK_PY" ]; then
   echo "== PySpark Structured Streaming, local[2], availableNow, same input (1 run)"
+  sync
   "$SPARK_PY" Benchmarks/Engine/spark_windows.py "$WORK/input" "$WORK/spark" --events "$EVENTS" | tee "$WORK/spark.json"
   SPARK=$($PY -c "import json,sys; print(json.load(open('$WORK/spark.json'))['events_per_second'])")
   printf 'ratio souk / pyspark: %.1f\n' "$(echo "$SOUK_FILE / $SPARK" | bc -l)"
@@ -53,6 +57,7 @@ BOOT=$(grep -o 'listening on 127\.0\.0\.1:[0-9]*' "$WORK/broker.log" | head -1 |
 [ -n "$BOOT" ] || { cat "$WORK/broker.log" >&2; exit 1; }
 kcat -P -b "$BOOT" -t ecommerce-transactions -z lz4 -X queue.buffering.max.ms=50 -l "$WORK/input/events.jsonl"
 rm -rf "$WORK/souk"
+sync
 start=$(date +%s.%N)
 "$SOUK" stream --bootstrap "$BOOT" --once --trigger 0 --data-dir "$WORK/souk" --log-level error
 end=$(date +%s.%N)
