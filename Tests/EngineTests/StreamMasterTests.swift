@@ -119,9 +119,11 @@ struct StreamMasterTests {
             try handle.close()
         }
 
-        func run(maxRecords: Int64 = 1_000, workers: Int = 2, metrics: TestMetrics? = nil) async throws
-            -> [StreamingProgress]
-        {
+        func run(
+            maxRecords: Int64 = 1_000, workers: Int = 2, metrics: TestMetrics? = nil,
+            adjust: (inout EngineConfiguration) -> Void = { _ in },
+            started: (StreamMaster<CountingJob>) -> Void = { _ in }
+        ) async throws -> [StreamingProgress] {
             var configuration = EngineConfiguration()
             configuration.metricsFactory = metrics
             configuration.dataDirectory = directory
@@ -130,12 +132,14 @@ struct StreamMasterTests {
             configuration.workers = workers
             configuration.maxRecordsPerPartition = maxRecords
             configuration.allowedLateness = .seconds(5)
+            adjust(&configuration)
             let master = StreamMaster(
                 job: CountingJob(), source: JSONLinesFileSource(path: input, pieceLines: 7),
                 configuration: configuration,
                 logger: Logger(label: "test"), isOpen: { _, _ in true })
             let reports = Reports()
             await master.setProgressHandler { reports.add($0) }
+            started(master)
             try await master.run()
             return reports.all
         }
@@ -212,6 +216,53 @@ struct StreamMasterTests {
         let deadLetters = try String(
             contentsOfFile: fixture.directory + "/deadletter/malformed/batch-4.jsonl", encoding: .utf8)
         #expect(deadLetters.contains("\"offset\":300"))
+    }
+
+    @Test("commits queue behind computing, at most maxUncommittedBatches at a time, and all complete in order")
+    func boundedCommitQueue() async throws {
+        let fixture = Fixture()
+        defer { try? FileManager.default.removeItem(atPath: fixture.directory) }
+        let events = (0..<200).map { (["a", "b"][$0 % 2], Int64(1_000 + $0 / 2)) }
+        try fixture.append(events.map { Self.event($0.0, $0.1) })
+        let observed = Observations()
+        let reports = try await fixture.run(
+            maxRecords: 10,
+            adjust: { configuration in
+                configuration.maxUncommittedBatches = 3
+                configuration.beforeCommit = { batch in
+                    guard let master = observed.master else { return }
+                    // Hold the first commit until the loop has computed as far as the queue lets it.
+                    if batch == 0 {
+                        let deadline = ContinuousClock.now + .seconds(10)
+                        while await master.liveView.snapshot().summary < 30, ContinuousClock.now < deadline {
+                            try? await Task.sleep(for: .milliseconds(1))
+                        }
+                    }
+                    observed.record(batch: batch, computedRows: await master.liveView.snapshot().summary)
+                }
+            },
+            started: { observed.master = $0 })
+        let seen = observed.all
+        #expect(seen.map(\.batch) == Array(0..<Int64(seen.count)))
+        #expect(seen.count == reports.count)
+        // At the start of batch k's commit, batches 0..<k are committed: at most k + 3 are computed.
+        for (batch, rows) in seen { #expect(rows <= (batch + 3) * 10, "batch \(batch): \(rows) rows computed") }
+        #expect(seen.first?.computedRows == 30)
+        #expect(reports.map(\.batchId) == Array(0..<Int64(reports.count)))
+        #expect(reports.reduce(0) { $0 + $1.numInputRows } == 200)
+        #expect(try fixture.table("events").count == 200)
+    }
+
+    final class Observations: @unchecked Sendable {
+        private let lock = NSLock()
+        private var entries: [(batch: Int64, computedRows: Int64)] = []
+        private var started: StreamMaster<CountingJob>?
+        var master: StreamMaster<CountingJob>? {
+            get { lock.withLock { started } }
+            set { lock.withLock { started = newValue } }
+        }
+        func record(batch: Int64, computedRows: Int64) { lock.withLock { entries.append((batch, computedRows)) } }
+        var all: [(batch: Int64, computedRows: Int64)] { lock.withLock { entries } }
     }
 
     @Test("a restart continues from the checkpoint: no record twice, windows carried over in the state")

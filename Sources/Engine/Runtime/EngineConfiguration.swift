@@ -44,6 +44,9 @@ public struct EngineConfiguration: Sendable {
     public var progressReports = 100
     /// Failure injection for crash tests (nil in normal runs).
     public var crashPoint: CrashPoint?
+    /// Called with a batch's id before its commit starts, for tests that hold commits back the way a
+    /// slow disk would (nil in normal runs).
+    public var beforeCommit: (@Sendable (Int64) async -> Void)?
     /// Where the engine's metrics go; nil: the process-wide `MetricsSystem` backend.
     public var metricsFactory: (any MetricsFactory)?
 

@@ -407,6 +407,7 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
     /// `state/N`, `commits/N`; then reports its progress.
     private func commit(_ batch: ComputedBatch?) async throws(StreamError) {
         guard let batch, let checkpoint, let sinks else { return }
+        if let beforeCommit = configuration.beforeCommit { await beforeCommit(batch.id) }
         let clock = ContinuousClock()
         var durations = batch.durations
         let commitTime = now()
