@@ -16,6 +16,8 @@ struct RequestRouterTests {
         let registry: TopicRegistry
         let groups: GroupCoordinator
         let router: RequestRouter
+        /// The same broker with fetches read into buffers instead of sent from the files.
+        let preadRouter: RequestRouter
         let metrics = TestMetrics()
 
         init() async throws {
@@ -31,6 +33,28 @@ struct RequestRouterTests {
                 registry: registry, producers: producers, groups: groups, configuration: configuration,
                 advertisedHost: "127.0.0.1",
                 advertisedPort: 9092, logger: logger, metricsFactory: metrics)
+            var preadConfiguration = configuration
+            preadConfiguration.fetchIO = .pread
+            preadRouter = RequestRouter(
+                registry: registry, producers: producers, groups: groups, configuration: preadConfiguration,
+                advertisedHost: "127.0.0.1", advertisedPort: 9092, logger: logger, metricsFactory: TestMetrics())
+        }
+
+        /// The whole response frame of an outcome, file slices read in; nil without a response.
+        static func frame(_ outcome: RequestRouter.Outcome) throws -> ByteBuffer? {
+            switch outcome {
+            case .respond(let response): return response
+            case .respondInParts(let parts):
+                var frame = ByteBuffer()
+                for part in parts {
+                    switch part {
+                    case .bytes(let bytes): frame.writeImmutableBuffer(bytes)
+                    case .file(let slice): frame.writeImmutableBuffer(try slice.read())
+                    }
+                }
+                return frame
+            case .noResponse, .close: return nil
+            }
         }
 
         func close() async {
@@ -45,8 +69,10 @@ struct RequestRouterTests {
             RequestHeader(apiKey: Request.apiKey, apiVersion: version, correlationId: 77, clientId: "test")
                 .encode(into: &frame, headerVersion: HeaderVersions.request(for: Request.apiKey, version: version))
             request.encode(into: &frame, version: version)
-            switch await router.handle(frame: frame) {
-            case .respond(var response):
+            let outcome = await router.handle(frame: frame)
+            switch outcome {
+            case .respond, .respondInParts:
+                guard var response = try Self.frame(outcome) else { return nil }
                 let length = response.readInteger(as: Int32.self)
                 #expect(length.map(Int.init) == response.readableBytes)
                 let header = try ResponseHeader(
@@ -74,14 +100,15 @@ struct RequestRouterTests {
         await harness.close()
     }
 
-    static func batch(producerId: Int64 = -1, epoch: Int16 = -1, sequence: Int32 = -1, values: [String]) throws
-        -> ByteBuffer
-    {
+    static func batch(
+        producerId: Int64 = -1, epoch: Int16 = -1, sequence: Int32 = -1, values: [String],
+        timestamp: Int64 = 1_700_000_000_000
+    ) throws -> ByteBuffer {
         var header = RecordBatchHeader()
         header.producerId = producerId
         header.producerEpoch = epoch
         header.baseSequence = sequence
-        header.baseTimestamp = 1_700_000_000_000
+        header.baseTimestamp = timestamp
         let records = values.enumerated().map { index, value in
             Record(offsetDelta: Int32(index), value: ByteBuffer(string: value))
         }
@@ -201,6 +228,60 @@ struct RequestRouterTests {
             let batches = try RecordBatchReader.batches(in: records)
             #expect(batches.count == 1)
             #expect(response.responses[0].partitions[0].highWatermark == 1)
+        }
+    }
+
+    @Test("fetches sent from the segment files frame the same bytes as fetches read into buffers, every version")
+    func sendfileFramesEqualPread() async throws {
+        try await Self.withHarness { harness in
+            _ = try await harness.call(MetadataRequest(topics: [.init(name: "sf")]), version: 8)
+            for round in 0..<3 {
+                for partition: Int32 in 0..<2 {
+                    let values = (0..<(5 + round)).map { "p\(partition)-r\(round)-\($0)" }
+                    // Recent timestamps: older ones would roll a segment per batch (retention by age).
+                    let records = try Self.batch(values: values, timestamp: RequestRouter.now())
+                    _ = try await harness.call(Self.produce("sf", partition: partition, records: records), version: 8)
+                }
+            }
+            for version in Int16(4)...11 {
+                let fetch = FetchRequest(
+                    maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20,
+                    topics: [
+                        .init(
+                            topic: "sf",
+                            partitions: [
+                                // From inside the second batch: whole batches from there; then a limit
+                                // that holds one batch; then the log end (nothing to send).
+                                .init(partition: 0, fetchOffset: 7, partitionMaxBytes: 1 << 20),
+                                .init(partition: 1, fetchOffset: 0, partitionMaxBytes: 10),
+                                .init(partition: 0, fetchOffset: 18, partitionMaxBytes: 1 << 20),
+                            ]),
+                        .init(
+                            topic: "missing", partitions: [.init(partition: 0, fetchOffset: 0, partitionMaxBytes: 100)]),
+                    ])
+                var frame = ByteBuffer()
+                RequestHeader(apiKey: ApiKey.fetch, apiVersion: version, correlationId: 5, clientId: "t")
+                    .encode(into: &frame, headerVersion: HeaderVersions.request(for: ApiKey.fetch, version: version))
+                fetch.encode(into: &frame, version: version)
+                let sent = await harness.router.handle(frame: frame)
+                guard case .respondInParts(let parts) = sent else {
+                    Issue.record("v\(version): not sent in parts")
+                    continue
+                }
+                #expect(parts.filter { if case .file = $0 { true } else { false } }.count == 2, "v\(version)")
+                let fromFiles = try #require(try Harness.frame(sent))
+                let fromBuffers = try #require(try Harness.frame(await harness.preadRouter.handle(frame: frame)))
+                #expect(fromFiles == fromBuffers, "v\(version)")
+                var body = fromFiles
+                #expect(body.readInteger(as: Int32.self).map(Int.init) == body.readableBytes)
+                _ = try ResponseHeader(
+                    from: &body, headerVersion: HeaderVersions.response(for: ApiKey.fetch, version: version))
+                let response = try FetchResponse(decodingWhole: body, version: version)
+                let offsets = try response.responses[0].partitions.map { partition in
+                    try RecordBatchReader.batches(in: partition.records ?? ByteBuffer()).map(\.header.baseOffset)
+                }
+                #expect(offsets == [[5, 11], [0], []], "v\(version)")
+            }
         }
     }
 

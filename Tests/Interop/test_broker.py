@@ -460,3 +460,22 @@ def test_souk_produce_reports_an_unreachable_broker_in_one_line(souk):
     assert run.returncode == 1
     lines = run.stderr.decode().strip().splitlines()
     assert lines[-1].startswith("souk produce: ")
+
+
+def test_pread_fetch_path_serves_every_client_the_same_records(tmp_path):
+    """`--fetch-io pread` (read into buffers, CRC-checked) next to the default sendfile path."""
+    broker = Broker(tmp_path / "data", "--fetch-io", "pread").start()
+    try:
+        topic = topic_name()
+        records = dataset(3000, seed=21)
+        sent = produce_confluent(broker.bootstrap, topic, records, "zstd", "all")
+        check_round_trip(sent, consume_confluent(broker.bootstrap, topic, 3, len(records)))
+        check_round_trip(sent, consume_kafka_python(broker.bootstrap, topic, 3, len(records)))
+    finally:
+        assert broker.stop() == 0
+
+
+def test_bad_fetch_io_is_refused(souk):
+    run = souk("broker", "--fetch-io", "mmap")
+    assert run.returncode == 64
+    assert b"--fetch-io must be 'sendfile' or 'pread'" in run.stderr

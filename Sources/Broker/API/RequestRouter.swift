@@ -11,6 +11,8 @@ package struct RequestRouter: Sendable {
     package enum Outcome: Sendable {
         /// Write this frame (length prefix included).
         case respond(ByteBuffer)
+        /// Write this frame made of pieces, some of them left in segment files (length prefix included).
+        case respondInParts([ResponseChunk])
         /// Produce with acks=0: nothing is sent back.
         case noResponse
         /// A request the broker cannot answer in its own protocol: close only this connection.
@@ -53,6 +55,7 @@ package struct RequestRouter: Sendable {
         let (label, size): (String, Int) =
             switch outcome {
             case .respond(let response): ("response", response.readableBytes)
+            case .respondInParts(let parts): ("response", parts.reduce(0) { $0 + $1.length })
             case .noResponse: ("no_response", 0)
             case .close: ("closed", 0)
             }
@@ -94,7 +97,9 @@ package struct RequestRouter: Sendable {
                 return request.acks == 0 ? .noResponse : respond(response, header: header)
             case .fetch:
                 let request = try FetchRequest(decodingWhole: body, version: header.apiVersion)
-                return respond(await fetch(request, version: header.apiVersion), header: header)
+                let (response, slices) = await fetch(request, version: header.apiVersion)
+                guard let slices else { return respond(response, header: header) }
+                return .respondInParts(Self.frame(response, slices: slices, header: header, version: header.apiVersion))
             case .listOffsets:
                 let request = try ListOffsetsRequest(decodingWhole: body, version: header.apiVersion)
                 return respond(await listOffsets(request), header: header)

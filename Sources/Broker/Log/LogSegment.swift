@@ -233,6 +233,41 @@ final class LogSegment {
         return result
     }
 
+    /// Whole batches from `position` up to `maxBytes` (at least one, as `read`) as a slice of the file
+    /// with a descriptor of its own, for sendfile. Only the batch headers are read; the CRCs are not
+    /// checked here (recovery checked everything written before a crash, and consumers check them).
+    func slice(at position: Int, maxBytes: Int) throws(LogError) -> LogFileSlice? {
+        guard position < size else { return nil }
+        var end = position
+        var zstd = false
+        while end + BatchHeader.size <= size {
+            let bytes = try log.read(count: BatchHeader.size, at: end)
+            guard let header = BatchHeader(parsing: bytes, at: 0) else { break }
+            do { try header.validate(maximumSize: Int(Int32.max)) } catch {
+                if end == position { throw .corruptData(path: log.path, position: end, defect: error) }
+                break
+            }
+            guard end + header.totalSize <= size else {
+                if end == position {
+                    throw .corruptData(
+                        path: log.path, position: end,
+                        defect: .truncated(available: size - end, needed: header.totalSize))
+                }
+                break
+            }
+            if end > position, end - position + header.totalSize > maxBytes { break }
+            if header.attributes & 0x07 == 4 { zstd = true }
+            end += header.totalSize
+        }
+        guard end > position else {
+            throw .corruptData(
+                path: log.path, position: position,
+                defect: .truncated(available: size - position, needed: BatchHeader.size))
+        }
+        return LogFileSlice(
+            descriptor: try log.duplicateDescriptor(), position: position, length: end - position, containsZstd: zstd)
+    }
+
     /// Cuts `batches` before its first batch whose baseOffset does not follow the previous batch or, with
     /// `checksums`, whose CRC-32C fails; throws when that is the first batch.
     private func verify(_ batches: inout ByteBuffer, position: Int, checksums: Bool) throws(LogError) {

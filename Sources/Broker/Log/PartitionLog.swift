@@ -161,6 +161,22 @@ package actor PartitionLog {
         }
     }
 
+    /// Like `read`, but the batches stay in the file: a slice with its own descriptor, for sendfile.
+    /// Nil when `offset` is the log end.
+    package func readSlice(from offset: Int64, maxBytes: Int) throws(LogError) -> LogFileSlice? {
+        try checkUsable()
+        guard offset >= logStartOffset, offset <= logEndOffset else {
+            throw .offsetOutOfRange(requested: offset, logStart: logStartOffset, logEnd: logEndOffset)
+        }
+        guard offset < logEndOffset, let segment = segment(containing: offset) else { return nil }
+        do {
+            guard let position = try segment.position(of: offset) else { return nil }
+            return try segment.slice(at: position, maxBytes: maxBytes)
+        } catch {
+            throw stop(error)
+        }
+    }
+
     /// ListOffsets by time: the first offset at or after the log start whose batch has maxTimestamp ≥
     /// `timestamp`, or nil when no batch is that recent (Kafka then answers offset -1). Batch-granular: records
     /// are opaque here, so the answer is the batch's base offset (a consumer skips earlier records itself).

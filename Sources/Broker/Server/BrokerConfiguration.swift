@@ -27,8 +27,19 @@ package struct BrokerConfiguration: Sendable {
     package var maxInFlightRequests = 32
     /// Threads doing blocking file I/O for the partition logs (off Swift's cooperative pool). Default: 1.
     package var storageThreads = 1
+    /// How fetches send log bytes: sendfile from the segment file, or pread into a buffer.
+    package var fetchIO = FetchIO.sendfile
     /// Node id in Metadata. Default: 0.
     package var nodeId: Int32 = 0
 
     package init() {}
+}
+
+/// How a fetch's record batches go from the log to the socket.
+package enum FetchIO: String, Sendable, CaseIterable {
+    /// A `FileRegion` per partition: the kernel copies page cache to socket (sendfile); the batches
+    /// are not read or CRC-checked by the broker.
+    case sendfile
+    /// `pread` into a buffer, CRC-checked, then written (the path TLS would need).
+    case pread
 }

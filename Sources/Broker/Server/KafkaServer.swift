@@ -31,7 +31,7 @@ package final class KafkaServer: Service {
     package func run() async throws {
         let maxFrame = configuration.maxRequestBytes
         let inFlight = max(1, configuration.maxInFlightRequests)
-        let channelConfiguration = NIOAsyncChannel<ByteBuffer, ByteBuffer>.Configuration(
+        let channelConfiguration = NIOAsyncChannel<ByteBuffer, ResponseChunk>.Configuration(
             backPressureStrategy: .init(lowWatermark: max(1, inFlight / 2), highWatermark: inFlight))
         let idle = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000)
         let server = try await ServerBootstrap(group: group)
@@ -44,7 +44,8 @@ package final class KafkaServer: Service {
                     try handlers.addHandler(IdleStateHandler(allTimeout: idle))
                     try handlers.addHandler(IdleConnectionCloser())
                     try handlers.addHandler(ByteToMessageHandler(KafkaFrameDecoder(maxFrameBytes: maxFrame)))
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                    try handlers.addHandler(ResponseChunkWriter())
+                    return try NIOAsyncChannel<ByteBuffer, ResponseChunk>(
                         wrappingChannelSynchronously: channel, configuration: channelConfiguration)
                 }
             }
@@ -83,7 +84,7 @@ package final class KafkaServer: Service {
         }
     }
 
-    private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, router: RequestRouter) async {
+    private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ResponseChunk>, router: RequestRouter) async {
         var logger = logger
         logger[metadataKey: "peer"] = "\(connection.channel.remoteAddress?.description ?? "?")"
         let peer = "/" + (connection.channel.remoteAddress?.ipAddress ?? "unknown")
@@ -91,7 +92,8 @@ package final class KafkaServer: Service {
             try await connection.executeThenClose { inbound, outbound in
                 for try await frame in inbound {
                     switch await router.handle(frame: frame, peer: peer) {
-                    case .respond(let response): try await outbound.write(response)
+                    case .respond(let response): try await outbound.write(.bytes(response))
+                    case .respondInParts(let parts): try await outbound.write(contentsOf: parts)
                     case .noResponse: continue
                     case .close(let reason):
                         logger.warning("closing connection", metadata: ["reason": "\(reason)"])

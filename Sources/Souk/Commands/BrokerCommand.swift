@@ -18,6 +18,9 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(help: "Durability: 'always' (fsync before acknowledging) or 'interval:<ms>'.") var fsync = "interval:1000"
     @Option(help: "Keep data this long: e.g. 7d, 24h, 30m, 90s, or 'forever'.") var retention = "7d"
     @Flag(help: "Do not create topics on first use.") var noAutoCreateTopics = false
+    @Option(
+        help: "How fetches send log bytes: 'sendfile' (from the segment file) or 'pread' (read, CRC-checked, written).")
+    var fetchIo = "sendfile"
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
 
     func validate() throws {
@@ -35,6 +38,9 @@ struct BrokerCommand: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("unknown --log-level '\(logLevel)'")
         }
+        guard FetchIO(rawValue: fetchIo) != nil else {
+            throw ValidationError("--fetch-io must be 'sendfile' or 'pread'")
+        }
     }
 
     func run() async throws {
@@ -51,6 +57,7 @@ struct BrokerCommand: AsyncParsableCommand {
         configuration.autoCreateTopics = !noAutoCreateTopics
         configuration.log.fsyncPolicy = try Self.fsyncPolicy(fsync)
         configuration.log.retentionMilliseconds = try Self.retentionMilliseconds(retention)
+        configuration.fetchIO = FetchIO(rawValue: fetchIo) ?? .sendfile
         let broker = BrokerService(configuration: configuration, logger: logger) { host, port in
             writeToStandardError("souk broker listening on \(host):\(port)\n")
         }
