@@ -11,9 +11,9 @@ gcc -O2 -o "$work/produce_bench" Benchmarks/Broker/produce_bench.c $(pkg-config 
 swift build -c release --product souk >&2
 souk=.build/release/souk
 
-start_broker() {  # $1: fsync policy
+start_broker() {  # $1: fsync policy, then more broker options
     rm -rf "$work/data"
-    "$souk" broker --port 0 --data-dir "$work/data" --fsync "$1" --log-level warning 2> "$work/broker.log" &
+    "$souk" broker --port 0 --data-dir "$work/data" --fsync "$1" "${@:2}" --log-level warning 2> "$work/broker.log" &
     for _ in $(seq 100); do
         port=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/broker.log")
         [ -n "$port" ] && return
@@ -53,6 +53,18 @@ for fsync in interval:1000 always; do
     "$work/produce_bench" -b "127.0.0.1:$port" -t "rate" -n 250000 -a all -r 50000 -l "souk fsync=$fsync"
     stop_broker
 done
+
+# Fetch with the log read into buffers (pread, CRC-checked) instead of sendfile, same data and readers.
+start_broker interval:1000 --fetch-io pread
+"$work/produce_bench" -b "127.0.0.1:$port" -t "t-1" -n "$records" -a 1 -l "souk pread (load)" > /dev/null
+pid=$(pgrep -f -- "--data-dir $work/data" | head -1)
+"$work/produce_bench" -b "127.0.0.1:$port" -t "t-1" -n "$records" -F -l "souk fetch-io=pread (fetch only)"
+before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+python3 Benchmarks/Broker/fetch_raw.py --bootstrap "127.0.0.1:$port" --topic t-1 --records "$records" \
+    --max-bytes 10485760 --label "souk fetch-io=pread"
+after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+echo "{\"target\": \"souk fetch-io=pread\", \"phase\": \"broker cpu during raw fetch\", \"records\": $records, \"cpu_ms\": $(( (after - before) * 1000 / $(getconf CLK_TCK) ))}"
+stop_broker
 
 "$work/produce_bench" -m -t mock -n "$records" -a 1 -l "librdkafka mock cluster" 2>/dev/null
 "$work/produce_bench" -m -t mock -n 250000 -a all -r 50000 -l "librdkafka mock cluster" 2>/dev/null

@@ -285,6 +285,33 @@ struct RequestRouterTests {
         }
     }
 
+    @Test("AlterConfigs applies to the open logs at once: a smaller segment.bytes rolls the next appends")
+    func alterConfigsAppliesToOpenLogs() async throws {
+        try await Self.withHarness { harness in
+            _ = try await harness.call(MetadataRequest(topics: [.init(name: "ac")]), version: 8)
+            let now = RequestRouter.now()
+            let first = try Self.batch(values: ["a", "b"], timestamp: now)
+            _ = try await harness.call(Self.produce("ac", records: first), version: 8)
+            let log = try #require(await harness.registry.log(topic: "ac", partition: 0))
+            #expect(await log.segmentBaseOffsets == [0])
+            let alter = AlterConfigsRequest(resources: [
+                .init(
+                    resourceType: RequestRouter.ConfigResource.topic, resourceName: "ac",
+                    configs: [.init(name: "segment.bytes", value: "100")])
+            ])
+            let response = try #require(try await harness.call(alter, version: 1))
+            #expect(response.responses.map(\.errorCode) == [0])
+            #expect(await log.configuration.segmentBytes == 100)
+            for round in 0..<2 {
+                let batch = try Self.batch(values: ["c\(round)", "d\(round)"], timestamp: now)
+                _ = try await harness.call(Self.produce("ac", records: batch), version: 8)
+            }
+            // Each batch is over 61 bytes: every append after the change starts a segment.
+            #expect(await log.segmentBaseOffsets == [0, 2, 4])
+            #expect(await log.logEndOffset == 6)
+        }
+    }
+
     @Test("an unknown ApiVersions version gets UNSUPPORTED_VERSION with the ranges, in v0's layout")
     func apiVersionsFallback() async throws {
         try await Self.withHarness { harness in

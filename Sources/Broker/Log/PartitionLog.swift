@@ -17,7 +17,7 @@ import NIOCore
 package actor PartitionLog {
     /// The partition's directory, holding its segment files and `recovery-checkpoint`.
     package nonisolated let directory: String
-    package nonisolated let configuration: LogConfiguration
+    package private(set) var configuration: LogConfiguration
     nonisolated let eventLoop: any EventLoop
     private nonisolated let executor: any SerialExecutor
     let logger: Logger
@@ -159,6 +159,17 @@ package actor PartitionLog {
         } catch {
             throw stop(error)
         }
+    }
+
+    /// Applies a topic's new settings (AlterConfigs): segment size and age, retention and the largest
+    /// batch take effect from the next append or retention pass. The fsync policy is the broker's and
+    /// stays as it is.
+    package func reconfigure(_ new: LogConfiguration) throws(LogError) {
+        var updated = new
+        updated.fsyncPolicy = configuration.fsyncPolicy
+        updated.indexIntervalBytes = configuration.indexIntervalBytes
+        try updated.validate()
+        configuration = updated
     }
 
     /// Like `read`, but the batches stay in the file: a slice with its own descriptor, for sendfile.

@@ -197,7 +197,9 @@ package actor TopicRegistry {
     }
 
     /// Replaces a topic's config overrides (AlterConfigs' semantics); logs pick them up on reopen.
-    package func setConfigs(_ name: String, _ configs: [String: String], validateOnly: Bool) -> (ErrorCode, String?) {
+    package func setConfigs(_ name: String, _ configs: [String: String], validateOnly: Bool) async -> (
+        ErrorCode, String?
+    ) {
         guard var topic = topics[name] else { return (.unknownTopicOrPartition, "no topic '\(name)'") }
         for (key, value) in configs {
             if let problem = TopicConfigs.problem(name: key, value: value) { return (.invalidConfig, problem) }
@@ -206,6 +208,13 @@ package actor TopicRegistry {
         topic.configs = TopicConfigs(overrides: configs)
         topics[name] = topic
         do { try persist() } catch { return (.kafkaStorageError, "cannot save configs: \(error)") }
+        // The open logs follow at once (not only after a restart).
+        let log = topic.configs.logConfiguration(base: configuration.log)
+        for partition in topic.partitions {
+            do { try await partition.reconfigure(log) } catch {
+                return (.invalidConfig, "the log refused the configs: \(error)")
+            }
+        }
         return (.none, nil)
     }
 
