@@ -86,6 +86,14 @@ final class BlockingFile {
     func read(count: Int, at offset: Int, allocator: ByteBufferAllocator = ByteBufferAllocator()) throws(LogError)
         -> ByteBuffer
     {
+        try Self.read(descriptor: descriptor, count: count, at: offset, path: path, allocator: allocator)
+    }
+
+    /// Reads up to `count` bytes at `offset` of an open descriptor; fewer only at the end of the file.
+    static func read(
+        descriptor: Int32, count: Int, at offset: Int, path: String,
+        allocator: ByteBufferAllocator = ByteBufferAllocator()
+    ) throws(LogError) -> ByteBuffer {
         var buffer = allocator.buffer(capacity: count)
         guard count > 0 else { return buffer }
         var failed: Int32?

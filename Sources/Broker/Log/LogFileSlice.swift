@@ -37,25 +37,7 @@ package final class LogFileSlice: Sendable {
     package func read() throws(LogError) -> ByteBuffer {
         let current = descriptor.load(ordering: .acquiring)
         guard current >= 0 else { throw .io(IOFailure(operation: "pread", path: "slice", errno: EBADF)) }
-        var buffer = ByteBuffer()
-        buffer.reserveCapacity(length)
-        var failed: Int32?
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { raw in
-            guard let base = raw.baseAddress else { return 0 }
-            var done = 0
-            while done < length {
-                let got = pread(current, base + done, length - done, off_t(position + done))
-                if got < 0 {
-                    if errno == EINTR { continue }
-                    failed = errno
-                    break
-                }
-                if got == 0 { break }
-                done += got
-            }
-            return done
-        }
-        if let failed { throw .io(IOFailure(operation: "pread", path: "slice", errno: failed)) }
+        let buffer = try BlockingFile.read(descriptor: current, count: length, at: position, path: "slice")
         guard buffer.readableBytes == length else {
             throw .io(IOFailure(operation: "pread", path: "slice", errno: EIO))
         }

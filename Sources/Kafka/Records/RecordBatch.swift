@@ -84,15 +84,7 @@ package struct RecordBatch: Sendable, Equatable {
     /// Decodes the records, decompressing at most `maxUncompressedBytes` (default 64 MiB).
     /// Key, value and header slices point into the decompressed buffer (or the batch when uncompressed).
     package func records(maxUncompressedBytes: Int = 64 * 1024 * 1024) throws(WireError) -> [Record] {
-        guard let compression = header.attributes.compression else {
-            throw .unknownCompression(header.attributes.compressionBits)
-        }
-        var body = recordsBytes
-        if let codec = compression.makeCodec() {
-            do { body = try codec.decompress(body, maxOutputSize: maxUncompressedBytes) } catch {
-                throw .compression(error)
-            }
-        }
+        var body = try decompressedRecords(maxUncompressedBytes: maxUncompressedBytes)
         let count = Int(header.recordsCount)
         // A record takes at least 7 bytes (length, attributes, two deltas, key, value, header count).
         guard count >= 0 else { throw .invalidLength(Int64(count)) }
@@ -104,6 +96,17 @@ package struct RecordBatch: Sendable, Equatable {
         for _ in 0..<count { records.append(try Record(from: &body)) }
         guard body.readableBytes == 0 else { throw .trailingBytes(body.readableBytes) }
         return records
+    }
+
+    /// The records' bytes, decompressed (at most `maxUncompressedBytes`) when the batch is compressed.
+    func decompressedRecords(maxUncompressedBytes: Int) throws(WireError) -> ByteBuffer {
+        guard let compression = header.attributes.compression else {
+            throw .unknownCompression(header.attributes.compressionBits)
+        }
+        guard let codec = compression.makeCodec() else { return recordsBytes }
+        do { return try codec.decompress(recordsBytes, maxOutputSize: maxUncompressedBytes) } catch {
+            throw .compression(error)
+        }
     }
 
     /// The CRC-32C of a batch's bytes from the attributes to the end.

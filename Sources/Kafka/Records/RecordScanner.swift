@@ -88,15 +88,7 @@ extension RecordBatch {
     package func forEachRecord(
         maxUncompressedBytes: Int = 64 * 1024 * 1024, _ body: (RecordView) -> Void
     ) throws(WireError) {
-        guard let compression = header.attributes.compression else {
-            throw .unknownCompression(header.attributes.compressionBits)
-        }
-        var records = recordsBytes
-        if let codec = compression.makeCodec() {
-            do { records = try codec.decompress(records, maxOutputSize: maxUncompressedBytes) } catch {
-                throw .compression(error)
-            }
-        }
+        let records = try decompressedRecords(maxUncompressedBytes: maxUncompressedBytes)
         let count = Int(header.recordsCount)
         guard count >= 0 else { throw .invalidLength(Int64(count)) }
         let result: Result<Void, WireError> = records.withUnsafeReadableBytes { bytes in

@@ -83,45 +83,40 @@ package actor KafkaConsumer {
     package func poll(maxRecords: Int = 500, timeout: Duration = .seconds(1)) async throws(KafkaClientError)
         -> [ConsumerRecord]
     {
-        guard !isClosed else { throw .closed }
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        while true {
-            let ready = takeBuffered(maxRecords)
-            if !ready.isEmpty { return ready }
-            let remaining = deadline - clock.now
-            guard remaining > .zero, !assignment.isEmpty else { return [] }
-            do throws(KafkaClientError) {
-                try await resolveStarts()
-                try await fetch(maxWait: min(configuration.fetchMaxWait, remaining), decode: true)
-            } catch {
-                guard error.isRetriable else { throw error }
-                logger.debug("fetch failed; retrying", metadata: ["error": "\(error)"])
-                let pause = min(configuration.retryBackoff, max(.zero, deadline - clock.now))
-                do { try await Task.sleep(for: pause) } catch { throw .closed }
-            }
-        }
+        try await fetchUntilReady(timeout: timeout, decode: true) { consumer in
+            let ready = consumer.takeBuffered(maxRecords)
+            return ready.isEmpty ? nil : ready
+        } ?? []
     }
 
     /// Like `poll`, but returns the fetched record batches undecoded, per partition: for readers
     /// that decode values straight into a layout of their own (`RecordBatch.forEachRecord`). Each
     /// partition's position moves past what is returned.
     package func pollBatches(timeout: Duration = .seconds(1)) async throws(KafkaClientError) -> [FetchedBatches] {
+        try await fetchUntilReady(timeout: timeout, decode: false) { consumer in
+            guard !consumer.bufferedBatches.isEmpty else { return nil }
+            let ready = consumer.bufferedBatches.values.sorted { $0.partition < $1.partition }
+            consumer.bufferedBatches = [:]
+            for fetched in ready { consumer.positions[fetched.partition] = fetched.nextOffset }
+            return ready
+        } ?? []
+    }
+
+    /// Fetches until `take` finds something buffered or `timeout` passes (nil then). Retriable errors
+    /// (a broker restart, a leader move) are retried within the timeout.
+    private func fetchUntilReady<Ready>(
+        timeout: Duration, decode: Bool, _ take: (isolated KafkaConsumer) -> Ready?
+    ) async throws(KafkaClientError) -> Ready? {
         guard !isClosed else { throw .closed }
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while true {
-            if !bufferedBatches.isEmpty {
-                let ready = bufferedBatches.values.sorted { $0.partition < $1.partition }
-                bufferedBatches = [:]
-                for fetched in ready { positions[fetched.partition] = fetched.nextOffset }
-                return ready
-            }
+            if let ready = take(self) { return ready }
             let remaining = deadline - clock.now
-            guard remaining > .zero, !assignment.isEmpty else { return [] }
+            guard remaining > .zero, !assignment.isEmpty else { return nil }
             do throws(KafkaClientError) {
                 try await resolveStarts()
-                try await fetch(maxWait: min(configuration.fetchMaxWait, remaining), decode: false)
+                try await fetch(maxWait: min(configuration.fetchMaxWait, remaining), decode: decode)
             } catch {
                 guard error.isRetriable else { throw error }
                 logger.debug("fetch failed; retrying", metadata: ["error": "\(error)"])
