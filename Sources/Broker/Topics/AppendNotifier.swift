@@ -37,7 +37,7 @@ package actor AppendNotifier {
             group.addTask { try? await Task.sleep(for: timeout) }
             await group.next()
             group.cancelAll()
-            await self.finish(id: id)
+            self.finish(id: id)
         }
     }
 
