@@ -1,3 +1,4 @@
+import Kafka
 import NIOCore
 
 /// One segment of a partition log: `<baseOffset>.log` holding batches verbatim, back to back, with its sparse
@@ -238,32 +239,24 @@ final class LogSegment {
     /// checked here (recovery checked everything written before a crash, and consumers check them).
     func slice(at position: Int, maxBytes: Int) throws(LogError) -> LogFileSlice? {
         guard position < size else { return nil }
+        // Headers only, one read each: the batches' bytes are the kernel's to send.
+        var scanner = BatchScanner(file: log, from: position, to: size, chunkSize: BatchHeader.size, validates: false)
         var end = position
         var zstd = false
-        while end + BatchHeader.size <= size {
-            let bytes = try log.read(count: BatchHeader.size, at: end)
-            guard let header = BatchHeader(parsing: bytes, at: 0) else { break }
-            do { try header.validate(maximumSize: Int(Int32.max)) } catch {
-                if end == position { throw .corruptData(path: log.path, position: end, defect: error) }
-                break
+        scan: while true {
+            switch try scanner.next() {
+            case .batch(let header, _, _):
+                if end > position, end - position + header.totalSize > maxBytes { break scan }
+                zstd = zstd || RecordBatchAttributes(rawValue: header.attributes).compression == .zstd
+                end += header.totalSize
+            case .end:
+                break scan
+            case .invalid(let at, let defect):
+                if at == position { throw .corruptData(path: log.path, position: at, defect: defect) }
+                break scan
             }
-            guard end + header.totalSize <= size else {
-                if end == position {
-                    throw .corruptData(
-                        path: log.path, position: end,
-                        defect: .truncated(available: size - end, needed: header.totalSize))
-                }
-                break
-            }
-            if end > position, end - position + header.totalSize > maxBytes { break }
-            if header.attributes & 0x07 == 4 { zstd = true }
-            end += header.totalSize
         }
-        guard end > position else {
-            throw .corruptData(
-                path: log.path, position: position,
-                defect: .truncated(available: size - position, needed: BatchHeader.size))
-        }
+        guard end > position else { return nil }
         return LogFileSlice(
             descriptor: try log.duplicateDescriptor(), position: position, length: end - position, containsZstd: zstd)
     }

@@ -80,20 +80,14 @@ extension PartitionLog {
 
     /// Queues a checkpoint write behind the flush; a failure stops the log.
     private func writeCheckpointInBackground() {
-        let checkpoint = RecoveryCheckpoint(
-            recoveryPoint: recoveryPoint, logStartOffset: logStartOffset, cleanShutdown: false)
-        guard checkpoint != lastCheckpoint else { return }
+        guard let checkpoint = changedCheckpoint(cleanShutdown: false) else { return }
         lastCheckpoint = checkpoint
-        let path = directory + "/" + RecoveryCheckpoint.fileName
-        let faults = faults
+        let write = checkpointWriter(checkpoint)
         let loop = eventLoop
         LogFlusher.queue.async { [weak self] in
-            do throws(LogError) {
-                try AtomicFile.write(checkpoint.encoded(), to: path, faults: faults)
-            } catch {
-                let owner = self
-                loop.execute { owner?.assumeIsolated { _ = $0.stop(error) } }
-            }
+            guard case .failure(let error) = write() else { return }
+            let owner = self
+            loop.execute { owner?.assumeIsolated { _ = $0.stop(error) } }
         }
     }
 }

@@ -147,15 +147,25 @@ package actor PartitionLog {
     /// at least one (as Kafka does, so a batch larger than the limit still gets through). Empty at the log end.
     /// Throws `offsetOutOfRange` outside `logStartOffset...logEndOffset`.
     package func read(from offset: Int64, maxBytes: Int) throws(LogError) -> ByteBuffer {
+        let verify = configuration.verifyChecksumsOnRead
+        return try fromBatch(holding: offset) { segment, position throws(LogError) in
+            try segment.read(at: position, maxBytes: maxBytes, verifyChecksums: verify)
+        } ?? ByteBuffer()
+    }
+
+    /// Runs `body` on the segment and position of the batch holding `offset`; nil at the log end.
+    /// Throws `offsetOutOfRange` outside `logStartOffset...logEndOffset`; an I/O error stops the log.
+    private func fromBatch<T>(
+        holding offset: Int64, _ body: (LogSegment, Int) throws(LogError) -> T
+    ) throws(LogError) -> T? {
         try checkUsable()
         guard offset >= logStartOffset, offset <= logEndOffset else {
             throw .offsetOutOfRange(requested: offset, logStart: logStartOffset, logEnd: logEndOffset)
         }
-        guard offset < logEndOffset, let segment = segment(containing: offset) else { return ByteBuffer() }
+        guard offset < logEndOffset, let segment = segment(containing: offset) else { return nil }
         do {
-            guard let position = try segment.position(of: offset) else { return ByteBuffer() }
-            return try segment.read(
-                at: position, maxBytes: maxBytes, verifyChecksums: configuration.verifyChecksumsOnRead)
+            guard let position = try segment.position(of: offset) else { return nil }
+            return try body(segment, position)
         } catch {
             throw stop(error)
         }
@@ -175,17 +185,9 @@ package actor PartitionLog {
     /// Like `read`, but the batches stay in the file: a slice with its own descriptor, for sendfile.
     /// Nil when `offset` is the log end.
     package func readSlice(from offset: Int64, maxBytes: Int) throws(LogError) -> LogFileSlice? {
-        try checkUsable()
-        guard offset >= logStartOffset, offset <= logEndOffset else {
-            throw .offsetOutOfRange(requested: offset, logStart: logStartOffset, logEnd: logEndOffset)
-        }
-        guard offset < logEndOffset, let segment = segment(containing: offset) else { return nil }
-        do {
-            guard let position = try segment.position(of: offset) else { return nil }
-            return try segment.slice(at: position, maxBytes: maxBytes)
-        } catch {
-            throw stop(error)
-        }
+        try fromBatch(holding: offset) { segment, position throws(LogError) in
+            try segment.slice(at: position, maxBytes: maxBytes)
+        } ?? nil
     }
 
     /// ListOffsets by time: the first offset at or after the log start whose batch has maxTimestamp ≥
@@ -267,12 +269,24 @@ package actor PartitionLog {
     /// The write goes through the flusher queue, after any background write queued before it, so
     /// the newest checkpoint is the one that stays.
     func writeCheckpoint(cleanShutdown: Bool) throws(LogError) {
+        guard let checkpoint = changedCheckpoint(cleanShutdown: cleanShutdown) else { return }
+        let write = checkpointWriter(checkpoint)
+        try LogFlusher.queue.sync(execute: write).get()
+        lastCheckpoint = checkpoint
+    }
+
+    /// The checkpoint of the current recovery point and log start, or nil when it is the one written last.
+    func changedCheckpoint(cleanShutdown: Bool) -> RecoveryCheckpoint? {
         let checkpoint = RecoveryCheckpoint(
             recoveryPoint: recoveryPoint, logStartOffset: logStartOffset, cleanShutdown: cleanShutdown)
-        guard checkpoint != lastCheckpoint else { return }
+        return checkpoint == lastCheckpoint ? nil : checkpoint
+    }
+
+    /// Writes `checkpoint` to `recovery-checkpoint` when called (on the flusher thread).
+    func checkpointWriter(_ checkpoint: RecoveryCheckpoint) -> @Sendable () -> Result<Void, LogError> {
         let path = directory + "/" + RecoveryCheckpoint.fileName
         let faults = faults
-        let result: Result<Void, LogError> = LogFlusher.queue.sync {
+        return {
             do throws(LogError) {
                 try AtomicFile.write(checkpoint.encoded(), to: path, faults: faults)
                 return .success(())
@@ -280,8 +294,6 @@ package actor PartitionLog {
                 return .failure(error)
             }
         }
-        try result.get()
-        lastCheckpoint = checkpoint
     }
 
     /// Starts the interval timer of `FsyncPolicy.interval`.

@@ -10,7 +10,7 @@ public struct TopN<Element: Sendable & Codable & Equatable>: Sendable, Codable, 
     public let n: Int
     /// Largest first.
     public private(set) var entries: [Entry] = [] {
-        didSet { threshold = entries.count < n ? -.infinity : (entries.last?.score ?? .infinity) }
+        didSet { threshold = Self.threshold(of: entries, n: n) }
     }
     /// The lowest score that can still enter: kept beside the entries so `admits`, called for every
     /// row, reads one number (no generic access to the entries).
@@ -27,7 +27,12 @@ public struct TopN<Element: Sendable & Codable & Equatable>: Sendable, Codable, 
         let container = try decoder.container(keyedBy: CodingKeys.self)
         n = max(0, try container.decode(Int.self, forKey: .n))
         entries = try container.decode([Entry].self, forKey: .entries)
-        threshold = entries.count < n ? -.infinity : (entries.last?.score ?? .infinity)
+        threshold = Self.threshold(of: entries, n: n)
+    }
+
+    /// Anything enters while fewer than `n` are kept; then only a score at least the lowest kept.
+    private static func threshold(of entries: [Entry], n: Int) -> Double {
+        entries.count < n ? -.infinity : (entries.last?.score ?? .infinity)
     }
 
     /// Whether an element of this score could enter the list (a cheap check before building it).

@@ -193,21 +193,13 @@ public final class ParquetTableSink {
 
     /// Whether a part is old or large enough to roll at `nowMicros`.
     public func partsDue(nowMicros: Int64) -> Bool {
-        parts.values.contains { isDue($0, nowMicros: nowMicros) }
+        nextRollMicros.map { nowMicros >= $0 } ?? false
     }
 
     /// The earliest time at which an open part is due to roll (`Int64.min`: one is large enough
     /// now); nil without open parts. Parts opened by a batch not committed yet count from the commit.
     public var nextRollMicros: Int64? {
-        var earliest: Int64?
-        for part in parts.values {
-            let due =
-                part.state.length >= configuration.rollBytes
-                ? Int64.min
-                : part.createdMicros == Int64.min ? nil : part.createdMicros + rollAgeMicros
-            if let due { earliest = min(earliest ?? due, due) }
-        }
-        return earliest
+        parts.values.compactMap(rollMicros).min()
     }
 
     /// Parts open (appended to, not rolled yet).
@@ -221,8 +213,14 @@ public final class ParquetTableSink {
     }
 
     private func isDue(_ part: Part, nowMicros: Int64) -> Bool {
-        part.state.length >= configuration.rollBytes
-            || (part.createdMicros != Int64.min && nowMicros - part.createdMicros >= rollAgeMicros)
+        rollMicros(part).map { nowMicros >= $0 } ?? false
+    }
+
+    /// When `part` is due to roll: `Int64.min` once large enough, else its age limit (nil while its
+    /// age has not started).
+    private func rollMicros(_ part: Part) -> Int64? {
+        if part.state.length >= configuration.rollBytes { return Int64.min }
+        return part.createdMicros == Int64.min ? nil : part.createdMicros + rollAgeMicros
     }
 
     private func openPart(_ partition: String, batch: Int64) throws(SinkError) -> Part {

@@ -34,12 +34,10 @@ package enum FetchedRecords {
     package static func decode(
         _ bytes: ByteBuffer, partition: TopicPartition, fetchOffset: Int64, maxUncompressedBytes: Int = 64 * 1024 * 1024
     ) throws(WireError) -> (records: [ConsumerRecord], nextOffset: Int64) {
-        var next = fetchOffset
+        let fetched = try FetchedBatches(bytes, partition: partition, fetchOffset: fetchOffset)
         var records: [ConsumerRecord] = []
-        for batch in try RecordBatchReader.batches(in: bytes, allowPartialTail: true) {
+        for batch in fetched.batches {
             let header = batch.header
-            defer { next = max(next, header.lastOffset + 1) }
-            guard header.lastOffset >= fetchOffset, !header.attributes.isControl else { continue }
             for record in try batch.records(maxUncompressedBytes: maxUncompressedBytes) {
                 let offset = header.baseOffset + Int64(record.offsetDelta)
                 guard offset >= fetchOffset else { continue }
@@ -51,7 +49,7 @@ package enum FetchedRecords {
                         key: record.key, value: record.value, headers: record.headers))
             }
         }
-        return (records, next)
+        return (records, fetched.nextOffset)
     }
 }
 
