@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Souk: real-time e-commerce analytics in one binary.
-/// Module dependencies point one way: Souk → Web → Engine → Kafka → Storage, and Souk → Broker → Kafka.
+/// Module dependencies point one way: Souk → Web → Commerce → Engine → Kafka → Storage, and Souk → Broker → Kafka.
 let package = Package(
     name: "souk",
     platforms: [.macOS(.v15)],
@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "SoukKafka", targets: ["Kafka"]),
         .library(name: "SoukBroker", targets: ["Broker"]),
         .library(name: "SoukEngine", targets: ["Engine"]),
+        .library(name: "SoukCommerce", targets: ["Commerce"]),
         .library(name: "SoukWeb", targets: ["Web"]),
     ],
     dependencies: [
@@ -76,15 +77,24 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .target(
+            name: "Commerce",
+            dependencies: [
+                "Engine", "Kafka", "Storage",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .target(
             name: "Web",
             dependencies: [
-                "Engine", "Storage",
+                "Commerce", "Engine", "Storage",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "Souk",
             dependencies: [
-                "Storage", "Kafka", "Broker", "Engine", "Web",
+                "Storage", "Kafka", "Broker", "Engine", "Commerce", "Web",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -114,6 +124,9 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: ["Engine", "Storage", .product(name: "MetricsTestKit", package: "swift-metrics")]),
+        .testTarget(
+            name: "CommerceTests",
+            dependencies: ["Commerce", "Engine", "Storage", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "SoukTests",
             dependencies: ["Souk", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

@@ -1,6 +1,12 @@
 import ArgumentParser
 import Storage
 
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#elseif canImport(Darwin)
+    @preconcurrency import Darwin
+#endif
+
 /// `souk`: the root command. Every subcommand reports errors as one line on stderr with a
 /// non-zero exit status, prints pure JSON on stdout with `--json`, and logs to stderr.
 struct SoukCommand: AsyncParsableCommand {
@@ -20,6 +26,8 @@ struct SoukCommand: AsyncParsableCommand {
 enum SoukMain {
     static func main() async {
         AllocatorPolicy.retainFreedMemory()
+        // Line by line even into a pipe or a file, so `souk demo | tee` shows each line when it is printed.
+        setvbuf(stdout, nil, _IOLBF, 0)
         do {
             var command = try SoukCommand.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -13,7 +13,7 @@ struct CountingJob: StreamJob {
         static func < (a: Key, b: Key) -> Bool { (a.start, a.key) < (b.start, b.key) }
     }
 
-    struct Window: Sendable, Identifiable, Equatable {
+    struct Window: Sendable, Identifiable, Equatable, Encodable {
         var id: Key
         var count: Int64
     }
@@ -92,6 +92,10 @@ struct CountingJob: StreamJob {
         ]
     }
 
+    func isOpen(_ update: Window, watermarkMicros: Int64) -> Bool {
+        Self.window.end(ofWindowStartingAt: update.id.start) > watermarkMicros
+    }
+
     func makeSummary() -> Int64 { 0 }
     func merge(_ summary: Int64, into total: inout Int64) { total += summary }
 }
@@ -136,7 +140,7 @@ struct StreamMasterTests {
             let master = StreamMaster(
                 job: CountingJob(), source: JSONLinesFileSource(path: input, pieceLines: 7),
                 configuration: configuration,
-                logger: Logger(label: "test"), isOpen: { _, _ in true })
+                logger: Logger(label: "test"))
             let reports = Reports()
             await master.setProgressHandler { reports.add($0) }
             started(master)
@@ -320,7 +324,7 @@ struct StreamMasterTests {
         configuration.trigger = .milliseconds(10)
         let first = StreamMaster(
             job: CountingJob(), source: JSONLinesFileSource(path: fixture.input), configuration: configuration,
-            logger: Logger(label: "test"), isOpen: { _, _ in true })
+            logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await first.run() }
             // The first stream holds the lock once its first report exists or its checkpoint directory does.

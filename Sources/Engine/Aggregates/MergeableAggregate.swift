@@ -58,7 +58,3 @@ public struct AverageAggregate: MergeableAggregate {
 extension DistinctCount: MergeableAggregate {
     public init() { self.init(threshold: DistinctCount.defaultThreshold) }
 }
-
-extension RevenueAggregate: MergeableAggregate {
-    public init() { self.init(revenue: 0, transactions: 0, items: 0) }
-}

@@ -42,6 +42,13 @@ public struct EngineConfiguration: Sendable {
     public var retainedBatches: Int64 = 100
     /// Progress reports kept for the dashboard. Default: 100.
     public var progressReports = 100
+    /// Closed windows the live view keeps, newest last. Default: 10,000 (an hour of 1-minute windows
+    /// for about 160 keys).
+    public var liveResults = 10_000
+    /// On a graceful shutdown, read what the source holds at that moment before the last batch, as
+    /// `once` does, instead of stopping after the current batch. Default: false (`souk demo` sets it,
+    /// so that its closing report covers every transaction its generator sent).
+    public var drainOnShutdown = false
     /// Failure injection for crash tests (nil in normal runs).
     public var crashPoint: CrashPoint?
     /// Called with a batch's id before its commit starts, for tests that hold commits back the way a

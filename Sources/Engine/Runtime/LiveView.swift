@@ -1,6 +1,6 @@
 /// The live-view sink: the job's running totals, the current (open) windows in update mode, the
 /// newest closed windows and the progress reports, read by the dashboard while the stream runs.
-public actor LiveView<Job: StreamJob> where Job.Update: Identifiable, Job.Update.ID: Sendable {
+public actor LiveView<Job: StreamJob> {
     public struct Snapshot: Sendable {
         public var summary: Job.Summary
         public var openWindows: [Job.Update]
@@ -15,23 +15,20 @@ public actor LiveView<Job: StreamJob> where Job.Update: Identifiable, Job.Update
     private var progress: ProgressRing
     private var watermark = Int64.min
     private let recentLimit: Int
-    private let isOpen: @Sendable (Job.Update, Int64) -> Bool
+    private let job: Job
 
-    public init(
-        summary: Job.Summary, progressReports: Int = 100, recentLimit: Int = 1_000,
-        isOpen: @escaping @Sendable (Job.Update, Int64) -> Bool
-    ) {
-        self.summary = summary
+    public init(job: Job, progressReports: Int = 100, recentLimit: Int = 10_000) {
+        self.job = job
+        self.summary = job.makeSummary()
         self.progress = ProgressRing(capacity: progressReports)
-        self.recentLimit = recentLimit
-        self.isOpen = isOpen
+        self.recentLimit = max(0, recentLimit)
     }
 
     func publish(summary: Job.Summary, updates: [Job.Update], results: [Job.Result], watermarkMicros: Int64) {
         self.summary = summary
         watermark = watermarkMicros
         for update in updates { open[update.id] = update }
-        open = open.filter { isOpen($0.value, watermarkMicros) }
+        open = open.filter { job.isOpen($0.value, watermarkMicros: watermarkMicros) }
         recent.append(contentsOf: results)
         if recent.count > recentLimit { recent.removeFirst(recent.count - recentLimit) }
     }

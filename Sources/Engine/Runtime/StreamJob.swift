@@ -88,8 +88,9 @@ public protocol StreamJob: Sendable {
     associatedtype GroupState: Sendable, Codable
     /// A row the job emits when the watermark closes a window (append mode).
     associatedtype Result: Sendable
-    /// A changed row of the current windows (update mode, for the live view).
-    associatedtype Update: Sendable
+    /// A changed row of the current windows (update mode, for the live view), identified by its
+    /// window and key so a newer value replaces an older one.
+    associatedtype Update: Sendable, Identifiable, Encodable where Update.ID: Sendable
     /// Running totals over everything processed (for the live view; snapshotted).
     associatedtype Summary: Sendable, Codable
 
@@ -108,6 +109,9 @@ public protocol StreamJob: Sendable {
     func reduce(_ partial: Partial, into state: inout GroupState, updates: inout [Update])
     /// Removes and returns the windows of a key group that end at or before the watermark.
     func close(_ state: inout GroupState, watermarkMicros: Int64) -> [Result]
+    /// Whether the window of `update` is still open at the watermark (the live view drops it when not:
+    /// its final value arrives as a `Result`).
+    func isOpen(_ update: Update, watermarkMicros: Int64) -> Bool
     /// Rows held by a key group's state.
     func rowCount(of state: GroupState) -> Int
 

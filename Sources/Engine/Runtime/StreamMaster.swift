@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Metrics
 import NIOPosix
+import ServiceLifecycle
 import Storage
 import Synchronization
 
@@ -9,11 +10,12 @@ import Synchronization
 /// the workers, shuffles their partials to the workers owning each key group, commits the sinks and
 /// records progress (Spark's MicroBatchExecution, in one process).
 ///
-/// Batch N: plan → `offsets/N` → read → map (workers) → reduce and close windows (workers) →
-/// dead letters, raw table, result table (each committed through its manifest) → `state/N` →
-/// `commits/N`. After a crash the newest `offsets/N` without `commits/N` is replayed with the same
-/// ranges and watermark; sinks skip a batch they already committed.
-public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Update.ID: Sendable {
+/// Batch N: plan → read → map (workers) → reduce and close windows (workers) → the live view; then,
+/// in order behind the commits of earlier batches, `offsets/N` → dead letters, raw table, result
+/// table (each committed through its manifest) → `state/N` → `commits/N`. After a crash the newest
+/// `offsets/N` without `commits/N` is replayed with the same ranges and watermark; sinks skip a batch
+/// they already committed.
+public actor StreamMaster<Job: StreamJob>: Service {
     public let job: Job
     public let configuration: EngineConfiguration
     public let liveView: LiveView<Job>
@@ -48,8 +50,7 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
 
     public init(
         job: Job, source: any StreamSource, configuration: EngineConfiguration, logger: Logger,
-        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) },
-        isOpen: @escaping @Sendable (Job.Update, Int64) -> Bool
+        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }
     ) {
         self.job = job
         self.source = source
@@ -62,7 +63,7 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
             allowedLateness: configuration.allowedLateness, idleTimeout: configuration.idleTimeout)
         self.summary = job.makeSummary()
         self.liveView = LiveView(
-            summary: job.makeSummary(), progressReports: configuration.progressReports, isOpen: isOpen)
+            job: job, progressReports: configuration.progressReports, recentLimit: configuration.liveResults)
         self.io = NIOThreadPool(numberOfThreads: 1)
         self.metrics = StreamMetrics(job: job.name, factory: configuration.metricsFactory ?? MetricsSystem.factory)
     }
@@ -78,8 +79,26 @@ public actor StreamMaster<Job: StreamJob> where Job.Update: Identifiable, Job.Up
         drainFlag.store(true, ordering: .relaxed)
     }
 
-    /// Runs until `requestStop()` (or, with `once`, until everything available is processed).
+    /// Runs until `requestStop()` (or, with `once`, until everything available is processed). As a
+    /// `Service` in a `ServiceGroup`, a graceful shutdown (SIGTERM, SIGINT) stops it after the current
+    /// batch (or drains what the source holds then, with `drainOnShutdown`), then a last batch rolls
+    /// every open part.
     public func run() async throws(StreamError) {
+        do {
+            let drain = configuration.drainOnShutdown
+            try await withGracefulShutdownHandler {
+                try await self.runUntilStopped()
+            } onGracefulShutdown: {
+                if drain { self.requestDrain() } else { self.requestStop() }
+            }
+        } catch let error as StreamError {
+            throw error
+        } catch {
+            throw .source("\(error)")
+        }
+    }
+
+    private func runUntilStopped() async throws(StreamError) {
         try configuration.validate()
         io.start()
         try await prepare()

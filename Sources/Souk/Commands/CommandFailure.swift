@@ -13,9 +13,9 @@ struct CommandFailure: Error, CustomStringConvertible {
 
     var description: String { "souk \(command): \(message)" }
 
-    /// The failure of a subcommand that a later issue builds.
-    static func notBuilt(_ command: String, issue: Int, what: String) -> CommandFailure {
-        CommandFailure(command: command, message: "not built yet: \(what) arrives with issue #\(issue)")
+    /// The failure of a subcommand that is not built yet: says what is missing.
+    static func notBuilt(_ command: String, what: String) -> CommandFailure {
+        CommandFailure(command: command, message: "not built yet: \(what)")
     }
 
     /// Prints `failure` to stderr and exits 1.

@@ -1,36 +1,35 @@
 import ArgumentParser
 
-/// A subcommand whose implementation a later issue brings. It accepts any arguments so that the
-/// answer is always the same plain "not built yet" line, not a usage error about flags.
+/// A subcommand not built yet. It accepts any arguments so that the answer is always the same plain
+/// "not built yet" line naming what is missing, not a usage error about flags.
 protocol PlannedCommand: AsyncParsableCommand {
     static var name: String { get }
-    static var issue: Int { get }
     static var what: String { get }
 }
 
 extension PlannedCommand {
     func run() async throws {
-        throw CommandFailure.notBuilt(Self.name, issue: Self.issue, what: Self.what)
+        throw CommandFailure.notBuilt(Self.name, what: Self.what)
     }
 }
 
 struct WebCommand: PlannedCommand {
     static let configuration = CommandConfiguration(
         commandName: "web", abstract: "Serve the live dashboard (not built yet).")
-    static let name = "web", issue = 5, what = "the dashboard, which follows the engine"
+    static let name = "web", what = "the dashboard and its API"
     @Argument(parsing: .allUnrecognized) var arguments: [String] = []
 }
 
 struct AnalyzeCommand: PlannedCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze", abstract: "Report on the Parquet tables (not built yet).")
-    static let name = "analyze", issue = 4, what = "analysis of Parquet tables, which needs the Parquet reader"
+    static let name = "analyze", what = "the batch report over the committed tables"
     @Argument(parsing: .allUnrecognized) var arguments: [String] = []
 }
 
 struct BenchCommand: PlannedCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run the comparison benchmark harness (not built yet).")
-    static let name = "bench", issue = 3, what = "the benchmark harness, which drives the broker"
+    static let name = "bench", what = "the load tool for Kafka-compatible clusters"
     @Argument(parsing: .allUnrecognized) var arguments: [String] = []
 }

@@ -1,13 +1,18 @@
 import ArgumentParser
+import Commerce
 import Kafka
 import Logging
-import NIOPosix
 
 /// `souk produce`: generated e-commerce transactions into a topic, with Souk's own Kafka producer.
 struct ProduceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "produce", abstract: "Generate e-commerce transactions into a Kafka topic.",
-        discussion: "Works against Souk's broker, Apache Kafka or Redpanda (--bootstrap).")
+        discussion: """
+            Works against Souk's broker, Apache Kafka or Redpanda (--bootstrap). Each record is one JSON \
+            transaction as the original platform's producer sent it: transaction_id (a UUID v4), user_id \
+            (USER_100 to USER_999), city (six Moroccan cities), category (six), amount (10.00 to 500.00), \
+            quantity (1 to 5), payment_method (four) and timestamp (UTC, ISO-8601 without a zone).
+            """)
 
     @Option(help: "Bootstrap servers, comma separated.") var bootstrap = "127.0.0.1:9092"
     @Option(help: "Topic to write to.") var topic = "ecommerce-transactions"
@@ -15,7 +20,10 @@ struct ProduceCommand: AsyncParsableCommand {
     @Option(help: "Records to send (default: until interrupted).") var count: Int?
     @Option(help: "Compression: none, gzip, snappy, lz4 or zstd.") var codec = "zstd"
     @Option(help: "Acknowledgements: 0, 1 or all.") var acks = "all"
-    @Option(help: "Seed of the generator (same seed, same transactions).") var seed: UInt64 = 42
+    @Option(help: "Seed of the generator: the same seed sends the same transactions (default: a fresh one).")
+    var seed: UInt64?
+    @Option(help: "Record key: none (as the original producer) or user_id (one user's records in one partition).")
+    var key = "none"
     @Flag(help: "Print a JSON summary on stdout.") var json = false
 
     func validate() throws {
@@ -23,6 +31,9 @@ struct ProduceCommand: AsyncParsableCommand {
         if let count, count < 0 { throw ValidationError("--count must be 0 or more") }
         guard Self.compression(codec) != nil else { throw ValidationError("unknown --codec '\(codec)'") }
         guard ["0", "1", "all", "-1"].contains(acks) else { throw ValidationError("--acks must be 0, 1 or all") }
+        guard TransactionFeed.Key(rawValue: key) != nil else {
+            throw ValidationError("--key must be none or user_id")
+        }
         guard !bootstrap.split(separator: ",").isEmpty else { throw ValidationError("--bootstrap is empty") }
     }
 
@@ -39,57 +50,26 @@ struct ProduceCommand: AsyncParsableCommand {
 
     func run() async throws {
         bootstrapStandardErrorLogging(level: .info)
-        var configuration = KafkaProducerConfiguration(
-            bootstrapServers: bootstrap.split(separator: ",").map(String.init))
-        configuration.compression = Self.compression(codec) ?? .zstd
-        configuration.acks = acks == "0" ? .none : acks == "1" ? .leader : .all
-        configuration.idempotent = configuration.acks == .all
-        let feed = TransactionFeed(topic: topic, rate: rate, count: count, seed: seed)
-        let sent: Int
+        var producer = KafkaProducerConfiguration(bootstrapServers: bootstrap.split(separator: ",").map(String.init))
+        producer.compression = Self.compression(codec) ?? .zstd
+        producer.acks = acks == "0" ? .none : acks == "1" ? .leader : .all
+        producer.idempotent = producer.acks == .all
+        var configuration = TransactionFeed.Configuration(producer: producer)
+        configuration.topic = topic
+        configuration.rate = rate
+        configuration.count = count
+        configuration.seed = seed
+        configuration.key = TransactionFeed.Key(rawValue: key) ?? .none
+        let feed = TransactionFeed(configuration: configuration, logger: Logger(label: "souk.produce"))
         do {
-            sent = try await Self.send(feed, configuration: configuration, logger: Logger(label: "souk.produce"))
+            try await feed.run()
         } catch {
             throw CommandFailure(command: "produce", message: "\(error)")
         }
         if json {
-            print("{\"records\": \(sent), \"topic\": \(JSONText.quoted(topic))}")
+            print("{\"records\": \(feed.generated), \"topic\": \(JSONText.quoted(topic))}")
         } else {
-            writeToStandardError("souk produce: sent \(sent) transactions to \(topic)\n")
-        }
-    }
-
-    /// Runs a producer for `feed`, closing it when the feed ends.
-    static func send(
-        _ feed: TransactionFeed, configuration: KafkaProducerConfiguration, logger: Logger,
-        progress: @escaping @Sendable (Int) -> Void = { _ in }
-    ) async throws -> Int {
-        // Reach the cluster first, so a wrong address fails in seconds rather than at the delivery timeout.
-        let probe = KafkaClusterClient(
-            configuration: configuration.client, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
-        do {
-            _ = try await probe.refreshMetadata(topics: [feed.topic])
-            await probe.close()
-        } catch {
-            await probe.close()
-            throw error
-        }
-        let producer = try KafkaProducer(
-            configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
-        return try await withThrowingTaskGroup(of: Int?.self) { group in
-            group.addTask {
-                try await producer.run()
-                return nil
-            }
-            group.addTask {
-                let sent = try await feed.run(producer: producer, progress: progress)
-                try await producer.close()
-                return sent
-            }
-            var sent = 0
-            for try await result in group {
-                if let result { sent = result }
-            }
-            return sent
+            writeToStandardError("souk produce: sent \(feed.generated) transactions to \(topic)\n")
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Commerce
 import Engine
 import Foundation
 import Logging
@@ -111,8 +112,7 @@ struct StreamCommand: AsyncParsableCommand {
         }
         let master = StreamMaster(
             job: CommerceJob(name: job, measureLatency: measureLatency), source: source, configuration: configuration,
-            logger: logger,
-            isOpen: { CommerceJob.isOpen($0, watermarkMicros: $1) })
+            logger: logger)
         if progress {
             await master.setProgressHandler { report in
                 let encoder = JSONEncoder()
@@ -122,10 +122,9 @@ struct StreamCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(line)
             }
         }
-        let service = StreamService(master: master)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+                services: [.init(service: master, successTerminationBehavior: .gracefullyShutdownGroup)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
@@ -137,23 +136,5 @@ struct StreamCommand: AsyncParsableCommand {
         let batches = await master.batchesRun
         let rows = await master.rowsRead
         writeToStandardError("souk stream: stopped after \(batches) batches, \(rows) records read\n")
-    }
-}
-
-/// Runs the stream master as a service: graceful shutdown (SIGTERM, SIGINT) finishes the current
-/// batch, then a last batch rolls every open part.
-struct StreamService<Job: StreamJob>: Service where Job.Update: Identifiable, Job.Update.ID: Sendable {
-    let master: StreamMaster<Job>
-
-    func run() async throws {
-        do {
-            try await withGracefulShutdownHandler {
-                try await master.run()
-            } onGracefulShutdown: {
-                master.requestStop()
-            }
-        } catch let error as StreamError {
-            throw error
-        }
     }
 }

@@ -2,49 +2,51 @@ import Engine
 import Storage
 
 /// The e-commerce stream: transactions in, every valid one to `tables/transactions`, revenue per
-/// closed 1-minute window per category, city and payment method to `tables/windows`, and live totals.
-struct CommerceJob: StreamJob {
-    typealias Partial = [CommerceWindowKey: RevenueAggregate]
-    typealias GroupState = [CommerceWindowKey: RevenueAggregate]
-    typealias Result = CommerceWindow
-    typealias Update = CommerceWindow
-    typealias Summary = CommerceSummary
+/// closed 1-minute window per category, city and payment method to `tables/windows`, and live totals
+/// (`CommerceSummary`) for the read model.
+package struct CommerceJob: StreamJob {
+    package typealias Partial = [CommerceWindowKey: RevenueAggregate]
+    package typealias GroupState = [CommerceWindowKey: RevenueAggregate]
+    package typealias Result = CommerceWindow
+    package typealias Update = CommerceWindow
+    package typealias Summary = CommerceSummary
 
+    /// The transaction fields, in `TransactionSchema` order.
     static let decoder = JSONColumnDecoder(fields: [
         .init("transaction_id", .string), .init("user_id", .string), .init("city", .string),
         .init("category", .string), .init("amount", .double), .init("quantity", .int32),
         .init("payment_method", .string), .init("timestamp", .timestampMicros),
     ])
 
-    static let windowSchema = ParquetSchema([
+    package static let windowSchema = ParquetSchema([
         .timestamp("window_start", unit: .micros, isAdjustedToUTC: true),
         .timestamp("window_end", unit: .micros, isAdjustedToUTC: true),
         .string("dimension"), .string("key"), .double("revenue"), .int64("transactions"), .int64("items"),
     ])
 
-    let name: String
-    let window: TumblingWindow
+    package let name: String
+    package let window: TumblingWindow
     /// Report event time → live view latency (for the benchmark, where event time is the producer's clock).
     let measureLatency: Bool
 
-    init(name: String = "ecommerce", window: Duration = .seconds(60), measureLatency: Bool = false) {
+    package init(name: String = "ecommerce", window: Duration = .seconds(60), measureLatency: Bool = false) {
         self.name = name
         self.window = TumblingWindow(size: window)
         self.measureLatency = measureLatency
     }
 
-    var rawTable: TableSpecification? {
+    package var rawTable: TableSpecification? {
         // Transaction ids are unique: a dictionary would only be built to be thrown away.
         TableSpecification(
             name: "transactions", schema: ParquetSchema(TransactionSchema.columns), partitionColumn: 7,
             columnOptions: ["transaction_id": .init(dictionary: false), "timestamp": .init(dictionary: false)])
     }
 
-    var resultTable: TableSpecification {
+    package var resultTable: TableSpecification {
         TableSpecification(name: "windows", schema: Self.windowSchema, partitionColumn: 0)
     }
 
-    func map(_ chunk: SourceChunk, watermarkMicros: Int64, keyGroups: Int) -> MapOutput<Partial, Summary> {
+    package func map(_ chunk: SourceChunk, watermarkMicros: Int64, keyGroups: Int) -> MapOutput<Partial, Summary> {
         let batch = chunk.withUnsafeBytes { Self.decoder.decode($0) }
         var mapper = CommerceMapper(window: window, watermarkMicros: watermarkMicros, keyGroups: keyGroups)
         var output = mapper.map(batch, chunk: chunk)
@@ -54,9 +56,9 @@ struct CommerceJob: StreamJob {
         return output
     }
 
-    func makeGroupState() -> GroupState { [:] }
+    package func makeGroupState() -> GroupState { [:] }
 
-    func reduce(_ partial: Partial, into state: inout GroupState, updates: inout [Update]) {
+    package func reduce(_ partial: Partial, into state: inout GroupState, updates: inout [Update]) {
         for (key, aggregate) in partial {
             state[key, default: RevenueAggregate()].merge(aggregate)
             if let total = state[key] {
@@ -67,7 +69,7 @@ struct CommerceJob: StreamJob {
         }
     }
 
-    func close(_ state: inout GroupState, watermarkMicros: Int64) -> [Result] {
+    package func close(_ state: inout GroupState, watermarkMicros: Int64) -> [Result] {
         let closing = state.keys.filter { window.end(ofWindowStartingAt: $0.windowStart) <= watermarkMicros }
         return closing.sorted().compactMap { key in
             state.removeValue(forKey: key).map {
@@ -76,9 +78,9 @@ struct CommerceJob: StreamJob {
         }
     }
 
-    func rowCount(of state: GroupState) -> Int { state.count }
+    package func rowCount(of state: GroupState) -> Int { state.count }
 
-    func columns(of results: [Result]) -> [ParquetColumnBuffer] {
+    package func columns(of results: [Result]) -> [ParquetColumnBuffer] {
         let sorted = results.sorted { $0.id < $1.id }
         var dimensions = ParquetByteArrays()
         var keys = ParquetByteArrays()
@@ -97,10 +99,9 @@ struct CommerceJob: StreamJob {
         ]
     }
 
-    func makeSummary() -> Summary { CommerceSummary() }
+    package func makeSummary() -> Summary { CommerceSummary() }
 
-    func merge(_ summary: Summary, into total: inout Summary) { total.merge(summary) }
+    package func merge(_ summary: Summary, into total: inout Summary) { total.merge(summary) }
 
-    /// Whether a window is still open at the watermark (kept in the live view).
-    static func isOpen(_ window: CommerceWindow, watermarkMicros: Int64) -> Bool { window.windowEnd > watermarkMicros }
+    package func isOpen(_ update: CommerceWindow, watermarkMicros: Int64) -> Bool { update.windowEnd > watermarkMicros }
 }

@@ -1,0 +1,61 @@
+import Engine
+
+extension CommerceSnapshot {
+    /// The window span a snapshot covers by default: the hour before the newest event time.
+    package static let defaultWindowMinutes = 60
+
+    /// The read model's arithmetic, the same for every source: totals and averages, shares per
+    /// dimension value, the top transactions, and the windows whose start lies within
+    /// `windowMinutes` before the newest event time (event time, not the wall clock).
+    package init(
+        summary: CommerceSummary, windows: [CommerceWindow], watermarkMicros: Int64?, asOfMicros: Int64,
+        windowMinutes: Int = CommerceSnapshot.defaultWindowMinutes
+    ) {
+        let watermark = watermarkMicros == Int64.min ? nil : watermarkMicros
+        stats = Stats(
+            revenue: summary.revenue, transactions: summary.transactions, uniqueUsers: summary.uniqueUsers,
+            averageAmount: summary.averageAmount, items: summary.items, watermarkMicros: watermark,
+            asOfMicros: asOfMicros)
+        categories = Self.shares(summary, .category)
+        cities = Self.shares(summary, .city)
+        payments = Self.shares(summary, .paymentMethod)
+        topTransactions = summary.top.entries.map {
+            let t = $0.element
+            return TopTransaction(
+                transactionId: t.transactionId, userId: t.userId, city: t.city, category: t.category, amount: t.amount,
+                quantity: t.quantity, paymentMethod: t.paymentMethod, timestampMicros: t.timestampMicros)
+        }
+        self.windowMinutes = max(0, windowMinutes)
+        self.windows = Self.windows(windows, newest: summary.maxEventMicros, minutes: self.windowMinutes)
+    }
+
+    private static func shares(_ summary: CommerceSummary, _ dimension: CommerceDimension) -> [Share] {
+        let revenue = summary.revenue
+        let transactions = summary.transactions
+        return summary[dimension].values.map { value, aggregate in
+            Share(
+                dimension: dimension, value: value, revenue: aggregate.revenue, transactions: aggregate.transactions,
+                items: aggregate.items, revenueShare: revenue == 0 ? 0 : aggregate.revenue / revenue,
+                transactionShare: transactions == 0 ? 0 : Double(aggregate.transactions) / Double(transactions))
+        }
+        .sorted { $0.revenue != $1.revenue ? $0.revenue > $1.revenue : $0.value < $1.value }
+    }
+
+    /// The windows that start after `newest − minutes` (so `minutes` one-minute windows when every
+    /// minute has one), oldest first, ties by key.
+    private static func windows(_ all: [CommerceWindow], newest: Int64?, minutes: Int) -> Windows {
+        var result = Windows()
+        guard let newest else { return result }
+        let span = Int64(minutes) * 60_000_000
+        let after = newest.subtractingReportingOverflow(span)
+        let earliest = after.overflow ? Int64.min : after.partialValue
+        for window in all.sorted(by: { $0.id < $1.id }) where window.id.windowStart > earliest {
+            result[window.id.dimension].append(
+                Window(
+                    startMicros: window.id.windowStart, endMicros: window.windowEnd, key: window.id.key,
+                    revenue: window.aggregate.revenue, transactions: window.aggregate.transactions,
+                    items: window.aggregate.items))
+        }
+        return result
+    }
+}
