@@ -11,6 +11,7 @@ import subprocess
 import threading
 import time
 
+import duckdb
 import pytest
 
 from broker_support import Broker
@@ -82,6 +83,27 @@ def stream(data, bootstrap, env=None):
     )
 
 
+def assert_totals_equal_raw_table(data):
+    """The running totals saved with the last commit (state/N) equal a recomputation over the raw table:
+    overall and per category, city and payment method, whatever the kills interrupted."""
+    state_dir = pathlib.Path(data, "checkpoints", "ecommerce", "state")
+    summary = json.loads((state_dir / str(last_commit(data))).read_text())["summary"]
+    pattern = str(pathlib.Path(data, "tables", "transactions", "date=*", "hour=*", "*.parquet"))
+    count, revenue, items = duckdb.sql(
+        f"select count(*), sum(amount), sum(quantity) from read_parquet('{pattern}')").fetchone()
+    assert summary["transactions"] == count and summary["items"] == items
+    assert abs(summary["revenue"] - revenue) <= 1e-9 * revenue
+    for dimension, key in [("category", "categories"), ("city", "cities"), ("payment_method", "paymentMethods")]:
+        expected = duckdb.sql(
+            f"select {dimension}, count(*), sum(amount), sum(quantity) from read_parquet('{pattern}') group by 1"
+        ).fetchall()
+        totals = summary[key]["values"]
+        assert sorted(totals) == sorted(value for value, *_ in expected), dimension
+        for value, transactions, amount, quantity in expected:
+            assert totals[value]["transactions"] == transactions and totals[value]["items"] == quantity
+            assert abs(totals[value]["revenue"] - amount) <= 1e-9 * amount, (dimension, value)
+
+
 def test_kill_9_at_every_commit_step_and_at_random_loses_and_duplicates_nothing(tmp_path):
     broker = Broker(tmp_path / "broker").start()
     try:
@@ -140,6 +162,7 @@ def test_kill_9_at_every_commit_step_and_at_random_loses_and_duplicates_nothing(
         assert leftovers == []
         watermark = final_watermark(data)
         assert_windows_equal(window_rows(data), oracle_windows(produced, watermark))
+        assert_totals_equal_raw_table(data)
         # The final watermark is the slowest partition's largest event time minus the lateness.
         assert sorted(set(feeder.partitions)) == [0, 1, 2]
         slowest = min(max(e["micros"] for e, q in zip(produced, feeder.partitions) if q == p) for p in range(3))

@@ -1,5 +1,5 @@
-/// `offsets/N`: what batch N reads and the watermark it applies, written before the batch runs so a
-/// replay after a crash reads the same records with the same watermark.
+/// `offsets/N`: what batch N reads and the watermark it applies, written before the batch's side
+/// effects so a replay after a crash reads the same records with the same watermark.
 public struct OffsetEntry: Codable, Sendable, Equatable {
     public var batchId: Int64
     /// Wall-clock time the batch was planned, milliseconds since the epoch.

@@ -189,7 +189,9 @@ actor FakeGroupCoordinator: GroupTransport, KafkaRequestSending {
                     seen.withLock { $0[generation.memberId, default: []].append(partitions.map(\.partition)) }
                 }
             }
-            group.addTask {
+            // The second member runs in a task of its own, so that it can stop (and leave) alone:
+            // calling leave() while its run loop goes on would only make it join again.
+            let secondRun = Task {
                 try await second.run { partitions, generation in
                     seen.withLock { $0[generation.memberId, default: []].append(partitions.map(\.partition)) }
                 }
@@ -197,14 +199,18 @@ actor FakeGroupCoordinator: GroupTransport, KafkaRequestSending {
             // Both joined generation 1: range gives two contiguous partitions each.
             try await waitUntil { seen.withLock { $0.values.filter { !$0.isEmpty }.count == 2 } }
             let split = seen.withLock { $0 }
+            #expect(split.count == 2)
             #expect(split["member-1"]?.first == [0, 1] || split["member-2"]?.first == [0, 1])
             #expect(Set(split.values.compactMap(\.first).joined()) == [0, 1, 2, 3])
-            // The second member leaves: the first rejoins (REBALANCE_IN_PROGRESS) and gets all four.
+            // The second member stops and leaves: the first rejoins (REBALANCE_IN_PROGRESS) and gets all four.
             let secondId = try #require(await second.generation?.memberId)
-            await second.leave()
+            secondRun.cancel()
+            try await secondRun.value
+            #expect(await second.generation == nil)
             let firstId = try #require(await first.generation?.memberId)
             try await waitUntil { seen.withLock { $0[firstId]?.last == [0, 1, 2, 3] } }
             #expect(secondId != firstId)
+            #expect(seen.withLock { $0.keys.sorted() } == ["member-1", "member-2"], "nobody joined again")
             group.cancelAll()
         }
     }
