@@ -36,7 +36,8 @@ struct CommerceMapperTests {
             "{\"transaction_id\": \"m\", \"amount\": \"oops\"}",
             Self.line("late", city: "Agadir", category: "Books", amount: 300, quantity: 5, seconds: -120),
             // A value outside the generator's sets is valid input.
-            Self.line("c", city: "<img src=x onerror=alert(1)>", category: "Books", amount: 7, quantity: 3, seconds: 75),
+            Self.line(
+                "c", city: "<img src=x onerror=alert(1)>", category: "Books", amount: 7, quantity: 3, seconds: 75),
         ]
         let job = CommerceJob()
         let output = job.map(Self.chunk(lines), watermarkMicros: Self.noon, keyGroups: 16)
@@ -60,7 +61,8 @@ struct CommerceMapperTests {
         #expect(summary.categories.values["Fashion"] == RevenueAggregate(revenue: 20.25, transactions: 1, items: 2))
         #expect(summary.cities.values["Agadir"] == RevenueAggregate(revenue: 300, transactions: 1, items: 5))
         #expect(summary.cities.values["<img src=x onerror=alert(1)>"]?.transactions == 1)
-        #expect(summary.paymentMethods.values == ["PayPal": RevenueAggregate(revenue: 337.75, transactions: 4, items: 11)])
+        #expect(
+            summary.paymentMethods.values == ["PayPal": RevenueAggregate(revenue: 337.75, transactions: 4, items: 11)])
 
         // Windows: the on-time rows only, each in its minute, per dimension.
         var windows: [CommerceWindowKey: RevenueAggregate] = [:]
@@ -122,7 +124,8 @@ struct CommerceMapperTests {
         #expect(decoded == summary)
         #expect(decoded.categories.values.count == 6)
 
-        var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(summary)) as? [String: Any])
+        var object = try #require(
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(summary)) as? [String: Any])
         for key in ["categories", "cities", "paymentMethods", "maxEventMicros"] { object.removeValue(forKey: key) }
         let older = try JSONDecoder().decode(
             CommerceSummary.self, from: JSONSerialization.data(withJSONObject: object))

@@ -4,7 +4,9 @@ import Testing
 
 @Suite("Per-dimension totals")
 struct DimensionTotalsTests {
-    static func one(_ amount: Double) -> RevenueAggregate { RevenueAggregate(revenue: amount, transactions: 1, items: 2) }
+    static func one(_ amount: Double) -> RevenueAggregate {
+        RevenueAggregate(revenue: amount, transactions: 1, items: 2)
+    }
 
     @Test("past the limit, new values are counted under (other); known values keep their own row")
     func bounded() {

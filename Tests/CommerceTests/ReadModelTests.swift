@@ -48,7 +48,8 @@ struct ReadModelTests {
                 #"{"category":"Sports","revenue":50.0,"transactions":2,"items":6,"revenue_share":0.5,"transaction_share":0.25}"#
             ), "\(json)")
         #expect(json.contains(#""watermark":"2026-12-02T12:00:00.000000Z","as_of":"2026-12-02T12:00:00.000001Z""#))
-        #expect(json.contains(#""window_start":"2026-12-02T13:30:00.000000Z","window_end":"2026-12-02T13:31:00.000000Z""#))
+        #expect(
+            json.contains(#""window_start":"2026-12-02T13:30:00.000000Z","window_end":"2026-12-02T13:31:00.000000Z""#))
 
         let empty = CommerceSnapshot(
             summary: CommerceSummary(), windows: [], watermarkMicros: Int64.min, asOfMicros: 0)
@@ -137,7 +138,9 @@ struct ReadModelTests {
         #expect(watermark == Self.noon + 299_900_000 - 10_000_000)
 
         // Late records: in the totals, never in a window; one of them lies in the open window.
-        let letters = try String(contentsOfFile: configuration.dataDirectory + "/deadletter/late/" + (try lateFile(configuration.dataDirectory)), encoding: .utf8)
+        let letters = try String(
+            contentsOfFile: configuration.dataDirectory + "/deadletter/late/"
+                + (try lateFile(configuration.dataDirectory)), encoding: .utf8)
         #expect(letters.contains("late-open"))
         let openStart = Self.noon + 4 * Self.minute
         let books = try #require(live.windows.category.first { $0.startMicros == openStart && $0.key == "Books" })
@@ -160,7 +163,9 @@ struct ReadModelTests {
     }
 
     /// Equal but for the order of floating-point additions (relative 1e-9).
-    static func expectEqual(_ a: CommerceSnapshot, _ b: CommerceSnapshot, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectEqual(
+        _ a: CommerceSnapshot, _ b: CommerceSnapshot, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         func close(_ x: Double, _ y: Double) -> Bool { abs(x - y) <= 1e-9 * max(1, abs(x), abs(y)) }
         var x = a
         let y = b
@@ -173,7 +178,9 @@ struct ReadModelTests {
             #expect(left.map(\.value) == right.map(\.value), sourceLocation: sourceLocation)
             for (l, r) in zip(left, right) {
                 #expect(l.transactions == r.transactions && l.items == r.items, sourceLocation: sourceLocation)
-                #expect(close(l.revenue, r.revenue) && close(l.revenueShare, r.revenueShare), sourceLocation: sourceLocation)
+                #expect(
+                    close(l.revenue, r.revenue) && close(l.revenueShare, r.revenueShare), sourceLocation: sourceLocation
+                )
                 #expect(l.transactionShare == r.transactionShare, sourceLocation: sourceLocation)
             }
             let (lw, rw) = (x.windows[dimension], y.windows[dimension])

@@ -89,8 +89,8 @@ def assert_totals_equal_raw_table(data):
     state_dir = pathlib.Path(data, "checkpoints", "ecommerce", "state")
     summary = json.loads((state_dir / str(last_commit(data))).read_text())["summary"]
     pattern = str(pathlib.Path(data, "tables", "transactions", "date=*", "hour=*", "*.parquet"))
-    count, revenue, items = duckdb.sql(
-        f"select count(*), sum(amount), sum(quantity) from read_parquet('{pattern}')").fetchone()
+    [(count, revenue, items)] = duckdb.sql(
+        f"select count(*), sum(amount), sum(quantity) from read_parquet('{pattern}')").fetchall()
     assert summary["transactions"] == count and summary["items"] == items
     assert abs(summary["revenue"] - revenue) <= 1e-9 * revenue
     for dimension, key in [("category", "categories"), ("city", "cities"), ("payment_method", "paymentMethods")]:

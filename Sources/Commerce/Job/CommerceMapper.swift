@@ -101,4 +101,3 @@ struct CommerceMapper {
         return result
     }
 }
-

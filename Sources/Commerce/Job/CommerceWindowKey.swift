@@ -56,7 +56,9 @@ package struct CommerceWindow: Sendable, Identifiable, Equatable, Encodable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case windowStart = "window_start", windowEnd = "window_end", dimension, key, revenue, transactions, items
+        case windowStart = "window_start"
+        case windowEnd = "window_end"
+        case dimension, key, revenue, transactions, items
     }
 
     package func encode(to encoder: any Encoder) throws {

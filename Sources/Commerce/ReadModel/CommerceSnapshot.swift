@@ -19,8 +19,12 @@ package struct CommerceSnapshot: Sendable, Equatable, Encodable {
         package var asOfMicros: Int64
 
         private enum CodingKeys: String, CodingKey {
-            case revenue, transactions, uniqueUsers = "unique_users", averageAmount = "average_amount", items
-            case watermark, asOf = "as_of"
+            case revenue, transactions
+            case uniqueUsers = "unique_users"
+            case averageAmount = "average_amount"
+            case items
+            case watermark
+            case asOf = "as_of"
         }
 
         package func encode(to encoder: any Encoder) throws {
@@ -69,8 +73,11 @@ package struct CommerceSnapshot: Sendable, Equatable, Encodable {
         package var timestampMicros: Int64
 
         private enum CodingKeys: String, CodingKey {
-            case transactionId = "transaction_id", userId = "user_id", city, category, amount, quantity
-            case paymentMethod = "payment_method", timestamp
+            case transactionId = "transaction_id"
+            case userId = "user_id"
+            case city, category, amount, quantity
+            case paymentMethod = "payment_method"
+            case timestamp
         }
 
         package func encode(to encoder: any Encoder) throws {
@@ -96,7 +103,9 @@ package struct CommerceSnapshot: Sendable, Equatable, Encodable {
         package var items: Int64
 
         private enum CodingKeys: String, CodingKey {
-            case windowStart = "window_start", windowEnd = "window_end", key, revenue, transactions, items
+            case windowStart = "window_start"
+            case windowEnd = "window_end"
+            case key, revenue, transactions, items
         }
 
         package func encode(to encoder: any Encoder) throws {
@@ -134,7 +143,8 @@ package struct CommerceSnapshot: Sendable, Equatable, Encodable {
         }
 
         private enum CodingKeys: String, CodingKey {
-            case category, city, paymentMethod = "payment_method"
+            case category, city
+            case paymentMethod = "payment_method"
         }
     }
 
@@ -151,7 +161,9 @@ package struct CommerceSnapshot: Sendable, Equatable, Encodable {
     package var windowMinutes: Int
 
     private enum CodingKeys: String, CodingKey {
-        case stats, categories, cities, payments, topTransactions = "top_transactions", windows
+        case stats, categories, cities, payments
+        case topTransactions = "top_transactions"
+        case windows
         case windowMinutes = "window_minutes"
     }
 

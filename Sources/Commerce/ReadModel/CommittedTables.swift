@@ -89,7 +89,8 @@ package struct CommittedTables: Sendable {
                 let start = window.start(of: late.timestampMicros)
                 guard isOpen(start) else { continue }
                 for (dimension, value) in [
-                    (CommerceDimension.category, late.category), (.city, late.city), (.paymentMethod, late.paymentMethod),
+                    (CommerceDimension.category, late.category), (.city, late.city),
+                    (.paymentMethod, late.paymentMethod),
                 ] {
                     let key = CommerceWindowKey(windowStart: start, dimension: dimension, key: value)
                     guard var aggregate = openWindows[key] else { continue }

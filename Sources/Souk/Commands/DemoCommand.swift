@@ -28,7 +28,8 @@ struct DemoCommand: AsyncParsableCommand {
         if let duration {
             guard duration > 0 else { throw ValidationError("--duration must be positive") }
             guard duration.multipliedReportingOverflow(by: rate).overflow == false else {
-                throw ValidationError("--duration \(duration) at --rate \(rate) is more transactions than can be counted")
+                throw ValidationError(
+                    "--duration \(duration) at --rate \(rate) is more transactions than can be counted")
             }
         }
     }
