@@ -444,7 +444,8 @@ def test_bad_command_line_is_a_usage_error(tmp_path):
 
 
 def test_souk_produce_feeds_transactions_that_kafka_python_reads(broker, souk):
-    run = souk("produce", "--bootstrap", broker.bootstrap, "--count", "3000", "--rate", "0", "--codec", "snappy", "--json")
+    run = souk("produce", "--bootstrap", broker.bootstrap, "--count", "3000", "--rate", "0", "--codec", "snappy",
+               "--key", "user_id", "--json")
     assert run.returncode == 0, run.stderr.decode()
     assert json.loads(run.stdout) == {"records": 3000, "topic": "ecommerce-transactions"}
     got = consume_kafka_python(broker.bootstrap, "ecommerce-transactions", 3, 3000)
