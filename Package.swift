@@ -22,6 +22,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // The dashboard's HTTP server; no default traits (swift-configuration and full Foundation are not used).
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // C libraries, found through pkg-config; each is imported by exactly one wrapper file in Storage.
@@ -88,14 +92,29 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Commerce", "Engine", "Storage",
+                "Commerce", "Engine", "Kafka", "Storage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            // The pages and their scripts are compiled into the binary, so it stays self-contained.
+            resources: [
+                .embedInCode("Assets/index.html"), .embedInCode("Assets/engine.html"),
+                .embedInCode("Assets/broker.html"), .embedInCode("Assets/app.css"),
+                .embedInCode("Assets/common.js"), .embedInCode("Assets/dashboard.js"),
+                .embedInCode("Assets/engine.js"), .embedInCode("Assets/broker.js"),
             ]),
         .executableTarget(
             name: "Souk",
             dependencies: [
                 "Storage", "Kafka", "Broker", "Engine", "Commerce", "Web",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

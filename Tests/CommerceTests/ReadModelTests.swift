@@ -118,7 +118,7 @@ struct ReadModelTests {
         try await master.run()
 
         let live = await CommerceSnapshot.live(master.liveView, asOfMicros: 0)
-        let tables = try CommittedTables(dataDirectory: configuration.dataDirectory).snapshot(asOfMicros: 0)
+        let tables = try CommittedTables.snapshot(dataDirectory: configuration.dataDirectory, asOfMicros: 0)
         Self.expectEqual(live, tables)
 
         // Both equal an independent recomputation.

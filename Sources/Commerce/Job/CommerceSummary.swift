@@ -17,7 +17,8 @@ package struct CommerceSummary: Sendable, Codable, Equatable {
         package var timestampMicros: Int64
     }
 
-    package static let topCount = 10
+    /// Transactions kept in the top list: the API serves up to 100. The read model shows 10.
+    package static let topCount = 100
 
     package var revenue: Double = 0
     package var transactions: Int64 = 0

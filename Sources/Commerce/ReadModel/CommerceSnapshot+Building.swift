@@ -3,13 +3,15 @@ import Engine
 extension CommerceSnapshot {
     /// The window span a snapshot covers by default: the hour before the newest event time.
     package static let defaultWindowMinutes = 60
+    /// The top transactions a snapshot lists by default.
+    package static let defaultTopCount = 10
 
     /// The read model's arithmetic, the same for every source: totals and averages, shares per
-    /// dimension value, the top transactions, and the windows whose start lies within
+    /// dimension value, the `topCount` largest transactions (at most `CommerceSummary.topCount`), and the windows whose start lies within
     /// `windowMinutes` before the newest event time (event time, not the wall clock).
     package init(
         summary: CommerceSummary, windows: [CommerceWindow], watermarkMicros: Int64?, asOfMicros: Int64,
-        windowMinutes: Int = CommerceSnapshot.defaultWindowMinutes
+        windowMinutes: Int = CommerceSnapshot.defaultWindowMinutes, topCount: Int = CommerceSnapshot.defaultTopCount
     ) {
         let watermark = watermarkMicros == Int64.min ? nil : watermarkMicros
         stats = Stats(
@@ -19,7 +21,7 @@ extension CommerceSnapshot {
         categories = Self.shares(summary, .category)
         cities = Self.shares(summary, .city)
         payments = Self.shares(summary, .paymentMethod)
-        topTransactions = summary.top.entries.map {
+        topTransactions = summary.top.entries.prefix(max(0, topCount)).map {
             let t = $0.element
             return TopTransaction(
                 transactionId: t.transactionId, userId: t.userId, city: t.city, category: t.category, amount: t.amount,

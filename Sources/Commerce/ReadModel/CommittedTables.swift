@@ -17,119 +17,241 @@ package enum ReadModelError: Error, Equatable, CustomStringConvertible {
 }
 
 /// The read model's inputs rebuilt from what a stream committed under a data directory, when no
-/// engine runs: the totals and the top transactions from `tables/transactions` (every valid
-/// transaction, late ones included), the closed windows from `tables/windows`, the open ones from
-/// the raw rows after the watermark less the late records of `deadletter/late`, and the watermark
-/// from the newest commit in `checkpoints/<job>`.
+/// engine runs in this process, and kept up to date as new commits land: each `refresh()` reads only
+/// the parts and dead letters it has not read yet, never the history again.
+///
+/// - totals and top transactions: every row of `tables/transactions` (every valid transaction,
+///   late ones included);
+/// - closed windows: `tables/windows`;
+/// - open windows (ending after the watermark): the raw rows in them, less the records
+///   `deadletter/late` holds (late records count in the totals, never in a window), matched by
+///   transaction id since a part can become visible before or after its batch's dead letters;
+/// - the watermark: the one the newest `checkpoints/<job>/commits/N` applied (`offsets/N`).
 ///
 /// Only committed parts are read: `date=*/hour=*/*.parquet` (parts in progress end in `.inprogress`).
 /// Blocking file I/O.
 package struct CommittedTables: Sendable {
     package let dataDirectory: String
     package let job: CommerceJob
+    /// Closed windows older than this before the newest event time are let go. Default: 24 hours.
+    package var retainedWindowMinutes = 24 * 60
+
+    package private(set) var summary = CommerceSummary()
+    package private(set) var lastCommit: Int64?
+    /// The watermark the newest committed batch applied; nil before the first commit.
+    package private(set) var watermarkMicros: Int64?
+    /// Parquet files and rows read so far.
+    package private(set) var filesRead = 0
+    package private(set) var rowsRead: Int64 = 0
+    /// Late and malformed records of the committed batches, from `deadletter/`.
+    package private(set) var lateRecords: Int64 = 0
+    package private(set) var malformedRecords: Int64 = 0
+
+    private var closed: [CommerceWindowKey: CommerceWindow] = [:]
+    private var open: [CommerceWindowKey: RevenueAggregate] = [:]
+    /// Raw rows in open windows by transaction id, so that a late record can be taken back out.
+    private var openRows: [String: OpenRow] = [:]
+    /// Late records whose raw row is not visible yet, by transaction id, with their window's end.
+    private var pendingLate: [String: Int64] = [:]
+    private var readParts: Set<String> = []
+    private var readLateBatches: Set<Int64> = []
+    private var readMalformedBatches: Set<Int64> = []
+
+    private struct OpenRow: Sendable {
+        var windowStart: Int64
+        var values: [String]
+        var amount: Double
+        var quantity: Int64
+    }
 
     package init(dataDirectory: String, job: CommerceJob = CommerceJob()) {
         self.dataDirectory = dataDirectory
         self.job = job
     }
 
-    /// What `CommerceSnapshot.init(summary:windows:watermarkMicros:asOfMicros:)` needs.
-    package struct Contents: Sendable {
-        package var summary = CommerceSummary()
-        /// Closed windows, then the open ones.
-        package var windows: [CommerceWindow] = []
-        /// The watermark the newest committed batch applied; nil before the first commit.
-        package var watermarkMicros: Int64?
-        /// The newest committed batch.
-        package var lastCommit: Int64?
-        /// Parquet files read.
-        package var files = 0
+    /// The closed windows kept, then the open ones.
+    package var windows: [CommerceWindow] {
+        let window = job.window
+        return Array(closed.values)
+            + open.map { key, aggregate in
+                CommerceWindow(
+                    id: key, windowEnd: window.end(ofWindowStartingAt: key.windowStart), aggregate: aggregate)
+            }
     }
 
-    /// Reads everything committed now.
-    package func load() throws(ReadModelError) -> Contents {
-        var contents = Contents()
-        (contents.lastCommit, contents.watermarkMicros) = try lastCommit()
-        let watermark = contents.watermarkMicros ?? Int64.min
+    /// Reads what was committed since the last call; returns whether anything changed.
+    @discardableResult
+    package mutating func refresh() throws(ReadModelError) -> Bool {
+        let (commit, watermark) = try newestCommit()
+        var changed = commit != lastCommit
+        (lastCommit, watermarkMicros) = (commit, watermark)
+        let applied = watermark ?? Int64.min
         let window = job.window
-        let isOpen = { (start: Int64) in window.end(ofWindowStartingAt: start) > watermark }
+        // Windows the watermark passed are closed: their final values come from the result table.
+        open = open.filter { window.end(ofWindowStartingAt: $0.key.windowStart) > applied }
+        openRows = openRows.filter { window.end(ofWindowStartingAt: $0.value.windowStart) > applied }
+        pendingLate = pendingLate.filter { $0.value > applied }
 
-        // The raw table: every total, and the on-time part of the open windows.
-        var openWindows: [CommerceWindowKey: RevenueAggregate] = [:]
-        for path in try parts(of: "transactions") {
-            let reader = try open(path)
-            for group in 0..<reader.rowGroupCount {
-                let columns: [ParquetColumnBuffer]
-                do { columns = try reader.readRowGroup(group, columns: TransactionSchema.names) } catch {
-                    throw .corrupt(path: path, reason: "\(error)")
+        for path in try parts(of: "transactions") where !readParts.contains(path) {
+            try readRawPart(path, watermark: applied)
+            readParts.insert(path)
+            changed = true
+        }
+        if let commit {
+            changed = try readLateRecords(through: commit, watermark: applied) || changed
+            changed = try countMalformedRecords(through: commit) || changed
+        }
+        for path in try parts(of: job.resultTable.name) where !readParts.contains(path) {
+            try readWindowPart(path)
+            readParts.insert(path)
+            changed = true
+        }
+        if let newest = summary.maxEventMicros {
+            let horizon = newest.subtractingReportingOverflow(Int64(retainedWindowMinutes) * 60_000_000)
+            if !horizon.overflow { closed = closed.filter { $0.key.windowStart > horizon.partialValue } }
+        }
+        return changed
+    }
+
+    /// The snapshot of everything read so far.
+    package func snapshot(
+        asOfMicros: Int64, windowMinutes: Int = CommerceSnapshot.defaultWindowMinutes,
+        topCount: Int = CommerceSnapshot.defaultTopCount
+    ) -> CommerceSnapshot {
+        CommerceSnapshot(
+            summary: summary, windows: windows, watermarkMicros: watermarkMicros, asOfMicros: asOfMicros,
+            windowMinutes: windowMinutes, topCount: topCount)
+    }
+
+    /// The snapshot of everything committed now under `dataDirectory`.
+    package static func snapshot(
+        dataDirectory: String, asOfMicros: Int64, windowMinutes: Int = CommerceSnapshot.defaultWindowMinutes
+    ) throws(ReadModelError) -> CommerceSnapshot {
+        var tables = CommittedTables(dataDirectory: dataDirectory)
+        try tables.refresh()
+        return tables.snapshot(asOfMicros: asOfMicros, windowMinutes: windowMinutes)
+    }
+
+    // MARK: - Reading
+
+    private mutating func readRawPart(_ path: String, watermark: Int64) throws(ReadModelError) {
+        let file = try reader(path)
+        let window = job.window
+        for group in 0..<file.rowGroupCount {
+            let columns: [ParquetColumnBuffer]
+            do { columns = try file.readRowGroup(group, columns: TransactionSchema.names) } catch {
+                throw .corrupt(path: path, reason: "\(error)")
+            }
+            guard let rows = TransactionColumns(columns) else {
+                throw .corrupt(path: path, reason: "row group \(group) does not hold transaction rows")
+            }
+            var accumulator = SummaryAccumulator()
+            for row in 0..<rows.count {
+                _ = accumulator.add(rows, row: row)
+                let start = window.start(of: rows.times[row])
+                guard window.end(ofWindowStartingAt: start) > watermark else { continue }
+                let id = rows.ids.string(row)
+                if pendingLate.removeValue(forKey: id) != nil { continue }
+                let values = CommerceDimension.allCases.map { rows.values(of: $0).string(row) }
+                let entry = OpenRow(
+                    windowStart: start, values: values, amount: rows.amounts[row],
+                    quantity: Int64(rows.quantities[row]))
+                openRows[id] = entry
+                add(entry, sign: 1)
+            }
+            summary.merge(accumulator.finish())
+            rowsRead += Int64(rows.count)
+        }
+        filesRead += 1
+    }
+
+    /// Adds (or, with sign -1, takes out) a row of an open window.
+    private mutating func add(_ row: OpenRow, sign: Int64) {
+        for (dimension, value) in zip(CommerceDimension.allCases, row.values) {
+            let key = CommerceWindowKey(windowStart: row.windowStart, dimension: dimension, key: value)
+            var aggregate = open[key] ?? RevenueAggregate()
+            aggregate.merge(
+                RevenueAggregate(
+                    revenue: Double(sign) * row.amount, transactions: sign, items: sign * row.quantity))
+            open[key] = aggregate.transactions > 0 ? aggregate : nil
+        }
+    }
+
+    private mutating func readWindowPart(_ path: String) throws(ReadModelError) {
+        let file = try reader(path)
+        for group in 0..<file.rowGroupCount {
+            let columns: [ParquetColumnBuffer]
+            do { columns = try file.readRowGroup(group) } catch { throw .corrupt(path: path, reason: "\(error)") }
+            guard let windows = Self.windows(columns) else {
+                throw .corrupt(path: path, reason: "row group \(group) does not hold window rows")
+            }
+            for window in windows { closed[window.id] = window }
+        }
+        filesRead += 1
+    }
+
+    /// Takes the late records of committed batches not read yet out of the open windows.
+    private mutating func readLateRecords(through lastCommit: Int64, watermark: Int64) throws(ReadModelError)
+        -> Bool
+    {
+        struct Letter: Decodable {
+            var value: String
+        }
+        let directory = "\(dataDirectory)/deadletter/late"
+        var changed = false
+        let window = job.window
+        for name in try entries(directory) where name.hasPrefix("batch-") && name.hasSuffix(".jsonl") {
+            guard let batch = Int64(name.dropFirst(6).dropLast(6)), batch <= lastCommit,
+                !readLateBatches.contains(batch)
+            else { continue }
+            let path = "\(directory)/\(name)"
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw .io(path: path, reason: "cannot be read")
+            }
+            var values: [UInt8] = []
+            for line in data.split(separator: 0x0A) where !line.isEmpty {
+                guard let letter = try? JSONDecoder().decode(Letter.self, from: Data(line)) else {
+                    throw .corrupt(path: path, reason: "a line is not a dead letter")
                 }
-                guard let rows = TransactionColumns(columns) else {
-                    throw .corrupt(path: path, reason: "row group \(group) does not hold transaction rows")
-                }
-                var accumulator = SummaryAccumulator()
+                values += Array(letter.value.utf8)
+                values.append(0x0A)
+                lateRecords += 1
+            }
+            let decoded = values.withUnsafeBytes { CommerceJob.decoder.decode($0) }
+            if let rows = TransactionColumns(decoded.columns) {
                 for row in 0..<rows.count {
-                    _ = accumulator.add(rows, row: row)
-                    let start = window.start(of: rows.times[row])
-                    guard isOpen(start) else { continue }
-                    for dimension in CommerceDimension.allCases {
-                        let key = CommerceWindowKey(
-                            windowStart: start, dimension: dimension,
-                            key: rows.values(of: dimension).string(row))
-                        openWindows[key, default: RevenueAggregate()].add(
-                            amount: rows.amounts[row], quantity: Int64(rows.quantities[row]))
+                    let end = window.end(ofWindowStartingAt: window.start(of: rows.times[row]))
+                    guard end > watermark else { continue }
+                    let id = rows.ids.string(row)
+                    if let visible = openRows.removeValue(forKey: id) {
+                        add(visible, sign: -1)
+                    } else {
+                        pendingLate[id] = end
                     }
                 }
-                contents.summary.merge(accumulator.finish())
             }
-            contents.files += 1
+            readLateBatches.insert(batch)
+            changed = true
         }
-        // Late records count in the totals, never in a window: take them back out of the open ones.
-        if !openWindows.isEmpty, let lastCommit = contents.lastCommit {
-            for late in try lateRecords(through: lastCommit) {
-                let start = window.start(of: late.timestampMicros)
-                guard isOpen(start) else { continue }
-                for (dimension, value) in [
-                    (CommerceDimension.category, late.category), (.city, late.city),
-                    (.paymentMethod, late.paymentMethod),
-                ] {
-                    let key = CommerceWindowKey(windowStart: start, dimension: dimension, key: value)
-                    guard var aggregate = openWindows[key] else { continue }
-                    aggregate.merge(
-                        RevenueAggregate(revenue: -late.amount, transactions: -1, items: -Int64(late.quantity)))
-                    openWindows[key] = aggregate.transactions > 0 ? aggregate : nil
-                }
-            }
-        }
-
-        // Closed windows, as the result table holds them.
-        for path in try parts(of: job.resultTable.name) {
-            let reader = try open(path)
-            for group in 0..<reader.rowGroupCount {
-                let columns: [ParquetColumnBuffer]
-                do { columns = try reader.readRowGroup(group) } catch {
-                    throw .corrupt(path: path, reason: "\(error)")
-                }
-                guard let windows = Self.windows(columns) else {
-                    throw .corrupt(path: path, reason: "row group \(group) does not hold window rows")
-                }
-                contents.windows += windows
-            }
-            contents.files += 1
-        }
-        contents.windows += openWindows.map { key, aggregate in
-            CommerceWindow(id: key, windowEnd: window.end(ofWindowStartingAt: key.windowStart), aggregate: aggregate)
-        }
-        return contents
+        return changed
     }
 
-    /// The snapshot of everything committed now.
-    package func snapshot(
-        asOfMicros: Int64, windowMinutes: Int = CommerceSnapshot.defaultWindowMinutes
-    ) throws(ReadModelError) -> CommerceSnapshot {
-        let contents = try load()
-        return CommerceSnapshot(
-            summary: contents.summary, windows: contents.windows, watermarkMicros: contents.watermarkMicros,
-            asOfMicros: asOfMicros, windowMinutes: windowMinutes)
+    /// Counts the malformed records of committed batches not counted yet.
+    private mutating func countMalformedRecords(through lastCommit: Int64) throws(ReadModelError) -> Bool {
+        let directory = "\(dataDirectory)/deadletter/malformed"
+        var changed = false
+        for name in try entries(directory) where name.hasPrefix("batch-") && name.hasSuffix(".jsonl") {
+            guard let batch = Int64(name.dropFirst(6).dropLast(6)), batch <= lastCommit,
+                !readMalformedBatches.contains(batch)
+            else { continue }
+            guard let data = FileManager.default.contents(atPath: "\(directory)/\(name)") else {
+                throw .io(path: "\(directory)/\(name)", reason: "cannot be read")
+            }
+            malformedRecords += Int64(data.split(separator: 0x0A).count { !$0.isEmpty })
+            readMalformedBatches.insert(batch)
+            changed = true
+        }
+        return changed
     }
 
     // MARK: - Files
@@ -158,14 +280,17 @@ package struct CommittedTables: Sendable {
         }
     }
 
-    private func open(_ path: String) throws(ReadModelError) -> ParquetFileReader {
+    private func reader(_ path: String) throws(ReadModelError) -> ParquetFileReader {
         do { return try ParquetFileReader(path: path) } catch { throw .corrupt(path: path, reason: "\(error)") }
     }
 
     /// The newest `commits/N` and the watermark its batch applied (`offsets/N`).
-    private func lastCommit() throws(ReadModelError) -> (Int64?, Int64?) {
+    private func newestCommit() throws(ReadModelError) -> (Int64?, Int64?) {
         let checkpoint = "\(dataDirectory)/checkpoints/\(job.name)"
-        guard let last = try entries("\(checkpoint)/commits").compactMap({ Int64($0) }).max() else { return (nil, nil) }
+        guard let last = try entries("\(checkpoint)/commits").compactMap({ Int64($0) }).max() else {
+            return (nil, nil)
+        }
+        if last == lastCommit { return (lastCommit, watermarkMicros) }
         let path = "\(checkpoint)/offsets/\(last)"
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .corrupt(path: path, reason: "the offsets of committed batch \(last) are missing")
@@ -174,42 +299,6 @@ package struct CommittedTables: Sendable {
             let entry = try JSONDecoder().decode(OffsetEntry.self, from: data)
             return (last, entry.watermarkMicros)
         } catch { throw .corrupt(path: path, reason: "\(error)") }
-    }
-
-    /// The late records of the committed batches, decoded as the job decodes records.
-    private func lateRecords(through lastCommit: Int64) throws(ReadModelError) -> [Transaction] {
-        struct Letter: Decodable {
-            var batch: Int64
-            var value: String
-        }
-        let directory = "\(dataDirectory)/deadletter/late"
-        var records: [Transaction] = []
-        for name in try entries(directory) where name.hasPrefix("batch-") && name.hasSuffix(".jsonl") {
-            guard let batch = Int64(name.dropFirst(6).dropLast(6)), batch <= lastCommit else { continue }
-            let path = "\(directory)/\(name)"
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw .io(path: path, reason: "cannot be read")
-            }
-            var values: [UInt8] = []
-            for line in data.split(separator: 0x0A) where !line.isEmpty {
-                guard let letter = try? JSONDecoder().decode(Letter.self, from: Data(line)) else {
-                    throw .corrupt(path: path, reason: "a line is not a dead letter")
-                }
-                values += Array(letter.value.utf8)
-                values.append(0x0A)
-            }
-            let decoded = values.withUnsafeBytes { CommerceJob.decoder.decode($0) }
-            guard let rows = TransactionColumns(decoded.columns) else { continue }
-            for row in 0..<rows.count {
-                let t = rows.transaction(at: row)
-                records.append(
-                    Transaction(
-                        transactionID: t.transactionId, userID: t.userId, city: t.city, category: t.category,
-                        amount: t.amount, quantity: t.quantity, paymentMethod: t.paymentMethod,
-                        timestampMicros: t.timestampMicros))
-            }
-        }
-        return records
     }
 
     /// Closed windows from a row group of the result table (`CommerceJob.windowSchema`).

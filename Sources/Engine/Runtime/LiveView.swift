@@ -1,5 +1,8 @@
 /// The live-view sink: the job's running totals, the current (open) windows in update mode, the
 /// newest closed windows and the progress reports, read by the dashboard while the stream runs.
+///
+/// `version` grows with every batch published and every progress report, so a reader can tell
+/// cheaply whether anything changed.
 public actor LiveView<Job: StreamJob> {
     public struct Snapshot: Sendable {
         public var summary: Job.Summary
@@ -9,6 +12,15 @@ public actor LiveView<Job: StreamJob> {
         public var watermarkMicros: Int64
     }
 
+    /// Running figures of the progress reports since the stream started.
+    public struct Figures: Sendable {
+        public var lastProgress: StreamingProgress?
+        /// Input rows per second over the batches of the last 10 seconds (their reports' clock).
+        public var rowsPerSecond: Double
+        public var lateRows: Int64
+        public var malformedRows: Int64
+    }
+
     private var summary: Job.Summary
     private var open: [Job.Update.ID: Job.Update] = [:]
     private var recent: [Job.Result] = []
@@ -16,6 +28,12 @@ public actor LiveView<Job: StreamJob> {
     private var watermark = Int64.min
     private let recentLimit: Int
     private let job: Job
+    private var lateRows: Int64 = 0
+    private var malformedRows: Int64 = 0
+    /// (when the report was recorded, its input rows), the last 10 seconds of them.
+    private var rates: [(ContinuousClock.Instant, Int)] = []
+    /// Grows with every change.
+    public private(set) var version = 0
 
     public init(job: Job, progressReports: Int = 100, recentLimit: Int = 10_000) {
         self.job = job
@@ -31,10 +49,17 @@ public actor LiveView<Job: StreamJob> {
         open = open.filter { job.isOpen($0.value, watermarkMicros: watermarkMicros) }
         recent.append(contentsOf: results)
         if recent.count > recentLimit { recent.removeFirst(recent.count - recentLimit) }
+        version += 1
     }
 
     func record(_ report: StreamingProgress) {
         progress.append(report)
+        lateRows += Int64(report.lateRows)
+        malformedRows += Int64(report.malformedRows)
+        let now = ContinuousClock.now
+        rates.append((now, report.numInputRows))
+        rates.removeAll { now - $0.0 > .seconds(10) }
+        version += 1
     }
 
     public func snapshot() -> Snapshot {
@@ -44,4 +69,18 @@ public actor LiveView<Job: StreamJob> {
     }
 
     public var lastProgress: StreamingProgress? { progress.last }
+
+    /// The newest `count` progress reports, oldest first.
+    public func progress(last count: Int) -> [StreamingProgress] {
+        Array(progress.reports.suffix(max(0, count)))
+    }
+
+    public var figures: Figures {
+        let rows = rates.reduce(0) { $0 + $1.1 }
+        let span = rates.first.map { ContinuousClock.now - $0.0 } ?? .zero
+        let seconds = max(1, Double(span.components.seconds) + Double(span.components.attoseconds) / 1e18)
+        return Figures(
+            lastProgress: progress.last, rowsPerSecond: Double(rows) / seconds, lateRows: lateRows,
+            malformedRows: malformedRows)
+    }
 }

@@ -18,7 +18,7 @@ import Synchronization
 public actor StreamMaster<Job: StreamJob>: Service {
     public let job: Job
     public let configuration: EngineConfiguration
-    public let liveView: LiveView<Job>
+    public nonisolated let liveView: LiveView<Job>
     let source: any StreamSource
     let logger: Logger
     let now: @Sendable () -> Int64
@@ -292,6 +292,24 @@ public actor StreamMaster<Job: StreamJob>: Service {
     private func partsDue() -> Bool {
         guard let nextRollMicros else { return false }
         return now() >= nextRollMicros
+    }
+
+    private var lagCache: (at: ContinuousClock.Instant, records: Int64?)?
+
+    /// Records the source holds that the stream has not read yet: its end offsets now less the
+    /// positions of the batches computed so far (nil when the source cannot say). Asks the source at
+    /// most once a second.
+    public func consumerLag() async -> Int64? {
+        let now = ContinuousClock.now
+        if let lagCache, now - lagCache.at < .seconds(1) { return lagCache.records }
+        var records: Int64?
+        if let latest = try? await source.latest() {
+            records = latest.reduce(Int64(0)) { total, entry in
+                total + max(0, entry.value - (next[entry.key] ?? entry.value))
+            }
+        }
+        lagCache = (now, records)
+        return records
     }
 
     var onProgress: (@Sendable (StreamingProgress) -> Void)?

@@ -6,25 +6,28 @@ import Kafka
 import Logging
 import ServiceLifecycle
 import Storage
+import Web
 
 /// `souk demo`: the whole pipeline in one process on embedded defaults: the Kafka-compatible broker,
-/// the transaction generator producing into it and the stream engine reading from it, as sibling
-/// services of one `ServiceGroup`. Ctrl-C, SIGTERM or the end of `--duration` stops the generator
+/// the transaction generator producing into it, the stream engine reading from it and the dashboard
+/// over the engine's live view, as sibling services of one `ServiceGroup`. Ctrl-C, SIGTERM or the end of `--duration` stops the generator
 /// first; the stream then takes everything it sent, commits a last batch and rolls every part.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run the pipeline on embedded defaults: broker, transaction generator and stream engine.")
+        abstract: "Run the pipeline on embedded defaults: broker, generator, stream engine and dashboard.")
 
     @Option(help: "Address the broker listens on (0.0.0.0 inside a container).") var host = "127.0.0.1"
     @Option(help: "Broker port (0: a free port).") var port = 9092
     @Option(help: "Directory for all data.") var dataDir = "souk-data"
     @Option(help: "Transactions per second the generator sends.") var rate = 200
     @Option(help: "Stop after this many seconds (default: run until interrupted).") var duration: Int?
+    @Option(help: "Dashboard port (0: a free port).") var webPort = 5000
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard rate > 0 else { throw ValidationError("--rate must be positive") }
+        guard (0...65535).contains(webPort) else { throw ValidationError("--web-port must be from 0 to 65535") }
         if let duration {
             guard duration > 0 else { throw ValidationError("--duration must be positive") }
             guard duration.multipliedReportingOverflow(by: rate).overflow == false else {
@@ -36,6 +39,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         bootstrapStandardErrorLogging(level: .warning)
+        let registry = bootstrapPrometheusMetrics()
         let logger = Logger(label: "souk.demo")
         let brokerPort: Int
         do { brokerPort = port == 0 ? try FreePort.find(host: host) : port } catch {
@@ -78,13 +82,24 @@ struct DemoCommand: AsyncParsableCommand {
             job: CommerceJob(), source: KafkaStreamSource(kafka, logger: logger), configuration: engine,
             logger: logger)
 
-        // Shutdown runs in reverse order: the generator stops and flushes, the stream drains what it
-        // sent, then the broker closes its logs.
+        var webConfiguration = WebConfiguration()
+        webConfiguration.host = host
+        webConfiguration.port = webPort
+        webConfiguration.bootstrap = bootstrap
+        let dashboard = LiveDashboardSource(liveView: stream.liveView) { await stream.consumerLag() }
+        let web = WebServer(configuration: webConfiguration, source: dashboard, registry: registry, logger: logger) {
+            host, port in
+            print("Dashboard: \(DashboardURL.text(host: host, port: port))")
+        }
+
+        // Shutdown runs in reverse order: the generator stops and flushes, the dashboard closes, the
+        // stream drains what the generator sent, then the broker closes its logs.
         let group = ServiceGroup(
             configuration: .init(
                 services: [
                     .init(service: broker),
                     .init(service: stream),
+                    .init(service: web),
                     .init(service: feed, successTerminationBehavior: .gracefullyShutdownGroup),
                 ], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {

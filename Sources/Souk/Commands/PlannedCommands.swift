@@ -13,13 +13,6 @@ extension PlannedCommand {
     }
 }
 
-struct WebCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "web", abstract: "Serve the live dashboard (not built yet).")
-    static let name = "web", what = "the dashboard and its API"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}
-
 struct AnalyzeCommand: PlannedCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze", abstract: "Report on the Parquet tables (not built yet).")

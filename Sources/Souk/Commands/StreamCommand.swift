@@ -4,6 +4,7 @@ import Engine
 import Foundation
 import Logging
 import ServiceLifecycle
+import Web
 
 /// `souk stream`: the e-commerce job on the micro-batch engine.
 struct StreamCommand: AsyncParsableCommand {
@@ -37,6 +38,9 @@ struct StreamCommand: AsyncParsableCommand {
     @Flag(help: "Print each batch's progress report as one JSON line on standard output.") var progress = false
     @Flag(help: "Report event time to live view latency in the progress (event times must be the producer's clock).")
     var measureLatency = false
+    @Flag(help: "Serve the dashboard and its API from this stream's live view.") var web = false
+    @Option(help: "Address the dashboard listens on (with --web).") var webHost = "127.0.0.1"
+    @Option(help: "Dashboard port (with --web; 0: a free port).") var webPort = 5000
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
 
     func validate() throws {
@@ -73,6 +77,7 @@ struct StreamCommand: AsyncParsableCommand {
             else { throw ValidationError("--bootstrap must be host:port[,host:port...]") }
         }
         if file != nil && group != nil { throw ValidationError("--group needs a Kafka source, not --file") }
+        guard (0...65535).contains(webPort) else { throw ValidationError("--web-port must be from 0 to 65535") }
     }
 
     var bootstrapServers: [String] {
@@ -83,6 +88,8 @@ struct StreamCommand: AsyncParsableCommand {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         bootstrapStandardErrorLogging(level: level)
         let logger = Logger(label: "souk.stream")
+        // Before the engine creates its metrics, so that /metrics shows them.
+        let registry = web ? bootstrapPrometheusMetrics() : nil
         var configuration = EngineConfiguration()
         configuration.dataDirectory = dataDir
         configuration.trigger = DurationText.parse(trigger) ?? .seconds(1)
@@ -122,15 +129,30 @@ struct StreamCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(line)
             }
         }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: master, successTerminationBehavior: .gracefullyShutdownGroup)
+        ]
+        if web {
+            var webConfiguration = WebConfiguration()
+            webConfiguration.host = webHost
+            webConfiguration.port = webPort
+            webConfiguration.bootstrap = file == nil ? bootstrapServers.first : nil
+            let source = LiveDashboardSource(liveView: master.liveView) { await master.consumerLag() }
+            let server = WebServer(configuration: webConfiguration, source: source, registry: registry, logger: logger) {
+                host, port in
+                writeToStandardError("souk stream: dashboard on \(DashboardURL.text(host: host, port: port))\n")
+            }
+            services.append(.init(service: server))
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: master, successTerminationBehavior: .gracefullyShutdownGroup)],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch let error as StreamError {
             throw CommandFailure(command: "stream", message: error.description)
-        } catch let error as ServiceGroupError {
+        } catch {
             throw CommandFailure(command: "stream", message: "\(error)")
         }
         let batches = await master.batchesRun

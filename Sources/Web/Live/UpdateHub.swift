@@ -1,0 +1,137 @@
+import Commerce
+import Foundation
+import Logging
+import ServiceLifecycle
+import Storage
+import Synchronization
+
+/// Watches the dashboard source and, whenever it changed, encodes one `update` event (the read model
+/// and the status) once and hands it to every subscriber.
+///
+/// Each subscriber holds at most the newest event not sent yet (`bufferingNewest(1)`): a slow or
+/// abandoned client skips to the newest state instead of growing a queue, and never slows the
+/// engine or the other clients. A `Service`: it runs until the group shuts down.
+package final class UpdateHub: Service, Sendable {
+    /// One `update` event's JSON and the source version it shows.
+    package struct Update: Sendable {
+        package var version: Int
+        package var json: String
+    }
+
+    private struct State {
+        var subscribers: [Int: AsyncStream<Update>.Continuation] = [:]
+        var nextId = 0
+        var latest: Update?
+    }
+
+    package let source: any DashboardSource
+    private let interval: Duration
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    /// `interval`: how often the source is checked for a change (25 ms suits the live view, which
+    /// only compares a counter; the tables read the directory each time).
+    package init(source: any DashboardSource, interval: Duration, logger: Logger) {
+        self.source = source
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// Subscribers connected now.
+    package var subscriberCount: Int { state.withLock { $0.subscribers.count } }
+
+    /// A stream of updates starting with the newest one; it ends when `onTermination` runs (the
+    /// client went away) or the hub stops.
+    package func subscribe() -> AsyncStream<Update> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Update.self, bufferingPolicy: .bufferingNewest(1))
+        let id = state.withLock { state in
+            let id = state.nextId
+            state.nextId += 1
+            state.subscribers[id] = continuation
+            if let latest = state.latest { continuation.yield(latest) }
+            return id
+        }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    /// The newest update, building one when none was built yet.
+    package func current() async -> Update {
+        if let latest = state.withLock({ $0.latest }) { return latest }
+        return await publish(version: await source.version())
+    }
+
+    package func run() async throws {
+        var seen = -1
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                _ = try await source.refresh()
+            } catch {
+                logger.error("cannot read the tables", metadata: ["error": "\(error)"])
+            }
+            let version = await source.version()
+            if version != seen {
+                seen = version
+                await publish(version: version)
+            }
+            try? await Task.sleep(for: interval)
+        }
+        let subscribers = state.withLock { state in
+            defer { state.subscribers = [:] }
+            return Array(state.subscribers.values)
+        }
+        for subscriber in subscribers { subscriber.finish() }
+    }
+
+    @discardableResult
+    private func publish(version: Int) async -> Update {
+        let now = Self.nowMicros()
+        let snapshot = await source.snapshot(
+            windowMinutes: CommerceSnapshot.defaultWindowMinutes, topCount: CommerceSnapshot.defaultTopCount,
+            asOfMicros: now)
+        let status = await source.status(asOfMicros: now)
+        let json: String
+        do {
+            json = try OrderedJSONEncoder().encode(UpdateEvent(snapshot: snapshot, status: status))
+        } catch {
+            json = #"{"error":"cannot encode the update"}"#
+        }
+        let update = Update(version: version, json: json)
+        let subscribers = state.withLock { state in
+            state.latest = update
+            return Array(state.subscribers.values)
+        }
+        for subscriber in subscribers { subscriber.yield(update) }
+        return update
+    }
+
+    static func nowMicros() -> Int64 { Int64((Date().timeIntervalSince1970 * 1_000_000).rounded(.down)) }
+}
+
+/// The `update` event: the read model's fields followed by the status.
+struct UpdateEvent: Encodable {
+    var snapshot: CommerceSnapshot
+    var status: DashboardStatus
+
+    private enum CodingKeys: String, CodingKey {
+        case stats, categories, cities, payments
+        case topTransactions = "top_transactions"
+        case windows
+        case windowMinutes = "window_minutes"
+        case status
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(snapshot.stats, forKey: .stats)
+        try container.encode(snapshot.categories, forKey: .categories)
+        try container.encode(snapshot.cities, forKey: .cities)
+        try container.encode(snapshot.payments, forKey: .payments)
+        try container.encode(snapshot.topTransactions, forKey: .topTransactions)
+        try container.encode(snapshot.windows, forKey: .windows)
+        try container.encode(snapshot.windowMinutes, forKey: .windowMinutes)
+        try container.encode(status, forKey: .status)
+    }
+}

@@ -1,0 +1,192 @@
+"""The dashboard's API, served by the real binary: `souk web` over committed tables against DuckDB over the
+same files, `souk stream --web` live with server-sent events, bad queries, headers and port conflicts."""
+
+import datetime
+import json
+import subprocess
+import time
+
+import duckdb
+
+from broker_support import Broker
+from conftest import souk_binary
+from stream_support import create_topic, produce, run_stream
+from web_support import EventStream, Served, free_port, get, wait_until
+
+XSS = "<img src=x onerror=alert(1)>"
+TOPIC = "ecommerce-transactions"
+
+
+def souk_produce(bootstrap, count, *args):
+    run = subprocess.run(
+        [str(souk_binary()), "produce", "--bootstrap", bootstrap, "--count", str(count), "--rate", "0", *args],
+        capture_output=True, timeout=120,
+    )
+    assert run.returncode == 0, run.stderr.decode()
+
+
+def hostile_record():
+    now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    return json.dumps({
+        "transaction_id": "xss-1", "user_id": "USER_100", "city": XSS, "category": "Books", "amount": 42.5,
+        "quantity": 2, "payment_method": "PayPal", "timestamp": now.isoformat(),
+    }).encode()
+
+
+def raw(data_dir):
+    return f"read_parquet('{data_dir}/tables/transactions/date=*/hour=*/*.parquet')"
+
+
+def close(a, b):
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def test_souk_web_serves_the_committed_tables_as_duckdb_reads_them(tmp_path):
+    broker = Broker(tmp_path / "broker").start()
+    data = tmp_path / "data"
+    try:
+        create_topic(broker.bootstrap, partitions=3)
+        souk_produce(broker.bootstrap, 3000)
+        produce(broker.bootstrap, [hostile_record()])
+        code, _, log = run_stream(data, "--bootstrap", broker.bootstrap, "--once", "--trigger", "0")
+        assert code == 0, log
+    finally:
+        broker.stop()
+
+    web = Served(tmp_path, "web", "web", "--data-dir", data, "--port", "PORT").start()
+    try:
+        status, headers, stats = get(web.port, "/api/stats")
+        assert status == 200 and headers["Content-Type"].startswith("application/json")
+        assert list(stats) == ["revenue", "transactions", "unique_users", "average_amount", "items", "watermark", "as_of"]
+        [(count, revenue, users, average, items)] = duckdb.sql(
+            f"select count(*), sum(amount), count(distinct user_id), avg(amount), sum(quantity) from {raw(data)}"
+        ).fetchall()
+        assert stats["transactions"] == count == 3001
+        assert stats["unique_users"] == users and stats["items"] == items
+        assert close(stats["revenue"], revenue) and close(stats["average_amount"], average)
+        assert stats["watermark"].endswith("Z") and stats["as_of"].endswith("Z")
+
+        for route, column in [("categories", "category"), ("cities", "city"), ("payments", "payment_method")]:
+            status, _, rows = get(web.port, f"/api/{route}")
+            assert status == 200
+            expected = duckdb.sql(
+                f"""select {column}, sum(amount) r, count(*) t, sum(quantity) from {raw(data)}
+                    group by 1 order by r desc, 1"""
+            ).fetchall()
+            assert [list(row)[0] for row in rows] == [column] * len(rows)
+            assert [row[column] for row in rows] == [value for value, *_ in expected]
+            for row, (_, r, t, q) in zip(rows, expected):
+                assert list(row) == [column, "revenue", "transactions", "items", "revenue_share", "transaction_share"]
+                assert row["transactions"] == t and row["items"] == q and close(row["revenue"], r)
+                assert close(row["revenue_share"], r / revenue) and close(row["transaction_share"], t / count)
+        assert XSS in [row["city"] for row in get(web.port, "/api/cities")[2]]
+
+        status, _, top = get(web.port, "/api/transactions/top?n=25")
+        expected = duckdb.sql(
+            f"select transaction_id, amount from {raw(data)} order by amount desc, transaction_id limit 25").fetchall()
+        assert [(t["transaction_id"], t["amount"]) for t in top] == expected
+        assert list(top[0]) == ["transaction_id", "user_id", "city", "category", "amount", "quantity",
+                                "payment_method", "timestamp"]
+        assert len(get(web.port, "/api/transactions/top")[2]) == 10
+
+        status, _, series = get(web.port, "/api/timeseries?dimension=city&minutes=60")
+        assert status == 200 and series
+        expected = duckdb.sql(
+            f"""with t as (select * from {raw(data)}),
+                     newest as (select max(timestamp) m from t)
+                select strftime(time_bucket(interval 1 minute, timestamp), '%Y-%m-%dT%H:%M:%S.000000Z') s, city,
+                       sum(amount), count(*), sum(quantity)
+                from t, newest where time_bucket(interval 1 minute, timestamp) > m - interval 60 minute
+                group by 1, 2 order by 1, 2"""
+        ).fetchall()
+        assert [(w["window_start"], w["key"], w["transactions"], w["items"]) for w in series] == [
+            (s, k, c, q) for s, k, _, c, q in expected]
+        assert all(close(w["revenue"], r) for w, (_, _, r, _, _) in zip(series, expected))
+
+        # Tables mode has no engine in the process: no progress, but a status.
+        assert get(web.port, "/api/engine/progress")[2] == []
+        status, _, state = get(web.port, "/api/status")
+        assert status == 200 and state["mode"] == "tables" and state["batch_id"] is not None
+    finally:
+        assert web.stop() == 0, web.log()
+
+
+def test_bad_queries_and_unknown_routes_answer_json_errors_with_safe_headers(tmp_path):
+    web = Served(tmp_path, "web", "web", "--data-dir", tmp_path / "empty", "--port", "PORT").start()
+    try:
+        for path in ["/api/transactions/top?n=0", "/api/transactions/top?n=101", "/api/transactions/top?n=abc",
+                     "/api/transactions/top?n=99999999999999999999", "/api/timeseries?dimension=country",
+                     "/api/timeseries?minutes=-5", "/api/engine/progress?n=0", "/api/transactions/top?n=1&n=2"]:
+            status, headers, body = get(web.port, path)
+            assert status == 400, (path, status, body)
+            assert list(body) == ["error"] and body["error"], path
+        status, headers, body = get(web.port, "/api/nothing-here")
+        assert status == 404 and list(body) == ["error"]
+        status, headers, page = get(web.port, "/")
+        assert status == 200 and "<html" in page.lower()
+        policy = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        # An empty data directory is an empty dashboard, not an error.
+        status, _, stats = get(web.port, "/api/stats")
+        assert status == 200 and stats["transactions"] == 0 and stats["watermark"] is None
+        status, headers, _ = get(web.port, "/metrics")
+        assert status == 200 and headers["Content-Type"].startswith("text/plain")
+    finally:
+        web.stop()
+
+
+def test_a_port_in_use_is_one_line_and_exit_1(tmp_path):
+    first = Served(tmp_path, "first", "web", "--data-dir", tmp_path / "d", "--port", "PORT").start()
+    try:
+        run = subprocess.run(
+            [str(souk_binary()), "web", "--data-dir", str(tmp_path / "d"), "--port", str(first.port)],
+            capture_output=True, timeout=30,
+        )
+        assert run.returncode == 1
+        lines = run.stderr.decode().strip().splitlines()
+        assert lines[-1].startswith("souk web: ") and str(first.port) in lines[-1], run.stderr.decode()
+        assert get(first.port, "/healthz")[0] == 200, "the first server keeps serving"
+    finally:
+        first.stop()
+
+
+def test_stream_web_is_live_and_pushes_an_update_after_each_batch(tmp_path):
+    broker = Broker(tmp_path / "broker").start()
+    port = free_port()
+    stream = Served(tmp_path, "stream", "stream", "--bootstrap", broker.bootstrap, "--data-dir", tmp_path / "data",
+                    "--trigger", "200ms", "--web", "--web-port", port, port=port)
+    try:
+        create_topic(broker.bootstrap, partitions=2)
+        souk_produce(broker.bootstrap, 500)
+        stream.start()
+        wait_until(lambda: get(port, "/api/stats")[2]["transactions"] == 500, message="500 transactions live")
+        events = EventStream(port)
+        assert events.status_line.startswith("HTTP/1.1 200") and "text/event-stream" in events.headers
+        first = events.next_update()
+        assert list(first)[:6] == ["stats", "categories", "cities", "payments", "top_transactions", "windows"]
+        assert first["stats"]["transactions"] == 500 and first["status"]["mode"] == "live"
+        assert len(first["top_transactions"]) == 10
+        # One more record: an update carries it, without asking.
+        produce(broker.bootstrap, [hostile_record()], partitions=2)
+        started = time.monotonic()
+        update = events.next_update()
+        while update["stats"]["transactions"] < 501:
+            update = events.next_update()
+        assert time.monotonic() - started < 10
+        assert XSS in [row["city"] for row in update["cities"]]
+        events.close()
+
+        status, _, progress = get(port, "/api/engine/progress?n=5")
+        assert status == 200 and 1 <= len(progress) <= 5 and "durationMs" in progress[-1]
+        status, _, overview = get(port, "/api/broker")
+        assert status == 200, overview
+        topic = next(t for t in overview["topics"] if t["name"] == TOPIC)
+        assert sum(p["log_end_offset"] - p["log_start_offset"] for p in topic["partitions"]) == 501
+        status, _, state = get(port, "/api/status")
+        assert state["mode"] == "live" and state["consumer_lag"] == 0 and state["batch_id"] is not None
+        status, _, metrics = get(port, "/metrics")
+        assert status == 200 and "souk_stream_batches_total" in metrics
+    finally:
+        assert stream.stop() == 0, stream.log()
+        broker.stop()
