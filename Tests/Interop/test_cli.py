@@ -29,7 +29,7 @@ def test_unknown_subcommand_is_a_usage_error(souk):
 def test_demo_runs_broker_generator_and_stream(souk, tmp_path):
     import duckdb
 
-    run = souk("demo", "--port", "0", "--data-dir", tmp_path / "data", "--duration", "2", "--rate", "300", timeout=90)
+    run = souk("demo", "--port", "0", "--web-port", "0", "--data-dir", tmp_path / "data", "--duration", "2", "--rate", "300", timeout=90)
     assert run.returncode == 0, run.stderr.decode()
     text = run.stdout.decode()
     assert "the Kafka-compatible broker on 127.0.0.1:" in text

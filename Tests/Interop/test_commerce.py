@@ -109,7 +109,7 @@ def test_produce_rejects_an_unknown_key(souk):
 def test_demo_prints_as_it_goes_and_a_sigterm_drains_everything_it_sent(tmp_path):
     data = tmp_path / "data"
     process = subprocess.Popen(
-        [str(souk_binary()), "demo", "--port", "0", "--data-dir", str(data), "--rate", "500"],
+        [str(souk_binary()), "demo", "--port", "0", "--web-port", "0", "--data-dir", str(data), "--rate", "500"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     try:
