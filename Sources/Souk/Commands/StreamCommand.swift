@@ -138,7 +138,8 @@ struct StreamCommand: AsyncParsableCommand {
             webConfiguration.port = webPort
             webConfiguration.bootstrap = file == nil ? bootstrapServers.first : nil
             let source = LiveDashboardSource(liveView: master.liveView) { await master.consumerLag() }
-            let server = WebServer(configuration: webConfiguration, source: source, registry: registry, logger: logger) {
+            let server = WebServer(configuration: webConfiguration, source: source, registry: registry, logger: logger)
+            {
                 host, port in
                 writeToStandardError("souk stream: dashboard on \(DashboardURL.text(host: host, port: port))\n")
             }

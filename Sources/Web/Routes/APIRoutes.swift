@@ -25,7 +25,8 @@ struct APIRoutes {
         }
         router.get("/api/transactions/top") { request, _ in
             try await JSONResponse.answer {
-                let count = try QueryParameters(request: request).integer("n", in: 1...CommerceSummary.topCount, default: 10)
+                let count = try QueryParameters(request: request).integer(
+                    "n", in: 1...CommerceSummary.topCount, default: 10)
                 return await Self.snapshot(source, topCount: count).topTransactions
             }
         }

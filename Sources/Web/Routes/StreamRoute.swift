@@ -50,7 +50,8 @@ struct StreamRoute {
             for await event in events {
                 switch event {
                 case .update(let update):
-                    try await writer.write(ByteBuffer(string: "id: \(update.version)\nevent: update\ndata: \(update.json)\n\n"))
+                    try await writer.write(
+                        ByteBuffer(string: "id: \(update.version)\nevent: update\ndata: \(update.json)\n\n"))
                 case .heartbeat:
                     try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
                 }

@@ -26,7 +26,8 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try JSONResponse.error(.notFound, "no route \(request.method) \(request.uri.path)")
         }
         if response.status == .methodNotAllowed && response.headers[.contentType] != JSONResponse.contentType {
-            response = try JSONResponse.error(.methodNotAllowed, "\(request.method) is not allowed on \(request.uri.path)")
+            response = try JSONResponse.error(
+                .methodNotAllowed, "\(request.method) is not allowed on \(request.uri.path)")
         }
         response.headers[.contentSecurityPolicy] = Self.policy
         response.headers[.xContentTypeOptions] = "nosniff"
