@@ -23,7 +23,7 @@ struct CommandLineTests {
     @Test(
         "a subcommand not built yet fails with one line naming what is missing, whatever its arguments",
         arguments: [
-            (["web"], "web", "the dashboard"), (["analyze", "--top", "3"], "analyze", "the batch report"),
+            (["analyze", "--top", "3"], "analyze", "the batch report"),
             (["bench"], "bench", "the load tool"),
         ])
     func notBuilt(arguments: [String], name: String, missing: String) async throws {
@@ -38,6 +38,16 @@ struct CommandLineTests {
             #expect(!failure.message.contains("#"), "user-facing text names no issue")
             #expect(!failure.description.contains("\n"))
         }
+    }
+
+    @Test(
+        "dashboard ports out of range are usage errors",
+        arguments: [
+            ["web", "--port", "70000"], ["web", "--port", "-1"], ["stream", "--web", "--web-port", "65536"],
+            ["demo", "--web-port", "99999999999999999999"],
+        ])
+    func dashboardPorts(arguments: [String]) {
+        #expect(throws: (any Error).self) { _ = try SoukCommand.parseAsRoot(arguments) }
     }
 
     @Test("an unknown subcommand is a usage error")

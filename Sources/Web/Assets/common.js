@@ -417,13 +417,30 @@
   function onThemeChange(fn) { themeListeners.push(fn); }
   function onTimeModeChange(fn) { timeListeners.push(fn); }
 
+  /* Chart.js copies scale defaults into each chart's config when it is
+     created, so a scheme change has to recolour existing scales explicitly. */
+  function styleChartScales(chart) {
+    const t = theme();
+    const scales = (chart.config.options && chart.config.options.scales) || {};
+    for (const id of Object.keys(scales)) {
+      const scale = scales[id];
+      if (!scale) continue;
+      if (scale.ticks) scale.ticks.color = t.muted;
+      if (scale.title) scale.title.color = t.muted;
+      if (scale.grid) { scale.grid.color = t.grid; scale.grid.borderColor = t.grid; }
+    }
+  }
+
   function themeChanged() {
     themeCache = null;
     applyChartDefaults();
     for (const fn of themeListeners) {
       try { fn(); } catch (e) { console.error(e); }
     }
-    for (const chart of charts) chart.update('none');
+    for (const chart of charts) {
+      styleChartScales(chart);
+      chart.update('none');
+    }
   }
 
   /* ---- start-up ------------------------------------------------------------- */

@@ -117,18 +117,19 @@
     const rows = windows.filter((w) => S.toDate(w.window_start));
     const starts = [...new Set(rows.map((w) => S.toDate(w.window_start).getTime()))].sort((a, b) => a - b);
 
+    // Grid step: the smallest window width or gap between starts (60 s by default),
+    // so minutes without any data still get a slot on the axis.
     let step = 0;
-    for (let i = 1; i < starts.length; i += 1) {
-      const d = starts[i] - starts[i - 1];
-      if (d > 0 && (step === 0 || d < step)) step = d;
+    const consider = (d) => { if (d > 0 && (step === 0 || d < step)) step = d; };
+    for (let i = 1; i < starts.length; i += 1) consider(starts[i] - starts[i - 1]);
+    for (const w of rows) {
+      const end = S.toDate(w.window_end);
+      if (end) consider(end.getTime() - S.toDate(w.window_start).getTime());
     }
-    if (step === 0) {
-      const w = rows[0];
-      const width = w ? (S.toDate(w.window_end) || 0) - S.toDate(w.window_start) : 0;
-      step = width > 0 ? width : 60000;
-    }
-    const t0 = starts.length ? starts[0] : 0;
-    const n = starts.length ? Math.min(1440, Math.round((starts[starts.length - 1] - t0) / step) + 1) : 0;
+    if (step === 0) step = 60000;
+    const last = starts.length ? starts[starts.length - 1] : 0;
+    const t0 = starts.length ? Math.max(starts[0], last - 1439 * step) : 0; // at most 1440 points, newest kept
+    const n = starts.length ? Math.round((last - t0) / step) + 1 : 0;
 
     const labels = [];
     for (let i = 0; i < n; i += 1) labels.push(new Date(t0 + i * step).toISOString());
@@ -287,16 +288,17 @@
     reconnectTimer = null;
     if (typeof window.EventSource !== 'function') { startPolling(); return; }
     if (source) source.close();
-    source = new EventSource(SSE_URL);
+    const es = new EventSource(SSE_URL);
+    source = es;
     if (!polling.active) setConnection('connecting');
     armWatchdog();
-    source.addEventListener('update', onUpdate);
-    source.addEventListener('error', () => {
+    es.addEventListener('update', onUpdate);
+    es.addEventListener('error', () => {
+      if (es !== source) return;
       // CONNECTING: the browser retries by itself. CLOSED: it gave up; start over.
-      if (source.readyState === EventSource.CLOSED && !reconnectTimer) {
-        reconnectTimer = setTimeout(connect, RECONNECT_MS);
-      }
-      if (!polling.active) setConnection('down');
+      const closed = es.readyState === EventSource.CLOSED;
+      if (closed && !reconnectTimer) reconnectTimer = setTimeout(connect, RECONNECT_MS);
+      if (!polling.active) setConnection(closed ? 'down' : 'connecting');
       armWatchdog();
     });
   }

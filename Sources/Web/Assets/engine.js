@@ -24,7 +24,10 @@
   function normalize(p, index) {
     const d = isObj(p.durationMs) ? p.durationMs : {};
     const ops = list(p.stateOperators);
-    const sumOps = (field) => (ops.length ? ops.reduce((acc, o) => acc + (toNum(o[field]) ?? 0), 0) : null);
+    const sumOps = (field) => {
+      const values = ops.map((o) => toNum(o[field])).filter((v) => v !== null);
+      return values.length ? values.reduce((a, b) => a + b, 0) : null;
+    };
     const et = isObj(p.eventTime) ? p.eventTime : {};
     const max = S.toDate(et.max);
     let wm = S.toDate(et.watermark);
@@ -160,11 +163,15 @@
   /* ---- rendering ------------------------------------------------------------ */
 
   function renderSummary() {
-    const last = batches.length ? batches[batches.length - 1] : {};
-    S.setText('engine-input-rate', fmt.decimal(last.inputRate));
-    S.setText('engine-processed-rate', fmt.decimal(last.processedRate));
-    S.setText('engine-state-rows', fmt.count(last.stateRows));
-    S.setText('engine-state-memory', fmt.bytes(last.stateMemory));
+    // Latest batch that reported the field.
+    const latest = (field) => {
+      for (let i = batches.length - 1; i >= 0; i -= 1) if (batches[i][field] !== null) return batches[i][field];
+      return null;
+    };
+    S.setText('engine-input-rate', fmt.decimal(latest('inputRate')));
+    S.setText('engine-processed-rate', fmt.decimal(latest('processedRate')));
+    S.setText('engine-state-rows', fmt.count(latest('stateRows')));
+    S.setText('engine-state-memory', fmt.bytes(latest('stateMemory')));
   }
 
   function render() {
@@ -174,7 +181,11 @@
   }
 
   function apply(data) {
-    if (Array.isArray(data.progress)) batches = list(data.progress).map(normalize);
+    if (Array.isArray(data.progress)) {
+      batches = list(data.progress)
+        .filter((p) => p.batchId !== undefined || p.timestamp !== undefined || p.numInputRows !== undefined)
+        .map(normalize);
+    }
     if (isObj(data.status)) S.renderStatus(data.status);
     age.mark();
     render();
