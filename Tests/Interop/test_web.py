@@ -190,3 +190,54 @@ def test_stream_web_is_live_and_pushes_an_update_after_each_batch(tmp_path):
     finally:
         assert stream.stop() == 0, stream.log()
         broker.stop()
+
+
+def rss_kib(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def test_clients_that_never_read_the_stream_do_not_grow_memory_or_stop_the_others(tmp_path):
+    import socket
+
+    broker = Broker(tmp_path / "broker").start()
+    port = free_port()
+    stream = Served(tmp_path, "stream", "stream", "--bootstrap", broker.bootstrap, "--data-dir", tmp_path / "data",
+                    "--trigger", "50ms", "--web", "--web-port", port, port=port)
+    stalled = []
+    try:
+        create_topic(broker.bootstrap, partitions=2)
+        souk_produce(broker.bootstrap, 200)
+        stream.start()
+        wait_until(lambda: get(port, "/api/stats")[2]["transactions"] == 200, message="200 transactions")
+        before = rss_kib(stream.process.pid)
+        # 200 clients subscribe and never read a byte: their socket buffers fill, their writers wait.
+        for _ in range(200):
+            s = socket.create_connection(("127.0.0.1", port), timeout=10)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            s.sendall(b"GET /api/stream HTTP/1.1\r\nHost: x\r\n\r\n")
+            stalled.append(s)
+        wait_until(lambda: get(port, "/healthz")[2]["subscribers"] >= 200, message="200 subscribers")
+        reader = EventStream(port)
+        reader.next_update()
+        # Hundreds of updates (each about 10 KB) while they stall: far more than their buffers hold.
+        total, updates = 200, 0
+        for _ in range(300):
+            produce(broker.bootstrap, [hostile_record()], partitions=2)
+            total += 1
+            update = reader.next_update()
+            while update["stats"]["transactions"] < total:
+                update = reader.next_update()
+            updates += 1
+        assert updates == 300, "a reading client got every change while 200 others stalled"
+        assert get(port, "/api/stats")[2]["transactions"] == total
+        grown = rss_kib(stream.process.pid) - before
+        assert grown < 100 * 1024, f"RSS grew by {grown} KiB with 200 stalled clients"
+        reader.close()
+    finally:
+        for s in stalled:
+            s.close()
+        assert stream.stop() == 0, stream.log()
+        broker.stop()

@@ -51,6 +51,8 @@ package final class WebServer: Service {
     func makeRouter(broker: BrokerOverview?) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: SecurityHeadersMiddleware())
+        // Request counts and durations per route, in /metrics beside the engine's and the broker's.
+        router.add(middleware: MetricsMiddleware())
         APIRoutes(hub: hub, broker: broker).register(on: router)
         StreamRoute(hub: hub).register(on: router)
         AssetRoutes().register(on: router)
