@@ -195,3 +195,55 @@ struct ReadModelTests {
         #expect(x.topTransactions.count == 10, sourceLocation: sourceLocation)
     }
 }
+
+@Suite("Following the committed tables")
+struct CommittedTablesFollowTests {
+    @Test("a refresh reads only the parts committed since the last one, and ends where a full read does")
+    func followsIncrementally() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("souk-follow-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let input = directory + "/input.jsonl"
+        let lines = ReadModelTests.Dataset().lines
+        let half = lines.count / 2
+
+        func run(_ slice: ArraySlice<String>) async throws {
+            let handle: FileHandle
+            if FileManager.default.fileExists(atPath: input) {
+                handle = try FileHandle(forWritingTo: URL(fileURLWithPath: input))
+                try handle.seekToEnd()
+            } else {
+                _ = FileManager.default.createFile(atPath: input, contents: nil)
+                handle = try FileHandle(forWritingTo: URL(fileURLWithPath: input))
+            }
+            try handle.write(contentsOf: Data((slice.joined(separator: "\n") + "\n").utf8))
+            try handle.close()
+            var configuration = EngineConfiguration()
+            configuration.dataDirectory = directory + "/data"
+            configuration.once = true
+            configuration.trigger = .zero
+            configuration.maxRecordsPerPartition = 400
+            try await StreamMaster(
+                job: CommerceJob(), source: JSONLinesFileSource(path: input), configuration: configuration,
+                logger: Logger(label: "test")
+            ).run()
+        }
+
+        try await run(lines[..<half])
+        var tables = CommittedTables(dataDirectory: directory + "/data")
+        #expect(try tables.refresh())
+        let first = tables.filesRead
+        let rowsFirst = tables.rowsRead
+        #expect(first > 0 && rowsFirst > 0)
+        #expect(try tables.refresh() == false, "nothing new: nothing read")
+        #expect(tables.filesRead == first)
+
+        try await run(lines[half...])
+        #expect(try tables.refresh())
+        let parts = try tables.parts(of: "transactions").count + tables.parts(of: "windows").count
+        #expect(tables.filesRead == parts, "each part read once: \(tables.filesRead) reads of \(parts) parts")
+        #expect(tables.rowsRead == tables.summary.transactions)
+        let full = try CommittedTables.snapshot(dataDirectory: directory + "/data", asOfMicros: 0)
+        ReadModelTests.expectEqual(tables.snapshot(asOfMicros: 0), full)
+    }
+}

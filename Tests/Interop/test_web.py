@@ -241,3 +241,33 @@ def test_clients_that_never_read_the_stream_do_not_grow_memory_or_stop_the_other
             s.close()
         assert stream.stop() == 0, stream.log()
         broker.stop()
+
+
+def test_souk_web_follows_new_commits_without_a_restart(tmp_path):
+    broker = Broker(tmp_path / "broker").start()
+    data = tmp_path / "data"
+    web = None
+    try:
+        create_topic(broker.bootstrap, partitions=2)
+        souk_produce(broker.bootstrap, 1000)
+        code, _, log = run_stream(data, "--bootstrap", broker.bootstrap, "--once", "--trigger", "0")
+        assert code == 0, log
+        web = Served(tmp_path, "web", "web", "--data-dir", data, "--port", "PORT").start()
+        # It listens only once the tables are read: the first answer is already complete.
+        assert get(web.port, "/api/stats")[2]["transactions"] == 1000
+        events = EventStream(web.port)
+        assert events.next_update()["stats"]["transactions"] == 1000
+        souk_produce(broker.bootstrap, 500)
+        code, _, log = run_stream(data, "--bootstrap", broker.bootstrap, "--once", "--trigger", "0")
+        assert code == 0, log
+        update = events.next_update()
+        while update["stats"]["transactions"] < 1500:
+            update = events.next_update()
+        assert update["stats"]["transactions"] == 1500
+        [(count,)] = duckdb.sql(f"select count(*) from {raw(data)}").fetchall()
+        assert get(web.port, "/api/stats")[2]["transactions"] == count == 1500
+        events.close()
+    finally:
+        if web is not None:
+            assert web.stop() == 0, web.log()
+        broker.stop()

@@ -32,7 +32,7 @@ public struct TopN<Element: Sendable & Codable & Equatable>: Sendable, Codable, 
 
     /// Anything enters while fewer than `n` are kept; then only a score at least the lowest kept.
     private static func threshold(of entries: [Entry], n: Int) -> Double {
-        entries.count < n ? -.infinity : (entries.last?.score ?? .infinity)
+        entries.count < n ? -.infinity : (entries.isEmpty ? .infinity : entries[entries.count - 1].score)
     }
 
     /// Whether an element of this score could enter the list (a cheap check before building it).
@@ -40,13 +40,23 @@ public struct TopN<Element: Sendable & Codable & Equatable>: Sendable, Codable, 
         score >= threshold
     }
 
+    /// Keeps `element` when it ranks among the `n` largest. Entries are compared in place (by binary
+    /// search on score, then id), never copied out, so a list of 100 costs a few comparisons per
+    /// admitted row. An entry with the same id and score is already kept: nothing changes.
     public mutating func insert(score: Double, id: String, element: Element) {
-        let entry = Entry(score: score, id: id, element: element)
         guard n > 0 else { return }
-        if entries.count == n, let last = entries.last, !Self.ranks(entry, above: last) { return }
-        guard !entries.contains(where: { $0.id == id }) else { return }
-        let index = entries.firstIndex { Self.ranks(entry, above: $0) } ?? entries.count
-        entries.insert(entry, at: index)
+        // The first position whose entry the new one ranks above.
+        var low = 0
+        var high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            let other = entries[middle].score
+            let above = score != other ? score > other : id < entries[middle].id
+            if above { high = middle } else { low = middle + 1 }
+        }
+        guard low < n else { return }
+        if low > 0 && entries[low - 1].score == score && entries[low - 1].id == id { return }
+        entries.insert(Entry(score: score, id: id, element: element), at: low)
         if entries.count > n { entries.removeLast() }
     }
 

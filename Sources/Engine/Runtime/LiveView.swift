@@ -21,7 +21,7 @@ public actor LiveView<Job: StreamJob> {
         public var malformedRows: Int64
     }
 
-    private var summary: Job.Summary
+    private var currentSummary: Job.Summary
     private var open: [Job.Update.ID: Job.Update] = [:]
     private var recent: [Job.Result] = []
     private var progress: ProgressRing
@@ -37,13 +37,13 @@ public actor LiveView<Job: StreamJob> {
 
     public init(job: Job, progressReports: Int = 100, recentLimit: Int = 10_000) {
         self.job = job
-        self.summary = job.makeSummary()
+        self.currentSummary = job.makeSummary()
         self.progress = ProgressRing(capacity: progressReports)
         self.recentLimit = max(0, recentLimit)
     }
 
     func publish(summary: Job.Summary, updates: [Job.Update], results: [Job.Result], watermarkMicros: Int64) {
-        self.summary = summary
+        currentSummary = summary
         watermark = watermarkMicros
         for update in updates { open[update.id] = update }
         open = open.filter { job.isOpen($0.value, watermarkMicros: watermarkMicros) }
@@ -64,11 +64,14 @@ public actor LiveView<Job: StreamJob> {
 
     public func snapshot() -> Snapshot {
         Snapshot(
-            summary: summary, openWindows: Array(open.values), recentResults: recent, progress: progress.reports,
+            summary: currentSummary, openWindows: Array(open.values), recentResults: recent, progress: progress.reports,
             watermarkMicros: watermark)
     }
 
     public var lastProgress: StreamingProgress? { progress.last }
+
+    /// The running totals of the newest batch.
+    public var summary: Job.Summary { currentSummary }
 
     /// The newest `count` progress reports, oldest first.
     public func progress(last count: Int) -> [StreamingProgress] {

@@ -38,6 +38,8 @@ package struct DashboardStatus: Sendable, Equatable, Encodable {
     package var lastBatchMs: Double?
     /// The watermark the newest batch applied, µs since the epoch.
     package var watermarkMicros: Int64?
+    /// The newest event time seen, µs since the epoch.
+    package var newestEventMicros: Int64?
     package var lateRows: Int64
     package var malformedRows: Int64
     package var batchId: Int64?
@@ -45,14 +47,15 @@ package struct DashboardStatus: Sendable, Equatable, Encodable {
 
     package init(
         mode: DashboardMode, eventsPerSecond: Double? = nil, consumerLag: Int64? = nil, lastBatchMs: Double? = nil,
-        watermarkMicros: Int64? = nil, lateRows: Int64 = 0, malformedRows: Int64 = 0, batchId: Int64? = nil,
-        asOfMicros: Int64
+        watermarkMicros: Int64? = nil, newestEventMicros: Int64? = nil, lateRows: Int64 = 0, malformedRows: Int64 = 0,
+        batchId: Int64? = nil, asOfMicros: Int64
     ) {
         self.mode = mode
         self.eventsPerSecond = eventsPerSecond
         self.consumerLag = consumerLag
         self.lastBatchMs = lastBatchMs
         self.watermarkMicros = watermarkMicros
+        self.newestEventMicros = newestEventMicros
         self.lateRows = lateRows
         self.malformedRows = malformedRows
         self.batchId = batchId
@@ -65,6 +68,7 @@ package struct DashboardStatus: Sendable, Equatable, Encodable {
         case consumerLag = "consumer_lag"
         case lastBatchMs = "last_batch_ms"
         case watermark
+        case newestEvent = "newest_event"
         case lateRows = "late_rows"
         case malformedRows = "malformed_rows"
         case batchId = "batch_id"
@@ -79,6 +83,7 @@ package struct DashboardStatus: Sendable, Equatable, Encodable {
         try container.encode(lastBatchMs, forKey: .lastBatchMs)
         try container.encode(
             watermarkMicros.flatMap { $0 == Int64.min ? nil : ISO8601Timestamp.format(micros: $0) }, forKey: .watermark)
+        try container.encode(newestEventMicros.map { ISO8601Timestamp.format(micros: $0) }, forKey: .newestEvent)
         try container.encode(lateRows, forKey: .lateRows)
         try container.encode(malformedRows, forKey: .malformedRows)
         try container.encode(batchId, forKey: .batchId)

@@ -29,10 +29,11 @@ package struct LiveDashboardSource: DashboardSource {
 
     package func status(asOfMicros: Int64) async -> DashboardStatus {
         let figures = await liveView.figures
+        let newest = await liveView.summary.maxEventMicros
         let last = figures.lastProgress
         return DashboardStatus(
             mode: .live, eventsPerSecond: last == nil ? nil : figures.rowsPerSecond, consumerLag: await lag(),
-            lastBatchMs: last?.durationMs.triggerExecution, watermarkMicros: last?.watermark,
+            lastBatchMs: last?.durationMs.triggerExecution, watermarkMicros: last?.watermark, newestEventMicros: newest,
             lateRows: figures.lateRows, malformedRows: figures.malformedRows, batchId: last?.batchId,
             asOfMicros: asOfMicros)
     }

@@ -39,7 +39,8 @@ package actor TablesDashboardSource: DashboardSource {
 
     package func status(asOfMicros: Int64) -> DashboardStatus {
         DashboardStatus(
-            mode: .tables, watermarkMicros: tables.watermarkMicros, lateRows: tables.lateRecords,
+            mode: .tables, watermarkMicros: tables.watermarkMicros, newestEventMicros: tables.summary.maxEventMicros,
+            lateRows: tables.lateRecords,
             malformedRows: tables.malformedRecords, batchId: tables.lastCommit, asOfMicros: asOfMicros)
     }
 }
