@@ -51,7 +51,8 @@ extension CommerceSnapshot {
         let span = Int64(minutes) * 60_000_000
         let after = newest.subtractingReportingOverflow(span)
         let earliest = after.overflow ? Int64.min : after.partialValue
-        for window in all.sorted(by: { $0.id < $1.id }) where window.id.windowStart > earliest {
+        // Only the span's windows are sorted: the live view may hold thousands of older ones.
+        for window in all.filter({ $0.id.windowStart > earliest }).sorted(by: { $0.id < $1.id }) {
             result[window.id.dimension].append(
                 Window(
                     startMicros: window.id.windowStart, endMicros: window.windowEnd, key: window.id.key,

@@ -12,10 +12,12 @@ import Synchronization
 /// abandoned client skips to the newest state instead of growing a queue, and never slows the
 /// engine or the other clients. A `Service`: it runs until the group shuts down.
 package final class UpdateHub: Service, Sendable {
-    /// One `update` event's JSON and the source version it shows.
+    /// One `update` event's JSON, the read model it shows, and the source version.
     package struct Update: Sendable {
         package var version: Int
         package var json: String
+        /// The default snapshot (an hour of windows, the top 10), for the routes to answer from.
+        package var snapshot: CommerceSnapshot
     }
 
     private struct State {
@@ -57,10 +59,12 @@ package final class UpdateHub: Service, Sendable {
         return stream
     }
 
-    /// The newest update, building one when none was built yet.
+    /// The newest update, building one when none was built yet or the source moved on since
+    /// (the routes then answer what the next event will show).
     package func current() async -> Update {
-        if let latest = state.withLock({ $0.latest }) { return latest }
-        return await publish(version: await source.version())
+        let version = await source.version()
+        if let latest = state.withLock({ $0.latest }), latest.version == version { return latest }
+        return await publish(version: version)
     }
 
     package func run() async throws {
@@ -98,8 +102,10 @@ package final class UpdateHub: Service, Sendable {
         } catch {
             json = #"{"error":"cannot encode the update"}"#
         }
-        let update = Update(version: version, json: json)
-        let subscribers = state.withLock { state in
+        let update = Update(version: version, json: json, snapshot: snapshot)
+        // A request and the watch loop can build the same version at once: it is sent once.
+        let subscribers = state.withLock { state -> [AsyncStream<Update>.Continuation] in
+            if let latest = state.latest, latest.version >= version { return [] }
             state.latest = update
             return Array(state.subscribers.values)
         }

@@ -11,23 +11,28 @@ struct APIRoutes {
     func register(on router: Router<BasicRequestContext>) {
         let hub = hub
         let source = hub.source
+        // The default snapshot is built once per change of the source, by the hub.
         router.get("/api/stats") { _, _ in
-            try JSONResponse.ok(await Self.snapshot(source).stats)
+            try JSONResponse.ok(await hub.current().snapshot.stats)
         }
         router.get("/api/categories") { _, _ in
-            try JSONResponse.ok(await Self.snapshot(source).categories)
+            try JSONResponse.ok(await hub.current().snapshot.categories)
         }
         router.get("/api/cities") { _, _ in
-            try JSONResponse.ok(await Self.snapshot(source).cities)
+            try JSONResponse.ok(await hub.current().snapshot.cities)
         }
         router.get("/api/payments") { _, _ in
-            try JSONResponse.ok(await Self.snapshot(source).payments)
+            try JSONResponse.ok(await hub.current().snapshot.payments)
         }
         router.get("/api/transactions/top") { request, _ in
             try await JSONResponse.answer {
                 let count = try QueryParameters(request: request).integer(
                     "n", in: 1...CommerceSummary.topCount, default: 10)
-                return await Self.snapshot(source, topCount: count).topTransactions
+                if count <= CommerceSnapshot.defaultTopCount {
+                    return Array(await hub.current().snapshot.topTransactions.prefix(count))
+                }
+                return await source.snapshot(windowMinutes: 0, topCount: count, asOfMicros: UpdateHub.nowMicros())
+                    .topTransactions
             }
         }
         router.get("/api/timeseries") { request, _ in
@@ -35,6 +40,9 @@ struct APIRoutes {
                 let query = QueryParameters(request: request)
                 let dimension = try query.dimension(default: .category)
                 let minutes = try query.integer("minutes", in: 1...1_440, default: 60)
+                if minutes == CommerceSnapshot.defaultWindowMinutes {
+                    return await hub.current().snapshot.windows[dimension]
+                }
                 let snapshot = await source.snapshot(
                     windowMinutes: minutes, topCount: 0, asOfMicros: UpdateHub.nowMicros())
                 return snapshot.windows[dimension]
@@ -62,14 +70,6 @@ struct APIRoutes {
         router.get("/healthz") { _, _ in
             try JSONResponse.ok(Health(status: "ok", mode: source.mode.rawValue, subscribers: hub.subscriberCount))
         }
-    }
-
-    /// The read model with the default hour of windows.
-    static func snapshot(_ source: any DashboardSource, topCount: Int = CommerceSnapshot.defaultTopCount) async
-        -> CommerceSnapshot
-    {
-        await source.snapshot(
-            windowMinutes: CommerceSnapshot.defaultWindowMinutes, topCount: topCount, asOfMicros: UpdateHub.nowMicros())
     }
 
     struct Health: Encodable {
