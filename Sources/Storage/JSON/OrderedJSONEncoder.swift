@@ -12,40 +12,47 @@ public struct OrderedJSONEncoder: Sendable {
         let root = JSONNodeBox()
         try JSONNodeEncoder(box: root, codingPath: []).encodeValue(value, into: root)
         var output = ""
-        root.node.write(to: &output)
+        root.write(to: &output)
         return output
     }
 }
 
-/// A JSON value under construction.
-enum JSONNode {
-    case null
-    case bool(Bool)
-    case number(String)
-    case string(String)
-    case array([JSONNodeBox])
-    case object([(key: String, value: JSONNodeBox)])
+/// A JSON value under construction: containers keep their children in stored arrays, so appending
+/// to them is in place (an enum payload would be copied on every append).
+final class JSONNodeBox {
+    enum Kind {
+        case null
+        case bool(Bool)
+        case number(String)
+        case string(String)
+        case array
+        case object
+    }
+
+    var kind = Kind.null
+    var elements: [JSONNodeBox] = []
+    var members: [(key: String, value: JSONNodeBox)] = []
 
     func write(to output: inout String) {
-        switch self {
+        switch kind {
         case .null: output += "null"
         case .bool(let value): output += value ? "true" : "false"
         case .number(let text): output += text
         case .string(let text): Self.writeQuoted(text, to: &output)
-        case .array(let elements):
+        case .array:
             output += "["
             for (index, element) in elements.enumerated() {
                 if index > 0 { output += "," }
-                element.node.write(to: &output)
+                element.write(to: &output)
             }
             output += "]"
-        case .object(let members):
+        case .object:
             output += "{"
             for (index, member) in members.enumerated() {
                 if index > 0 { output += "," }
                 Self.writeQuoted(member.key, to: &output)
                 output += ":"
-                member.value.node.write(to: &output)
+                member.value.write(to: &output)
             }
             output += "}"
         }
@@ -70,14 +77,9 @@ enum JSONNode {
         output += "\""
     }
 
-    static func number(_ value: Double) -> JSONNode {
+    static func number(_ value: Double) -> Kind {
         value.isFinite ? .number("\(value)") : .null
     }
-}
-
-/// A mutable slot for a node, so containers can fill it after handing it out.
-final class JSONNodeBox {
-    var node: JSONNode = .null
 }
 
 /// The `Encoder` behind `OrderedJSONEncoder`.
@@ -87,12 +89,12 @@ struct JSONNodeEncoder: Encoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        if case .object = box.node {} else { box.node = .object([]) }
+        if case .object = box.kind {} else { (box.kind, box.members) = (.object, []) }
         return KeyedEncodingContainer(KeyedJSONContainer<Key>(box: box, codingPath: codingPath))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        if case .array = box.node {} else { box.node = .array([]) }
+        if case .array = box.kind {} else { (box.kind, box.elements) = (.array, []) }
         return UnkeyedJSONContainer(box: box, codingPath: codingPath)
     }
 
@@ -103,14 +105,14 @@ struct JSONNodeEncoder: Encoder {
     /// Encodes `value` into `target`, writing primitives directly.
     func encodeValue<T: Encodable>(_ value: T, into target: JSONNodeBox) throws {
         switch value {
-        case let text as String: target.node = .string(text)
-        case let number as Double: target.node = JSONNode.number(number)
-        case let number as Float: target.node = JSONNode.number(Double(number))
-        case let flag as Bool: target.node = .bool(flag)
-        case let number as Int: target.node = .number(String(number))
-        case let number as Int64: target.node = .number(String(number))
-        case let number as Int32: target.node = .number(String(number))
-        case let number as UInt64: target.node = .number(String(number))
+        case let text as String: target.kind = .string(text)
+        case let number as Double: target.kind = JSONNodeBox.number(number)
+        case let number as Float: target.kind = JSONNodeBox.number(Double(number))
+        case let flag as Bool: target.kind = .bool(flag)
+        case let number as Int: target.kind = .number(String(number))
+        case let number as Int64: target.kind = .number(String(number))
+        case let number as Int32: target.kind = .number(String(number))
+        case let number as UInt64: target.kind = .number(String(number))
         default: try value.encode(to: JSONNodeEncoder(box: target, codingPath: codingPath))
         }
     }
@@ -124,15 +126,13 @@ private struct KeyedJSONContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
 
     /// The slot for a key: appended, or the existing one when a key is encoded twice.
     private func slot(named name: String) -> JSONNodeBox {
-        guard case .object(var members) = box.node else { return JSONNodeBox() }
-        if let existing = members.first(where: { $0.key == name }) { return existing.value }
+        if let existing = box.members.first(where: { $0.key == name }) { return existing.value }
         let child = JSONNodeBox()
-        members.append((name, child))
-        box.node = .object(members)
+        box.members.append((name, child))
         return child
     }
 
-    mutating func encodeNil(forKey key: Key) throws { slot(key).node = .null }
+    mutating func encodeNil(forKey key: Key) throws { slot(key).kind = .null }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         try JSONNodeEncoder(box: box, codingPath: codingPath + [key]).encodeValue(value, into: slot(key))
@@ -161,21 +161,15 @@ private struct UnkeyedJSONContainer: UnkeyedEncodingContainer {
     let box: JSONNodeBox
     let codingPath: [any CodingKey]
 
-    var count: Int {
-        if case .array(let elements) = box.node { return elements.count }
-        return 0
-    }
+    var count: Int { box.elements.count }
 
     private func append() -> JSONNodeBox {
         let child = JSONNodeBox()
-        if case .array(var elements) = box.node {
-            elements.append(child)
-            box.node = .array(elements)
-        }
+        box.elements.append(child)
         return child
     }
 
-    mutating func encodeNil() throws { append().node = .null }
+    mutating func encodeNil() throws { append().kind = .null }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         try JSONNodeEncoder(box: box, codingPath: codingPath).encodeValue(value, into: append())
@@ -200,7 +194,7 @@ private struct SingleJSONContainer: SingleValueEncodingContainer {
     let box: JSONNodeBox
     let codingPath: [any CodingKey]
 
-    mutating func encodeNil() throws { box.node = .null }
+    mutating func encodeNil() throws { box.kind = .null }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         try JSONNodeEncoder(box: box, codingPath: codingPath).encodeValue(value, into: box)
