@@ -128,7 +128,7 @@ struct ReadModelTests {
         #expect(live.stats.items == valid.reduce(0) { $0 + Int64($1.quantity) })
         #expect(live.stats.uniqueUsers == Set(valid.map(\.userID)).count)
         let top = valid.sorted { $0.amount != $1.amount ? $0.amount > $1.amount : $0.transactionID < $1.transactionID }
-        #expect(live.topTransactions.map(\.transactionId) == top.prefix(10).map(\.transactionID))
+        #expect(live.topTransactions.map(\.transaction.transactionID) == top.prefix(10).map(\.transactionID))
         for share in live.categories {
             let rows = valid.filter { $0.category == share.value }
             #expect(share.transactions == Int64(rows.count))

@@ -12,10 +12,8 @@ import time
 
 import pytest
 
-from broker_support import Broker
-from stream_support import create_topic, produce
-from test_web import souk_produce
-from web_support import Served, free_port, get, wait_until
+from stream_support import produce
+from web_support import LiveDashboard, get, wait_until
 
 XSS = "<img src=x onerror=alert(1)>"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -50,71 +48,66 @@ def number(text):
 @pytest.mark.skipif(not (os.path.exists(CHROMIUM) and os.path.exists(DRIVER)),
                     reason="chromium and chromium-driver are installed by make setup")
 def test_the_dashboard_draws_live_data_in_a_real_browser(tmp_path):
-    broker = Broker(tmp_path / "broker").start()
-    port = free_port()
-    stream = Served(tmp_path, "stream", "stream", "--bootstrap", broker.bootstrap, "--data-dir", tmp_path / "data",
-                    "--trigger", "200ms", "--web", "--web-port", port, port=port)
-    driver = None
-    try:
-        create_topic(broker.bootstrap, partitions=2)
-        souk_produce(broker.bootstrap, 300)
+    with LiveDashboard(tmp_path, 300) as live:
+        port, broker = live.port, live.broker
         # The hostile record has the largest amount there can be, so it is in the top-10 table too.
         produce(broker.bootstrap, [record("xss-record", 500.0, city=XSS)], partitions=2)
-        stream.start()
         wait_until(lambda: get(port, "/api/stats")[2]["transactions"] == 301, message="301 transactions live")
-
         driver = browser()
-        driver.get(f"http://127.0.0.1:{port}/")
-        card = lambda name: driver.find_element("id", f"card-{name}").text  # noqa: E731
-        wait_until(lambda: card("transactions") and number(card("transactions")) == 301, timeout=30,
-                   message="the transactions card shows 301")
-        stats = get(port, "/api/stats")[2]
-        assert number(card("transactions")) == stats["transactions"]
-        assert number(card("users")) == stats["unique_users"]
-        assert abs(number(card("revenue")) - stats["revenue"]) < 0.01
-        assert abs(number(card("average")) - stats["average_amount"]) < 0.01
-
-        # Every chart drew something: some canvas pixels are not blank.
-        for canvas in ["chart-categories", "chart-cities", "chart-payments", "chart-timeseries"]:
-            painted = driver.execute_script(
-                """const c = document.getElementById(arguments[0]);
-                   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-                   let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) n++; return n;""", canvas)
-            assert painted > 100, (canvas, painted)
-
-        # The top-10 table holds the API's ten, in order, with all eight fields.
-        top = get(port, "/api/transactions/top?n=10")[2]
-        rows = wait_until(lambda: (lambda r: r if len(r) == 10 else None)(
-            driver.find_elements("css selector", "#top-transactions tbody tr")), message="ten rows")
-        cells = [[td.text for td in row.find_elements("tag name", "td")] for row in rows]
-        assert [c[0] for c in cells] == [t["transaction_id"] for t in top]
-        assert all(len(c) >= 8 for c in cells)
-        # The hostile city is shown as its characters and ran nothing.
-        assert cells[0][2] == XSS
-        assert driver.find_elements("css selector", "img[src='x']") == []
-        from selenium.common.exceptions import NoAlertPresentException
-        with pytest.raises(NoAlertPresentException):
-            driver.switch_to.alert.text
-
-        # A new transaction changes the cards without a reload, within 2 s.
-        marker = driver.execute_script("window.__soukMarker = 1; return window.__soukMarker;")
-        produce(broker.bootstrap, [record("one-more", 12.5)], partitions=2)
-        sent = time.monotonic()
-        wait_until(lambda: number(card("transactions")) == 302, timeout=10, interval=0.05,
-                   message="the card shows 302")
-        assert time.monotonic() - sent < 2.0
-        assert driver.execute_script("return window.__soukMarker;") == marker, "the page was not reloaded"
-
-        shot = tmp_path / "dashboard.png"
-        driver.save_screenshot(str(shot))
-        assert shot.stat().st_size > 10_000
-        if os.environ.get("SOUK_SCREENSHOT_DIR"):
-            out = pathlib.Path(os.environ["SOUK_SCREENSHOT_DIR"])
-            out.mkdir(parents=True, exist_ok=True)
-            shot = pathlib.Path(shutil.copy(shot, out / "dashboard.png"))
-        print(f"screenshot: {shot}")
-    finally:
-        if driver is not None:
+        try:
+            check_dashboard(driver, port, broker, tmp_path)
+        finally:
             driver.quit()
-        stream.stop()
-        broker.stop()
+
+
+def check_dashboard(driver, port, broker, tmp_path):
+    """Cards, charts, the top-10 table, a live change and the hostile string, in the loaded page."""
+    driver.get(f"http://127.0.0.1:{port}/")
+    card = lambda name: driver.find_element("id", f"card-{name}").text  # noqa: E731
+    wait_until(lambda: card("transactions") and number(card("transactions")) == 301, timeout=30,
+               message="the transactions card shows 301")
+    stats = get(port, "/api/stats")[2]
+    assert number(card("transactions")) == stats["transactions"]
+    assert number(card("users")) == stats["unique_users"]
+    assert abs(number(card("revenue")) - stats["revenue"]) < 0.01
+    assert abs(number(card("average")) - stats["average_amount"]) < 0.01
+
+    # Every chart drew something: some canvas pixels are not blank.
+    for canvas in ["chart-categories", "chart-cities", "chart-payments", "chart-timeseries"]:
+        painted = driver.execute_script(
+            """const c = document.getElementById(arguments[0]);
+               const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+               let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) n++; return n;""", canvas)
+        assert painted > 100, (canvas, painted)
+
+    # The top-10 table holds the API's ten, in order, with all eight fields.
+    top = get(port, "/api/transactions/top?n=10")[2]
+    rows = wait_until(lambda: (lambda r: r if len(r) == 10 else None)(
+        driver.find_elements("css selector", "#top-transactions tbody tr")), message="ten rows")
+    cells = [[td.text for td in row.find_elements("tag name", "td")] for row in rows]
+    assert [c[0] for c in cells] == [t["transaction_id"] for t in top]
+    assert all(len(c) >= 8 for c in cells)
+    # The hostile city is shown as its characters and ran nothing.
+    assert cells[0][2] == XSS
+    assert driver.find_elements("css selector", "img[src='x']") == []
+    from selenium.common.exceptions import NoAlertPresentException
+    with pytest.raises(NoAlertPresentException):
+        driver.switch_to.alert.text
+
+    # A new transaction changes the cards without a reload, within 2 s.
+    marker = driver.execute_script("window.__soukMarker = 1; return window.__soukMarker;")
+    produce(broker.bootstrap, [record("one-more", 12.5)], partitions=2)
+    sent = time.monotonic()
+    wait_until(lambda: number(card("transactions")) == 302, timeout=10, interval=0.05,
+               message="the card shows 302")
+    assert time.monotonic() - sent < 2.0
+    assert driver.execute_script("return window.__soukMarker;") == marker, "the page was not reloaded"
+
+    shot = tmp_path / "dashboard.png"
+    driver.save_screenshot(str(shot))
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("SOUK_SCREENSHOT_DIR"):
+        out = pathlib.Path(os.environ["SOUK_SCREENSHOT_DIR"])
+        out.mkdir(parents=True, exist_ok=True)
+        shot = pathlib.Path(shutil.copy(shot, out / "dashboard.png"))
+    print(f"screenshot: {shot}")

@@ -2,16 +2,12 @@
 good and bad queries, and the server-sent `update` event validate against the schemas it names."""
 
 import copy
-import pathlib
 
 import jsonschema
 import yaml
 
-from broker_support import Broker
 from conftest import ROOT
-from stream_support import create_topic
-from test_web import souk_produce
-from web_support import EventStream, Served, free_port, get, wait_until
+from web_support import EventStream, LiveDashboard, get, wait_until
 
 SPEC = yaml.safe_load((ROOT / "openapi.yaml").read_text())
 
@@ -46,15 +42,8 @@ def check(port, path, query="", status=200):
 
 
 def test_every_route_answers_as_openapi_yaml_says(tmp_path):
-    broker = Broker(tmp_path / "broker").start()
-    port = free_port()
-    stream = Served(tmp_path, "stream", "stream", "--bootstrap", broker.bootstrap, "--data-dir", tmp_path / "data",
-                    "--trigger", "200ms", "--web", "--web-port", port, port=port)
-    try:
-        create_topic(broker.bootstrap, partitions=2)
-        souk_produce(broker.bootstrap, 400)
-        stream.start()
-        wait_until(lambda: get(port, "/api/stats")[2]["transactions"] == 400, message="400 transactions")
+    with LiveDashboard(tmp_path, 400) as live:
+        port = live.port
         wait_until(lambda: get(port, "/api/engine/progress")[2], message="a progress report")
 
         json_routes = [p for p, item in SPEC["paths"].items()
@@ -78,6 +67,3 @@ def test_every_route_answers_as_openapi_yaml_says(tmp_path):
         events.close()
         status, headers, text = get(port, "/metrics")
         assert status == 200 and headers["Content-Type"].startswith("text/plain")
-    finally:
-        assert stream.stop() == 0, stream.log()
-        broker.stop()

@@ -11,7 +11,7 @@ import duckdb
 from broker_support import Broker
 from conftest import souk_binary
 from stream_support import create_topic, produce, run_stream
-from web_support import EventStream, Served, free_port, get, wait_until
+from web_support import EventStream, LiveDashboard, Served, get, wait_until
 
 XSS = "<img src=x onerror=alert(1)>"
 TOPIC = "ecommerce-transactions"
@@ -152,15 +152,8 @@ def test_a_port_in_use_is_one_line_and_exit_1(tmp_path):
 
 
 def test_stream_web_is_live_and_pushes_an_update_after_each_batch(tmp_path):
-    broker = Broker(tmp_path / "broker").start()
-    port = free_port()
-    stream = Served(tmp_path, "stream", "stream", "--bootstrap", broker.bootstrap, "--data-dir", tmp_path / "data",
-                    "--trigger", "200ms", "--web", "--web-port", port, port=port)
-    try:
-        create_topic(broker.bootstrap, partitions=2)
-        souk_produce(broker.bootstrap, 500)
-        stream.start()
-        wait_until(lambda: get(port, "/api/stats")[2]["transactions"] == 500, message="500 transactions live")
+    with LiveDashboard(tmp_path, 500) as live:
+        port = live.port
         events = EventStream(port)
         assert events.status_line.startswith("HTTP/1.1 200") and "text/event-stream" in events.headers
         first = events.next_update()
@@ -168,7 +161,7 @@ def test_stream_web_is_live_and_pushes_an_update_after_each_batch(tmp_path):
         assert first["stats"]["transactions"] == 500 and first["status"]["mode"] == "live"
         assert len(first["top_transactions"]) == 10
         # One more record: an update carries it, without asking.
-        produce(broker.bootstrap, [hostile_record()], partitions=2)
+        produce(live.bootstrap, [hostile_record()], partitions=2)
         started = time.monotonic()
         update = events.next_update()
         while update["stats"]["transactions"] < 501:
@@ -187,9 +180,6 @@ def test_stream_web_is_live_and_pushes_an_update_after_each_batch(tmp_path):
         assert state["mode"] == "live" and state["consumer_lag"] == 0 and state["batch_id"] is not None
         status, _, metrics = get(port, "/metrics")
         assert status == 200 and "souk_stream_batches_total" in metrics
-    finally:
-        assert stream.stop() == 0, stream.log()
-        broker.stop()
 
 
 def rss_kib(pid):
@@ -202,45 +192,37 @@ def rss_kib(pid):
 def test_clients_that_never_read_the_stream_do_not_grow_memory_or_stop_the_others(tmp_path):
     import socket
 
-    broker = Broker(tmp_path / "broker").start()
-    port = free_port()
-    stream = Served(tmp_path, "stream", "stream", "--bootstrap", broker.bootstrap, "--data-dir", tmp_path / "data",
-                    "--trigger", "50ms", "--web", "--web-port", port, port=port)
     stalled = []
-    try:
-        create_topic(broker.bootstrap, partitions=2)
-        souk_produce(broker.bootstrap, 200)
-        stream.start()
-        wait_until(lambda: get(port, "/api/stats")[2]["transactions"] == 200, message="200 transactions")
-        before = rss_kib(stream.process.pid)
-        # 200 clients subscribe and never read a byte: their socket buffers fill, their writers wait.
-        for _ in range(200):
-            s = socket.create_connection(("127.0.0.1", port), timeout=10)
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-            s.sendall(b"GET /api/stream HTTP/1.1\r\nHost: x\r\n\r\n")
-            stalled.append(s)
-        wait_until(lambda: get(port, "/healthz")[2]["subscribers"] >= 200, message="200 subscribers")
-        reader = EventStream(port)
-        reader.next_update()
-        # Hundreds of updates (each about 10 KB) while they stall: far more than their buffers hold.
-        total, updates = 200, 0
-        for _ in range(300):
-            produce(broker.bootstrap, [hostile_record()], partitions=2)
-            total += 1
-            update = reader.next_update()
-            while update["stats"]["transactions"] < total:
+    with LiveDashboard(tmp_path, 200, trigger="50ms") as live:
+        port, pid = live.port, live.stream.process.pid
+        try:
+            before = rss_kib(pid)
+            # 200 clients subscribe and never read a byte: their socket buffers fill, their writers wait.
+            for _ in range(200):
+                s = socket.create_connection(("127.0.0.1", port), timeout=10)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                s.sendall(b"GET /api/stream HTTP/1.1\r\nHost: x\r\n\r\n")
+                stalled.append(s)
+            wait_until(lambda: get(port, "/healthz")[2]["subscribers"] >= 200, message="200 subscribers")
+            reader = EventStream(port)
+            reader.next_update()
+            # Hundreds of updates (each several KB) while they stall: far more than their buffers hold.
+            total, updates = 200, 0
+            for _ in range(300):
+                produce(live.bootstrap, [hostile_record()], partitions=2)
+                total += 1
                 update = reader.next_update()
-            updates += 1
-        assert updates == 300, "a reading client got every change while 200 others stalled"
-        assert get(port, "/api/stats")[2]["transactions"] == total
-        grown = rss_kib(stream.process.pid) - before
-        assert grown < 100 * 1024, f"RSS grew by {grown} KiB with 200 stalled clients"
-        reader.close()
-    finally:
-        for s in stalled:
-            s.close()
-        assert stream.stop() == 0, stream.log()
-        broker.stop()
+                while update["stats"]["transactions"] < total:
+                    update = reader.next_update()
+                updates += 1
+            assert updates == 300, "a reading client got every change while 200 others stalled"
+            assert get(port, "/api/stats")[2]["transactions"] == total
+            grown = rss_kib(pid) - before
+            assert grown < 100 * 1024, f"RSS grew by {grown} KiB with 200 stalled clients"
+            reader.close()
+        finally:
+            for s in stalled:
+                s.close()
 
 
 def test_souk_web_follows_new_commits_without_a_restart(tmp_path):

@@ -148,3 +148,47 @@ class EventStream:
 
     def close(self):
         self.sock.close()
+
+
+class LiveDashboard:
+    """A broker with `count` generated transactions in a topic of `partitions`, and `souk stream --web`
+    over it on a free port, started once every transaction is in the live view. A context manager."""
+
+    def __init__(self, tmp_path, count, partitions=2, trigger="200ms"):
+        from broker_support import Broker
+
+        self.tmp_path, self.count, self.partitions, self.trigger = tmp_path, count, partitions, trigger
+        self.broker = Broker(tmp_path / "broker")
+        self.port = free_port()
+        self.stream = None
+
+    def __enter__(self):
+        from stream_support import create_topic
+
+        self.broker.start()
+        try:
+            create_topic(self.broker.bootstrap, partitions=self.partitions)
+            run = subprocess.run(
+                [str(souk_binary()), "produce", "--bootstrap", self.broker.bootstrap, "--count", str(self.count),
+                 "--rate", "0"], capture_output=True, timeout=120)
+            assert run.returncode == 0, run.stderr.decode()
+            self.stream = Served(
+                self.tmp_path, "stream", "stream", "--bootstrap", self.broker.bootstrap, "--data-dir",
+                self.tmp_path / "data", "--trigger", self.trigger, "--web", "--web-port", self.port, port=self.port)
+            self.stream.start()
+            wait_until(lambda: get(self.port, "/api/stats")[2]["transactions"] == self.count,
+                       message=f"{self.count} transactions live")
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    @property
+    def bootstrap(self):
+        return self.broker.bootstrap
+
+    def __exit__(self, *exc):
+        code = self.stream.stop() if self.stream else 0
+        self.broker.stop()
+        assert exc[0] is not None or code == 0, self.stream.log()
+        return False

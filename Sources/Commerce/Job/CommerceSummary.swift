@@ -5,18 +5,6 @@ import Engine
 /// the newest event time, and revenue, transactions and items per category, city and payment method.
 /// Mergeable, so each worker's contribution adds up in any order; snapshotted with `state/N`.
 package struct CommerceSummary: Sendable, Codable, Equatable {
-    /// A transaction kept in the top list.
-    package struct TopTransaction: Sendable, Codable, Equatable {
-        package var transactionId: String
-        package var userId: String
-        package var city: String
-        package var category: String
-        package var amount: Double
-        package var quantity: Int32
-        package var paymentMethod: String
-        package var timestampMicros: Int64
-    }
-
     /// Transactions kept in the top list: the API serves up to 100. The read model shows 10.
     package static let topCount = 100
 
@@ -26,7 +14,7 @@ package struct CommerceSummary: Sendable, Codable, Equatable {
     /// Distinct user ids (exact up to 4,096, then a HyperLogLog sketch).
     package var users = DistinctCount()
     /// The largest transactions by amount (ties: smaller transaction id first).
-    package var top = TopN<TopTransaction>(n: CommerceSummary.topCount)
+    package var top = TopN<Transaction>(n: CommerceSummary.topCount)
     /// The newest event time seen, µs since the epoch.
     package var maxEventMicros: Int64?
     package var categories = DimensionTotals()
@@ -69,8 +57,8 @@ package struct CommerceSummary: Sendable, Codable, Equatable {
     }
 
     /// Keeps `transaction` when it ranks among the top.
-    package mutating func offer(_ transaction: TopTransaction) {
-        top.insert(score: transaction.amount, id: transaction.transactionId, element: transaction)
+    package mutating func offer(_ transaction: Transaction) {
+        top.insert(score: transaction.amount, id: transaction.transactionID, element: transaction)
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -85,7 +73,7 @@ package struct CommerceSummary: Sendable, Codable, Equatable {
         transactions = try container.decode(Int64.self, forKey: .transactions)
         items = try container.decode(Int64.self, forKey: .items)
         users = try container.decode(DistinctCount.self, forKey: .users)
-        top = try container.decode(TopN<TopTransaction>.self, forKey: .top)
+        top = try container.decode(TopN<Transaction>.self, forKey: .top)
         maxEventMicros = try container.decodeIfPresent(Int64.self, forKey: .maxEventMicros)
         categories = try container.decodeIfPresent(DimensionTotals.self, forKey: .categories) ?? DimensionTotals()
         cities = try container.decodeIfPresent(DimensionTotals.self, forKey: .cities) ?? DimensionTotals()

@@ -30,3 +30,12 @@ package struct RevenueAggregate: MergeableAggregate {
         items &+= other.items
     }
 }
+
+extension Array where Element == RevenueAggregate {
+    /// Counts one transaction at `index`, growing the array when the index is new (ids are dense).
+    @inline(__always)
+    mutating func add(at index: Int, amount: Double, quantity: Int64) {
+        if index >= count { append(contentsOf: repeatElement(RevenueAggregate(), count: index + 1 - count)) }
+        self[index].add(amount: amount, quantity: quantity)
+    }
+}

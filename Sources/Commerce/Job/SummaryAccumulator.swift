@@ -32,24 +32,15 @@ struct SummaryAccumulator {
         let category = rows.categories.withValue(row) { interners[0].intern($0) }
         let city = rows.cities.withValue(row) { interners[1].intern($0) }
         let payment = rows.payments.withValue(row) { interners[2].intern($0) }
-        add(dimension: 0, id: category, amount: amount, quantity: quantity)
-        add(dimension: 1, id: city, amount: amount, quantity: quantity)
-        add(dimension: 2, id: payment, amount: amount, quantity: quantity)
+        totals[0].add(at: category, amount: amount, quantity: quantity)
+        totals[1].add(at: city, amount: amount, quantity: quantity)
+        totals[2].add(at: payment, amount: amount, quantity: quantity)
         return (category, city, payment)
     }
 
     /// Adds every row.
     mutating func add(_ rows: TransactionColumns) {
         for row in 0..<rows.count { _ = add(rows, row: row) }
-    }
-
-    @inline(__always)
-    private mutating func add(dimension: Int, id: Int, amount: Double, quantity: Int64) {
-        if id >= totals[dimension].count {
-            totals[dimension].append(
-                contentsOf: repeatElement(RevenueAggregate(), count: id + 1 - totals[dimension].count))
-        }
-        totals[dimension][id].add(amount: amount, quantity: quantity)
     }
 
     /// The summary of the rows added.

@@ -43,9 +43,9 @@ package struct TransactionColumns: Sendable {
     }
 
     /// Row `row` as a transaction.
-    package func transaction(at row: Int) -> CommerceSummary.TopTransaction {
-        CommerceSummary.TopTransaction(
-            transactionId: ids.string(row), userId: users.string(row), city: cities.string(row),
+    package func transaction(at row: Int) -> Transaction {
+        Transaction(
+            transactionID: ids.string(row), userID: users.string(row), city: cities.string(row),
             category: categories.string(row), amount: amounts[row], quantity: quantities[row],
             paymentMethod: payments.string(row), timestampMicros: times[row])
     }

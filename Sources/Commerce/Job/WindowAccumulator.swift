@@ -16,18 +16,9 @@ struct WindowAccumulator {
             flush()
             currentStart = start
         }
-        add(dimension: 0, id: ids.0, amount: amount, quantity: quantity)
-        add(dimension: 1, id: ids.1, amount: amount, quantity: quantity)
-        add(dimension: 2, id: ids.2, amount: amount, quantity: quantity)
-    }
-
-    @inline(__always)
-    private mutating func add(dimension: Int, id: Int, amount: Double, quantity: Int64) {
-        if id >= current[dimension].count {
-            current[dimension].append(
-                contentsOf: repeatElement(RevenueAggregate(), count: id + 1 - current[dimension].count))
-        }
-        current[dimension][id].add(amount: amount, quantity: quantity)
+        current[0].add(at: ids.0, amount: amount, quantity: quantity)
+        current[1].add(at: ids.1, amount: amount, quantity: quantity)
+        current[2].add(at: ids.2, amount: amount, quantity: quantity)
     }
 
     private mutating func flush() {

@@ -21,12 +21,7 @@ extension CommerceSnapshot {
         categories = Self.shares(summary, .category)
         cities = Self.shares(summary, .city)
         payments = Self.shares(summary, .paymentMethod)
-        topTransactions = summary.top.entries.prefix(max(0, topCount)).map {
-            let t = $0.element
-            return TopTransaction(
-                transactionId: t.transactionId, userId: t.userId, city: t.city, category: t.category, amount: t.amount,
-                quantity: t.quantity, paymentMethod: t.paymentMethod, timestampMicros: t.timestampMicros)
-        }
+        topTransactions = summary.top.entries.prefix(max(0, topCount)).map { TopTransaction(transaction: $0.element) }
         self.windowMinutes = max(0, windowMinutes)
         self.windows = Self.windows(windows, newest: summary.maxEventMicros, minutes: self.windowMinutes)
     }

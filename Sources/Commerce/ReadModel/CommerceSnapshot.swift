@@ -61,16 +61,10 @@ package struct CommerceSnapshot: Sendable, Equatable, Encodable {
         }
     }
 
-    /// A transaction with the original platform's eight fields.
+    /// A transaction with the original platform's eight fields, as the API writes it (the timestamp
+    /// in ISO-8601 UTC with `Z`).
     package struct TopTransaction: Sendable, Equatable, Encodable {
-        package var transactionId: String
-        package var userId: String
-        package var city: String
-        package var category: String
-        package var amount: Double
-        package var quantity: Int32
-        package var paymentMethod: String
-        package var timestampMicros: Int64
+        package var transaction: Transaction
 
         private enum CodingKeys: String, CodingKey {
             case transactionId = "transaction_id"
@@ -82,14 +76,14 @@ package struct CommerceSnapshot: Sendable, Equatable, Encodable {
 
         package func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(transactionId, forKey: .transactionId)
-            try container.encode(userId, forKey: .userId)
-            try container.encode(city, forKey: .city)
-            try container.encode(category, forKey: .category)
-            try container.encode(amount, forKey: .amount)
-            try container.encode(quantity, forKey: .quantity)
-            try container.encode(paymentMethod, forKey: .paymentMethod)
-            try container.encode(ISO8601Timestamp.format(micros: timestampMicros), forKey: .timestamp)
+            try container.encode(transaction.transactionID, forKey: .transactionId)
+            try container.encode(transaction.userID, forKey: .userId)
+            try container.encode(transaction.city, forKey: .city)
+            try container.encode(transaction.category, forKey: .category)
+            try container.encode(transaction.amount, forKey: .amount)
+            try container.encode(transaction.quantity, forKey: .quantity)
+            try container.encode(transaction.paymentMethod, forKey: .paymentMethod)
+            try container.encode(ISO8601Timestamp.format(micros: transaction.timestampMicros), forKey: .timestamp)
         }
     }
 

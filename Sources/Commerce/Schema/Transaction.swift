@@ -26,6 +26,13 @@ package struct Transaction: Sendable, Equatable, Codable {
         self.timestampMicros = timestampMicros
     }
 
+    /// The keys of the engine's saved state (`state/N`), where the top transactions are kept.
+    private enum CodingKeys: String, CodingKey {
+        case transactionID = "transactionId"
+        case userID = "userId"
+        case city, category, amount, quantity, paymentMethod, timestampMicros
+    }
+
     /// The JSON object the original producer sent: its eight fields in its order, written as Python's
     /// `json.dumps` writes them (`", "` and `": "` separators, the amount as Python prints a float
     /// rounded to cents, the timestamp as `datetime.utcnow().isoformat()`: no zone, microseconds

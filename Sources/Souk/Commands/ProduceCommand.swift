@@ -2,6 +2,7 @@ import ArgumentParser
 import Commerce
 import Kafka
 import Logging
+import Storage
 
 /// `souk produce`: generated e-commerce transactions into a topic, with Souk's own Kafka producer.
 struct ProduceCommand: AsyncParsableCommand {

@@ -38,7 +38,7 @@ final class JSONNodeBox {
         case .null: output += "null"
         case .bool(let value): output += value ? "true" : "false"
         case .number(let text): output += text
-        case .string(let text): Self.writeQuoted(text, to: &output)
+        case .string(let text): JSONText.appendQuoted(text, to: &output)
         case .array:
             output += "["
             for (index, element) in elements.enumerated() {
@@ -50,31 +50,12 @@ final class JSONNodeBox {
             output += "{"
             for (index, member) in members.enumerated() {
                 if index > 0 { output += "," }
-                Self.writeQuoted(member.key, to: &output)
+                JSONText.appendQuoted(member.key, to: &output)
                 output += ":"
                 member.value.write(to: &output)
             }
             output += "}"
         }
-    }
-
-    /// A quoted JSON string, escaping what RFC 8259 requires.
-    static func writeQuoted(_ text: String, to output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                let digits = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
     }
 
     static func number(_ value: Double) -> Kind {

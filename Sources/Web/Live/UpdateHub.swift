@@ -24,6 +24,9 @@ package final class UpdateHub: Service, Sendable {
         var subscribers: [Int: AsyncStream<Update>.Continuation] = [:]
         var nextId = 0
         var latest: Update?
+        /// Encoded route answers of the latest version, by route and query.
+        var bodies: [String: String] = [:]
+        var bodiesVersion = -1
     }
 
     package let source: any DashboardSource
@@ -65,6 +68,21 @@ package final class UpdateHub: Service, Sendable {
         let version = await source.version()
         if let latest = state.withLock({ $0.latest }), latest.version == version { return latest }
         return await publish(version: version)
+    }
+
+    /// The JSON a route answers from the newest snapshot, encoded once per version of the source
+    /// whatever the number of requests.
+    package func body(for key: String, _ encode: (CommerceSnapshot) throws -> String) async throws -> String {
+        let update = await current()
+        if let cached = state.withLock({ $0.bodiesVersion == update.version ? $0.bodies[key] : nil }) {
+            return cached
+        }
+        let body = try encode(update.snapshot)
+        state.withLock { state in
+            if state.bodiesVersion != update.version { (state.bodies, state.bodiesVersion) = ([:], update.version) }
+            state.bodies[key] = body
+        }
+        return body
     }
 
     package func run() async throws {

@@ -11,42 +11,46 @@ struct APIRoutes {
     func register(on router: Router<BasicRequestContext>) {
         let hub = hub
         let source = hub.source
-        // The default snapshot is built once per change of the source, by the hub.
+        // The default snapshot is built, and each route's answer encoded, once per change of the source.
         router.get("/api/stats") { _, _ in
-            try JSONResponse.ok(await hub.current().snapshot.stats)
+            try await JSONResponse.cached(hub, "stats") { $0.stats }
         }
         router.get("/api/categories") { _, _ in
-            try JSONResponse.ok(await hub.current().snapshot.categories)
+            try await JSONResponse.cached(hub, "categories") { $0.categories }
         }
         router.get("/api/cities") { _, _ in
-            try JSONResponse.ok(await hub.current().snapshot.cities)
+            try await JSONResponse.cached(hub, "cities") { $0.cities }
         }
         router.get("/api/payments") { _, _ in
-            try JSONResponse.ok(await hub.current().snapshot.payments)
+            try await JSONResponse.cached(hub, "payments") { $0.payments }
         }
         router.get("/api/transactions/top") { request, _ in
-            try await JSONResponse.answer {
-                let count = try QueryParameters(request: request).integer(
+            let count: Int
+            do throws(APIError) {
+                count = try QueryParameters(request: request).integer(
                     "n", in: 1...CommerceSummary.topCount, default: 10)
-                if count <= CommerceSnapshot.defaultTopCount {
-                    return Array(await hub.current().snapshot.topTransactions.prefix(count))
-                }
-                return await source.snapshot(windowMinutes: 0, topCount: count, asOfMicros: UpdateHub.nowMicros())
-                    .topTransactions
+            } catch { return try JSONResponse.error(error.status, error.message) }
+            if count <= CommerceSnapshot.defaultTopCount {
+                return try await JSONResponse.cached(hub, "top \(count)") { Array($0.topTransactions.prefix(count)) }
             }
+            return try JSONResponse.ok(
+                await source.snapshot(windowMinutes: 0, topCount: count, asOfMicros: UpdateHub.nowMicros())
+                    .topTransactions)
         }
         router.get("/api/timeseries") { request, _ in
-            try await JSONResponse.answer {
+            let dimension: CommerceDimension
+            let minutes: Int
+            do throws(APIError) {
                 let query = QueryParameters(request: request)
-                let dimension = try query.dimension(default: .category)
-                let minutes = try query.integer("minutes", in: 1...1_440, default: 60)
-                if minutes == CommerceSnapshot.defaultWindowMinutes {
-                    return await hub.current().snapshot.windows[dimension]
-                }
-                let snapshot = await source.snapshot(
-                    windowMinutes: minutes, topCount: 0, asOfMicros: UpdateHub.nowMicros())
-                return snapshot.windows[dimension]
+                dimension = try query.dimension(default: .category)
+                minutes = try query.integer("minutes", in: 1...1_440, default: 60)
+            } catch { return try JSONResponse.error(error.status, error.message) }
+            if minutes == CommerceSnapshot.defaultWindowMinutes {
+                return try await JSONResponse.cached(hub, "windows \(dimension.name)") { $0.windows[dimension] }
             }
+            return try JSONResponse.ok(
+                await source.snapshot(windowMinutes: minutes, topCount: 0, asOfMicros: UpdateHub.nowMicros())
+                    .windows[dimension])
         }
         router.get("/api/engine/progress") { request, _ in
             try await JSONResponse.answer {
@@ -89,6 +93,13 @@ enum JSONResponse {
 
     static func error(_ status: HTTPResponse.Status, _ message: String) throws -> Response {
         text(try OrderedJSONEncoder().encode(["error": message]), status: status)
+    }
+
+    /// A part of the newest snapshot, encoded once per version by the hub.
+    static func cached<T: Encodable>(_ hub: UpdateHub, _ key: String, _ part: @escaping (CommerceSnapshot) -> T)
+        async throws -> Response
+    {
+        text(try await hub.body(for: key) { try OrderedJSONEncoder().encode(part($0)) }, status: .ok)
     }
 
     /// Runs `body`; an `APIError` it throws becomes its status and message.
