@@ -7,6 +7,7 @@ import subprocess
 import time
 
 import duckdb
+import pytest
 
 from broker_support import Broker
 from conftest import souk_binary
@@ -253,3 +254,28 @@ def test_souk_web_follows_new_commits_without_a_restart(tmp_path):
         if web is not None:
             assert web.stop() == 0, web.log()
         broker.stop()
+
+
+def test_sigterm_ends_open_event_streams_and_exits_0_even_with_a_client_that_never_reads(tmp_path):
+    import socket
+
+    with LiveDashboard(tmp_path, 100) as live:
+        port, process = live.port, live.stream.process
+        reader = EventStream(port)
+        reader.next_update()
+        stalled = socket.create_connection(("127.0.0.1", port), timeout=10)
+        stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+        stalled.sendall(b"GET /api/stream HTTP/1.1\r\nHost: x\r\n\r\n")
+        try:
+            wait_until(lambda: get(port, "/healthz")[2]["subscribers"] >= 2, message="two subscribers")
+            started = time.monotonic()
+            process.terminate()
+            # The reading client sees its stream end; the process exits within the 5 s grace, with 0.
+            with pytest.raises(EOFError):
+                while True:
+                    reader.next_event()
+            assert process.wait(30) == 0, live.stream.log()
+            assert time.monotonic() - started < 20
+        finally:
+            stalled.close()
+            reader.close()

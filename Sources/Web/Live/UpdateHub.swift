@@ -27,6 +27,7 @@ package final class UpdateHub: Service, Sendable {
         /// Encoded route answers of the latest version, by route and query.
         var bodies: [String: String] = [:]
         var bodiesVersion = -1
+        var stopped = false
     }
 
     package let source: any DashboardSource
@@ -49,12 +50,17 @@ package final class UpdateHub: Service, Sendable {
     /// client went away) or the hub stops.
     package func subscribe() -> AsyncStream<Update> {
         let (stream, continuation) = AsyncStream.makeStream(of: Update.self, bufferingPolicy: .bufferingNewest(1))
-        let id = state.withLock { state in
+        let id = state.withLock { state -> Int? in
+            guard !state.stopped else { return nil }
             let id = state.nextId
             state.nextId += 1
             state.subscribers[id] = continuation
             if let latest = state.latest { continuation.yield(latest) }
             return id
+        }
+        guard let id else {
+            continuation.finish()
+            return stream
         }
         continuation.onTermination = { [weak self] _ in
             _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
@@ -100,7 +106,14 @@ package final class UpdateHub: Service, Sendable {
             }
             try? await Task.sleep(for: interval)
         }
+        stop()
+    }
+
+    /// Ends every subscription (their event streams close) and refuses new ones: the server's
+    /// graceful shutdown then has no endless response to wait for.
+    package func stop() {
         let subscribers = state.withLock { state in
+            state.stopped = true
             defer { state.subscribers = [:] }
             return Array(state.subscribers.values)
         }

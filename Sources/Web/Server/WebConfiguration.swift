@@ -8,6 +8,8 @@ package struct WebConfiguration: Sendable {
     package var bootstrap: String?
     /// How often the source is checked for a change. Default: 25 ms (the live view).
     package var pollInterval: Duration = .milliseconds(25)
+    /// How long a graceful shutdown waits for open responses before it cuts them. Default: 5 s.
+    package var shutdownGrace: Duration = .seconds(5)
 
     package init() {}
 }

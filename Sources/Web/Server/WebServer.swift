@@ -38,8 +38,24 @@ package final class WebServer: Service {
             services: [hub],
             onServerRunning: { channel in onListening(host, channel.localAddress?.port ?? 0) },
             logger: logger)
+        let hub = hub
+        let grace = configuration.shutdownGrace
         do {
-            try await application.run()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await application.run() }
+                // On a graceful shutdown the event streams end at once; a client that stopped reading
+                // keeps its response open, so after the grace period the server is cancelled.
+                group.addTask {
+                    try await gracefulShutdown()
+                    hub.stop()
+                    try await Task.sleep(for: grace)
+                    throw CancellationError()
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        } catch is CancellationError where Task.isShuttingDownGracefully {
+            logger.warning("dashboard connections cut after the shutdown grace period")
         } catch {
             await broker?.close()
             throw WebServerError.from(error, host: host, port: configuration.port)
