@@ -147,28 +147,18 @@ package final class UpdateHub: Service, Sendable {
     static func nowMicros() -> Int64 { Int64((Date().timeIntervalSince1970 * 1_000_000).rounded(.down)) }
 }
 
-/// The `update` event: the read model's fields followed by the status.
+/// The `update` event: the read model's fields followed by the status, in one object.
 struct UpdateEvent: Encodable {
     var snapshot: CommerceSnapshot
     var status: DashboardStatus
 
     private enum CodingKeys: String, CodingKey {
-        case stats, categories, cities, payments
-        case topTransactions = "top_transactions"
-        case windows
-        case windowMinutes = "window_minutes"
         case status
     }
 
     func encode(to encoder: any Encoder) throws {
+        try snapshot.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(snapshot.stats, forKey: .stats)
-        try container.encode(snapshot.categories, forKey: .categories)
-        try container.encode(snapshot.cities, forKey: .cities)
-        try container.encode(snapshot.payments, forKey: .payments)
-        try container.encode(snapshot.topTransactions, forKey: .topTransactions)
-        try container.encode(snapshot.windows, forKey: .windows)
-        try container.encode(snapshot.windowMinutes, forKey: .windowMinutes)
         try container.encode(status, forKey: .status)
     }
 }
