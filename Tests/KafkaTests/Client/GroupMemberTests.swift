@@ -215,8 +215,9 @@ actor FakeGroupCoordinator: GroupTransport, KafkaRequestSending {
         }
     }
 
-    /// Waits for `condition` with a deadline (no fixed sleeps).
-    func waitUntil(within: Duration = .seconds(10), _ condition: @Sendable () async -> Bool) async throws {
+    /// Waits for `condition` with a deadline (no fixed sleeps). The deadline is generous: under the
+    /// whole suite, long synchronous tests can hold both of the cooperative pool's threads for seconds.
+    func waitUntil(within: Duration = .seconds(60), _ condition: @Sendable () async -> Bool) async throws {
         let deadline = ContinuousClock.now + within
         while !(await condition()) {
             guard ContinuousClock.now < deadline else {
