@@ -3,10 +3,12 @@
 # of N transactions (live mode: `souk stream --web`; tables mode: `souk web`), at N/10 and N to show whether
 # it stays flat; the server-sent events fan-out to 100 subscribers and the end-to-end freshness at 10,000
 # events/s with a 200 ms trigger; page weight and time to the first chart in headless Chromium.
-# Usage: Benchmarks/Web/run.sh [events]   (default 10,000,000; SOUK_BIN, default .build/release/souk)
+# Usage: Benchmarks/Web/run.sh [events]   (default 10,000,000; SOUK_BIN, default .build/release/souk;
+#        ONLY=api or ONLY=sse runs one part: the API under load, or SSE with the page load)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 EVENTS=${1:-10000000}
+ONLY=${ONLY:-all}
 SOUK=${SOUK_BIN:-.build/release/souk}
 PY=.venv/bin/python
 WORK=$(mktemp -d /tmp/souk-web-bench.XXXXXX)
@@ -32,6 +34,7 @@ load() {  # port label
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $(uname -r); $($SOUK --version); $(hey -h 2>&1 | head -1 || true)"
 for n in $((EVENTS / 10)) "$EVENTS"; do
+  [ "$ONLY" = sse ] && break
   echo "== history of $n transactions"
   $PY Benchmarks/Engine/generate.py "$WORK/in-$n.jsonl" --count "$n"
   "$SOUK" stream --file "$WORK/in-$n.jsonl" --once --trigger 0 --data-dir "$WORK/tables-$n" --log-level error
@@ -62,6 +65,7 @@ for n in $((EVENTS / 10)) "$EVENTS"; do
   rm -rf "$WORK/in-$n.jsonl" "$WORK/live-$n"
 done
 
+[ "$ONLY" = api ] && exit 0
 echo "== 100 SSE subscribers, 10,000 events/s through the broker, 200 ms trigger, 30 s"
 bport=$(free_port)
 "$SOUK" broker --port "$bport" --data-dir "$WORK/broker" > "$WORK/broker.log" 2>&1 &

@@ -6,10 +6,10 @@
 Prints one JSON object with p50/p99/max of each, in ms."""
 
 import argparse
+import asyncio
 import datetime
 import json
 import socket
-import threading
 import time
 
 
@@ -17,16 +17,18 @@ def parse_time(text):
     return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc).timestamp()
 
 
-def subscriber(port, deadline, arrivals, index):
-    sock = socket.create_connection(("127.0.0.1", port), timeout=5)
-    sock.sendall(b"GET /api/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+async def subscriber(port, deadline, arrivals, index):
+    """One subscriber on the shared event loop: arrival times are taken when its bytes are read, the
+    JSON is parsed afterwards."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(b"GET /api/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    await writer.drain()
     buffer = b""
-    sock.settimeout(1)
     while time.time() < deadline:
         try:
-            data = sock.recv(1 << 16)
-        except socket.timeout:
-            continue
+            data = await asyncio.wait_for(reader.read(1 << 16), timeout=max(0.01, deadline - time.time()))
+        except asyncio.TimeoutError:
+            break
         if not data:
             break
         now = time.time()
@@ -36,9 +38,8 @@ def subscriber(port, deadline, arrivals, index):
             for line in block.split(b"\n"):
                 # Chunk-size lines of the chunked encoding precede some blocks; data lines are whole.
                 if line.startswith(b"data: "):
-                    update = json.loads(line[6:])
-                    arrivals.append((index, update["stats"]["as_of"], update["status"].get("newest_event"), now))
-    sock.close()
+                    arrivals.append((index, line[6:], now))
+    writer.close()
 
 
 def percentiles(values):
@@ -57,13 +58,16 @@ def main():
     parser.add_argument("--seconds", type=float, default=30)
     args = parser.parse_args()
     deadline = time.time() + args.seconds
+    raw = []
+
+    async def everyone():
+        await asyncio.gather(*(subscriber(args.port, deadline, raw, i) for i in range(args.subscribers)))
+
+    asyncio.run(everyone())
     arrivals = []
-    threads = [threading.Thread(target=subscriber, args=(args.port, deadline, arrivals, i), daemon=True)
-               for i in range(args.subscribers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    for index, data, at in raw:
+        update = json.loads(data)
+        arrivals.append((index, update["stats"]["as_of"], update["status"].get("newest_event"), at))
     # The first update of each subscriber is the one current when it connected: not a batch's push.
     first = {}
     pushed = []

@@ -33,7 +33,11 @@ public actor LiveView<Job: StreamJob> {
     /// (when the report was recorded, its input rows), the last 10 seconds of them.
     private var rates: [(ContinuousClock.Instant, Int)] = []
     /// Grows with every change.
-    public private(set) var version = 0
+    public private(set) var version = 0 {
+        didSet { changes.signal(version) }
+    }
+    /// Signals each new `version` to the readers that watch it (the dashboard pushes on it).
+    public nonisolated let changes = ChangeSignal()
 
     public init(job: Job, progressReports: Int = 100, recentLimit: Int = 10_000) {
         self.job = job

@@ -12,6 +12,8 @@ package protocol DashboardSource: Sendable {
     func refresh() async throws -> Bool
     /// A number that grows whenever what the source serves changes.
     func version() async -> Int
+    /// The versions as they change, when the source can push them; nil when it must be polled.
+    func changes() -> AsyncStream<Int>?
     /// The read model now, with the windows of the `windowMinutes` before the newest event time and
     /// the `topCount` largest transactions.
     func snapshot(windowMinutes: Int, topCount: Int, asOfMicros: Int64) async -> CommerceSnapshot

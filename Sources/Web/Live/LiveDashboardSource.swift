@@ -19,6 +19,8 @@ package struct LiveDashboardSource: DashboardSource {
 
     package func version() async -> Int { await liveView.version }
 
+    package func changes() -> AsyncStream<Int>? { liveView.changes.watch() }
+
     package func snapshot(windowMinutes: Int, topCount: Int, asOfMicros: Int64) async -> CommerceSnapshot {
         await CommerceSnapshot.live(liveView, asOfMicros: asOfMicros, windowMinutes: windowMinutes, topCount: topCount)
     }

@@ -6,7 +6,7 @@ import NIOPosix
 /// follows new commits, reading only the parts and dead letters it has not read yet.
 package actor TablesDashboardSource: DashboardSource {
     private var tables: CommittedTables
-    private var changes = 0
+    private var changeCount = 0
     private let io: NIOThreadPool
 
     /// `io` runs the file reads, off Swift's cooperative pool.
@@ -25,11 +25,13 @@ package actor TablesDashboardSource: DashboardSource {
             return (copy, changed)
         }
         tables = next
-        if changed { changes += 1 }
+        if changed { changeCount += 1 }
         return changed
     }
 
-    package func version() -> Int { changes }
+    package func version() -> Int { changeCount }
+
+    package nonisolated func changes() -> AsyncStream<Int>? { nil }
 
     package func snapshot(windowMinutes: Int, topCount: Int, asOfMicros: Int64) -> CommerceSnapshot {
         tables.snapshot(asOfMicros: asOfMicros, windowMinutes: windowMinutes, topCount: topCount)

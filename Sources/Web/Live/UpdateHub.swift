@@ -35,8 +35,8 @@ package final class UpdateHub: Service, Sendable {
     private let logger: Logger
     private let state = Mutex(State())
 
-    /// `interval`: how often the source is checked for a change (25 ms suits the live view, which
-    /// only compares a counter; the tables read the directory each time).
+    /// `interval`: how often a source that cannot push its changes (the tables) is checked; the live
+    /// view pushes them.
     package init(source: any DashboardSource, interval: Duration, logger: Logger) {
         self.source = source
         self.interval = interval
@@ -93,6 +93,15 @@ package final class UpdateHub: Service, Sendable {
 
     package func run() async throws {
         var seen = -1
+        if let changes = source.changes() {
+            // Pushed: an update goes out as soon as the source says it changed.
+            for await version in changes.cancelOnGracefulShutdown() where version != seen {
+                seen = version
+                await publish(version: version)
+            }
+            stop()
+            return
+        }
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 _ = try await source.refresh()

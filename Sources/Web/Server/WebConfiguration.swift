@@ -6,8 +6,8 @@ package struct WebConfiguration: Sendable {
     package var port = 5000
     /// The Kafka bootstrap `/api/broker` describes; nil answers that route with 404.
     package var bootstrap: String?
-    /// How often the source is checked for a change. Default: 25 ms (the live view).
-    package var pollInterval: Duration = .milliseconds(25)
+    /// How often a source that cannot push its changes (the committed tables) is checked. Default: 1 s.
+    package var pollInterval: Duration = .seconds(1)
     /// How long a graceful shutdown waits for open responses before it cuts them. Default: 5 s.
     package var shutdownGrace: Duration = .seconds(5)
 
