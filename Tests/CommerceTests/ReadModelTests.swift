@@ -233,8 +233,7 @@ struct CommittedTablesFollowTests {
         var tables = CommittedTables(dataDirectory: directory + "/data")
         #expect(try tables.refresh())
         let first = tables.filesRead
-        let rowsFirst = tables.rowsRead
-        #expect(first > 0 && rowsFirst > 0)
+        #expect(first > 0 && tables.summary.transactions > 0)
         #expect(try tables.refresh() == false, "nothing new: nothing read")
         #expect(tables.filesRead == first)
 
@@ -242,7 +241,7 @@ struct CommittedTablesFollowTests {
         #expect(try tables.refresh())
         let parts = try tables.parts(of: "transactions").count + tables.parts(of: "windows").count
         #expect(tables.filesRead == parts, "each part read once: \(tables.filesRead) reads of \(parts) parts")
-        #expect(tables.rowsRead == tables.summary.transactions)
+        #expect(tables.summary.transactions == Int64(ReadModelTests.Dataset().valid.count))
         let full = try CommittedTables.snapshot(dataDirectory: directory + "/data", asOfMicros: 0)
         ReadModelTests.expectEqual(tables.snapshot(asOfMicros: 0), full)
     }

@@ -2,7 +2,7 @@ import Engine
 import Storage
 
 /// One of the three dimensions the dashboard breaks revenue down by.
-package enum CommerceDimension: UInt8, Sendable, Codable, CaseIterable, CodingKeyRepresentable {
+package enum CommerceDimension: UInt8, Sendable, Codable, CaseIterable {
     case category = 0
     case city = 1
     case paymentMethod = 2
@@ -20,10 +20,6 @@ package enum CommerceDimension: UInt8, Sendable, Codable, CaseIterable, CodingKe
         guard let dimension = Self.allCases.first(where: { $0.name == name }) else { return nil }
         self = dimension
     }
-
-    package var codingKey: any CodingKey { JSONKey(name) }
-
-    package init?<T: CodingKey>(codingKey: T) { self.init(name: codingKey.stringValue) }
 }
 
 /// One window of one dimension value: the group of the e-commerce window aggregation.

@@ -38,11 +38,6 @@ struct SummaryAccumulator {
         return (category, city, payment)
     }
 
-    /// Adds every row.
-    mutating func add(_ rows: TransactionColumns) {
-        for row in 0..<rows.count { _ = add(rows, row: row) }
-    }
-
     /// The summary of the rows added.
     func finish() -> CommerceSummary {
         var result = summary

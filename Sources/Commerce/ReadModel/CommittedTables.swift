@@ -40,9 +40,8 @@ package struct CommittedTables: Sendable {
     package private(set) var lastCommit: Int64?
     /// The watermark the newest committed batch applied; nil before the first commit.
     package private(set) var watermarkMicros: Int64?
-    /// Parquet files and rows read so far.
+    /// Parquet files read so far.
     package private(set) var filesRead = 0
-    package private(set) var rowsRead: Int64 = 0
     /// Late and malformed records of the committed batches, from `deadletter/`.
     package private(set) var lateRecords: Int64 = 0
     package private(set) var malformedRecords: Int64 = 0
@@ -160,7 +159,6 @@ package struct CommittedTables: Sendable {
                 add(entry, sign: 1)
             }
             summary.merge(accumulator.finish())
-            rowsRead += Int64(rows.count)
         }
         filesRead += 1
     }

@@ -63,8 +63,4 @@ public struct TopN<Element: Sendable & Codable & Equatable>: Sendable, Codable, 
     public mutating func merge(_ other: TopN) {
         for entry in other.entries { insert(score: entry.score, id: entry.id, element: entry.element) }
     }
-
-    static func ranks(_ a: Entry, above b: Entry) -> Bool {
-        a.score != b.score ? a.score > b.score : a.id < b.id
-    }
 }

@@ -4,9 +4,8 @@ import Storage
 /// A job's checkpoint directory, as Spark lays it out: `offsets/N` written when batch N's commit
 /// starts, before any of its side effects (the batch was computed in memory, and a replay computes it
 /// again the same from these offsets), `state/N` (the operator state after batch N) and `commits/N`
-/// after its sinks committed. Every file
-/// is replaced atomically (temporary file, fsync, rename, fsync of the directory). Only the newest
-/// `retainedBatches` entries are kept.
+/// after its sinks committed. Every file is replaced atomically (temporary file, fsync, rename, fsync
+/// of the directory). Only the newest `retainedBatches` entries are kept.
 ///
 /// Blocking file I/O: call it off the cooperative pool.
 public struct CheckpointLog: Sendable {
