@@ -2,7 +2,10 @@
 /// newest closed windows and the progress reports, read by the dashboard while the stream runs.
 ///
 /// `version` grows with every batch published and every progress report, so a reader can tell
-/// cheaply whether anything changed.
+/// cheaply whether anything changed. Watchers of `changes` are signalled once per batch, when its
+/// progress report arrives after its commit: the batch's results were published when it was computed
+/// (a request sees them at once), and one push then carries them with the batch's figures, instead of
+/// two pushes a batch to every dashboard.
 public actor LiveView<Job: StreamJob> {
     public struct Snapshot: Sendable {
         public var summary: Job.Summary
@@ -33,10 +36,9 @@ public actor LiveView<Job: StreamJob> {
     /// (when the report was recorded, its input rows), the last 10 seconds of them.
     private var rates: [(ContinuousClock.Instant, Int)] = []
     /// Grows with every change.
-    public private(set) var version = 0 {
-        didSet { changes.signal(version) }
-    }
-    /// Signals each new `version` to the readers that watch it (the dashboard pushes on it).
+    public private(set) var version = 0
+    /// Signals the `version` of each committed batch to the readers that watch it (the dashboard pushes
+    /// on it).
     public nonisolated let changes = ChangeSignal()
 
     public init(job: Job, progressReports: Int = 100, recentLimit: Int = 10_000) {
@@ -64,6 +66,7 @@ public actor LiveView<Job: StreamJob> {
         rates.append((now, report.numInputRows))
         rates.removeAll { now - $0.0 > .seconds(10) }
         version += 1
+        changes.signal(version)
     }
 
     public func snapshot() -> Snapshot {
