@@ -1,7 +1,7 @@
 """Writes N e-commerce transactions as JSON lines, the input of the engine benchmark (same seed, same file).
 
-Event time advances 1 ms per record from 2026-11-24T10:00:00Z with up to ±2 s of disorder (within the
-10 s lateness, so no record is late): 1,000,000 records span about 17 minutes of event time.
+Event time advances 1 ms per record (`--spacing-us`) from 2026-11-24T10:00:00Z (`--start`) with up to ±2 s of disorder
+(within the 10 s lateness, so no record is late): 1,000,000 records span about 17 minutes of event time.
 """
 
 import argparse
@@ -19,12 +19,14 @@ def main():
     parser.add_argument("path")
     parser.add_argument("--count", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--start", default="2026-11-24T10:00:00", help="event time of the first record (UTC)")
+    parser.add_argument("--spacing-us", type=int, default=1000, help="event time between two records, µs")
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    start = datetime.datetime(2026, 11, 24, 10, 0, 0)
+    start = datetime.datetime.fromisoformat(args.start)
     with open(args.path, "w") as out:
         for i in range(args.count):
-            moment = start + datetime.timedelta(microseconds=i * 1000 + rng.randint(-2_000_000, 2_000_000))
+            moment = start + datetime.timedelta(microseconds=i * args.spacing_us + rng.randint(-2_000_000, 2_000_000))
             record = {
                 "transaction_id": f"{rng.getrandbits(128):032x}",
                 "user_id": f"user_{rng.randint(1, 100_000)}",

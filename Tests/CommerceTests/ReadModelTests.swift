@@ -239,7 +239,8 @@ struct CommittedTablesFollowTests {
 
         try await run(lines[half...])
         #expect(try tables.refresh())
-        let parts = try tables.parts(of: "transactions").count + tables.parts(of: "windows").count
+        let committed = DataDirectory(path: tables.dataDirectory)
+        let parts = try committed.parts(of: "transactions").count + committed.parts(of: "windows").count
         #expect(tables.filesRead == parts, "each part read once: \(tables.filesRead) reads of \(parts) parts")
         #expect(tables.summary.transactions == Int64(ReadModelTests.Dataset().valid.count))
         let full = try CommittedTables.snapshot(dataDirectory: directory + "/data", asOfMicros: 0)

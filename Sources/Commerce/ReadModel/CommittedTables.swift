@@ -33,6 +33,7 @@ package enum ReadModelError: Error, Equatable, CustomStringConvertible {
 package struct CommittedTables: Sendable {
     package let dataDirectory: String
     package let job: CommerceJob
+    private let directory: DataDirectory
     /// Closed windows older than this before the newest event time are let go. Default: 24 hours.
     package var retainedWindowMinutes = 24 * 60
 
@@ -66,6 +67,7 @@ package struct CommittedTables: Sendable {
     package init(dataDirectory: String, job: CommerceJob = CommerceJob()) {
         self.dataDirectory = dataDirectory
         self.job = job
+        self.directory = DataDirectory(path: dataDirectory)
     }
 
     /// The closed windows kept, then the open ones.
@@ -81,7 +83,8 @@ package struct CommittedTables: Sendable {
     /// Reads what was committed since the last call; returns whether anything changed.
     @discardableResult
     package mutating func refresh() throws(ReadModelError) -> Bool {
-        let (commit, watermark) = try newestCommit()
+        let newest = try directory.newestCommit(job: job.name)
+        let (commit, watermark) = (newest?.batch, newest?.watermarkMicros)
         var changed = commit != lastCommit
         (lastCommit, watermarkMicros) = (commit, watermark)
         let applied = watermark ?? Int64.min
@@ -91,7 +94,7 @@ package struct CommittedTables: Sendable {
         openRows = openRows.filter { window.end(ofWindowStartingAt: $0.value.windowStart) > applied }
         pendingLate = pendingLate.filter { $0.value > applied }
 
-        for path in try parts(of: "transactions") where !readParts.contains(path) {
+        for path in try directory.parts(of: "transactions").map(\.path) where !readParts.contains(path) {
             try readRawPart(path, watermark: applied)
             readParts.insert(path)
             changed = true
@@ -100,7 +103,7 @@ package struct CommittedTables: Sendable {
             changed = try readLateRecords(through: commit, watermark: applied) || changed
             changed = try countMalformedRecords(through: commit) || changed
         }
-        for path in try parts(of: job.resultTable.name) where !readParts.contains(path) {
+        for path in try directory.parts(of: job.resultTable.name).map(\.path) where !readParts.contains(path) {
             try readWindowPart(path)
             readParts.insert(path)
             changed = true
@@ -192,31 +195,13 @@ package struct CommittedTables: Sendable {
     private mutating func readLateRecords(through lastCommit: Int64, watermark: Int64) throws(ReadModelError)
         -> Bool
     {
-        struct Letter: Decodable {
-            var value: String
-        }
-        let directory = "\(dataDirectory)/deadletter/late"
         var changed = false
         let window = job.window
-        for name in try entries(directory) where name.hasPrefix("batch-") && name.hasSuffix(".jsonl") {
-            guard let batch = Int64(name.dropFirst(6).dropLast(6)), batch <= lastCommit,
-                !readLateBatches.contains(batch)
-            else { continue }
-            let path = "\(directory)/\(name)"
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw .io(path: path, reason: "cannot be read")
-            }
-            var values: [UInt8] = []
-            for line in data.split(separator: 0x0A) where !line.isEmpty {
-                guard let letter = try? JSONDecoder().decode(Letter.self, from: Data(line)) else {
-                    throw .corrupt(path: path, reason: "a line is not a dead letter")
-                }
-                values += Array(letter.value.utf8)
-                values.append(0x0A)
-                lateRecords += 1
-            }
-            let decoded = values.withUnsafeBytes { CommerceJob.decoder.decode($0) }
-            if let rows = TransactionColumns(decoded.columns) {
+        for (batch, path) in try directory.deadLetterFiles(.late, through: lastCommit)
+        where !readLateBatches.contains(batch) {
+            let (count, decoded) = try Self.lateRecords(at: path)
+            lateRecords += Int64(count)
+            if let rows = decoded {
                 for row in 0..<rows.count {
                     let end = window.end(ofWindowStartingAt: window.start(of: rows.times[row]))
                     guard end > watermark else { continue }
@@ -236,67 +221,40 @@ package struct CommittedTables: Sendable {
 
     /// Counts the malformed records of committed batches not counted yet.
     private mutating func countMalformedRecords(through lastCommit: Int64) throws(ReadModelError) -> Bool {
-        let directory = "\(dataDirectory)/deadletter/malformed"
         var changed = false
-        for name in try entries(directory) where name.hasPrefix("batch-") && name.hasSuffix(".jsonl") {
-            guard let batch = Int64(name.dropFirst(6).dropLast(6)), batch <= lastCommit,
-                !readMalformedBatches.contains(batch)
-            else { continue }
-            guard let data = FileManager.default.contents(atPath: "\(directory)/\(name)") else {
-                throw .io(path: "\(directory)/\(name)", reason: "cannot be read")
-            }
-            malformedRecords += Int64(data.split(separator: 0x0A).count { !$0.isEmpty })
+        for (batch, path) in try directory.deadLetterFiles(.malformed, through: lastCommit)
+        where !readMalformedBatches.contains(batch) {
+            malformedRecords += Int64(try DataDirectory.lines(of: path).count)
             readMalformedBatches.insert(batch)
             changed = true
         }
         return changed
     }
 
-    // MARK: - Files
-
-    /// The committed parts of a table, in path order.
-    package func parts(of table: String) throws(ReadModelError) -> [String] {
-        let root = "\(dataDirectory)/tables/\(table)"
-        var paths: [String] = []
-        for date in try entries(root) where date.hasPrefix("date=") {
-            for hour in try entries("\(root)/\(date)") where hour.hasPrefix("hour=") {
-                for file in try entries("\(root)/\(date)/\(hour)") where file.hasSuffix(".parquet") {
-                    paths.append("\(root)/\(date)/\(hour)/\(file)")
-                }
+    /// The records of a `deadletter/late` file: how many, and their values decoded as transactions
+    /// (a late record is a valid transaction; nil when none decodes).
+    package static func lateRecords(at path: String) throws(ReadModelError) -> (count: Int, rows: TransactionColumns?) {
+        struct Letter: Decodable {
+            var value: String
+        }
+        var values: [UInt8] = []
+        var count = 0
+        for line in try DataDirectory.lines(of: path) {
+            guard let letter = try? JSONDecoder().decode(Letter.self, from: line) else {
+                throw .corrupt(path: path, reason: "a line is not a dead letter")
             }
+            values += Array(letter.value.utf8)
+            values.append(0x0A)
+            count += 1
         }
-        return paths
+        let decoded = values.withUnsafeBytes { CommerceJob.decoder.decode($0) }
+        return (count, TransactionColumns(decoded.columns))
     }
 
-    /// The names in a directory, sorted; none when it does not exist.
-    private func entries(_ directory: String) throws(ReadModelError) -> [String] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue
-        else { return [] }
-        do { return try FileManager.default.contentsOfDirectory(atPath: directory).sorted() } catch {
-            throw .io(path: directory, reason: "\(error)")
-        }
-    }
+    // MARK: - Files
 
     private func reader(_ path: String) throws(ReadModelError) -> ParquetFileReader {
         do { return try ParquetFileReader(path: path) } catch { throw .corrupt(path: path, reason: "\(error)") }
-    }
-
-    /// The newest `commits/N` and the watermark its batch applied (`offsets/N`).
-    private func newestCommit() throws(ReadModelError) -> (Int64?, Int64?) {
-        let checkpoint = "\(dataDirectory)/checkpoints/\(job.name)"
-        guard let last = try entries("\(checkpoint)/commits").compactMap({ Int64($0) }).max() else {
-            return (nil, nil)
-        }
-        if last == lastCommit { return (lastCommit, watermarkMicros) }
-        let path = "\(checkpoint)/offsets/\(last)"
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .corrupt(path: path, reason: "the offsets of committed batch \(last) are missing")
-        }
-        do {
-            let entry = try JSONDecoder().decode(OffsetEntry.self, from: data)
-            return (last, entry.watermarkMicros)
-        } catch { throw .corrupt(path: path, reason: "\(error)") }
     }
 
     /// Closed windows from a row group of the result table (`CommerceJob.windowSchema`).

@@ -13,13 +13,6 @@ extension PlannedCommand {
     }
 }
 
-struct AnalyzeCommand: PlannedCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "analyze", abstract: "Report on the Parquet tables (not built yet).")
-    static let name = "analyze", what = "the batch report over the committed tables"
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-}
-
 struct BenchCommand: PlannedCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run the comparison benchmark harness (not built yet).")
