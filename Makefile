@@ -12,7 +12,7 @@ BENCH_APT_PACKAGES := librdkafka-dev redis-server redis-tools
 BREW_PACKAGES := zstd snappy lz4 zlib pkg-config python kcat
 SWIFT_FORMAT_PATHS := Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks
 
-.PHONY: bench-broker bench-engine bench-web interop-full help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
+.PHONY: bench-analyze bench-broker bench-engine bench-web interop-full help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -90,6 +90,10 @@ bench-engine: setup release ## The stream engine beside PySpark Structured Strea
 bench-web: setup release ## The dashboard: API latency with hey over 1M and 10M transactions, SSE fan-out, page load (one run).
 	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="hey bc curl"
 	SOUK_BIN=$(CURDIR)/.build/release/souk Benchmarks/Web/run.sh
+
+bench-analyze: setup release ## souk analyze beside DuckDB and pandas + pyarrow over 10M transactions (one run).
+	$(VENV)/bin/python -m pip install -q --disable-pip-version-check -r Benchmarks/Analyze/requirements.txt
+	SOUK_BIN=$(CURDIR)/.build/release/souk Benchmarks/Analyze/run.sh
 
 clean: ## Remove build products and the virtualenvs.
 	rm -rf .build Benchmarks/.build $(VENV) .venv-bench

@@ -137,7 +137,7 @@ package struct ReportScanner: Sendable {
         let elapsed = ContinuousClock.now - started
         var scan = AnalyticsReport.Scan(fromMicros: range.fromMicros, toMicros: range.toMicros)
         scan.filesTotal = plan.filesTotal
-        scan.files = Set(tasks.map(\.path)).count
+        scan.files = plan.files
         scan.rowGroupsTotal = plan.rowGroupsTotal
         scan.rowGroups = tasks.count
         scan.rows = rowsRead
