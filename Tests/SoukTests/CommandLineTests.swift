@@ -23,7 +23,6 @@ struct CommandLineTests {
     @Test(
         "a subcommand not built yet fails with one line naming what is missing, whatever its arguments",
         arguments: [
-            (["analyze", "--top", "3"], "analyze", "the batch report"),
             (["bench"], "bench", "the load tool"),
         ])
     func notBuilt(arguments: [String], name: String, missing: String) async throws {
@@ -38,6 +37,17 @@ struct CommandLineTests {
             #expect(!failure.message.contains("#"), "user-facing text names no issue")
             #expect(!failure.description.contains("\n"))
         }
+    }
+
+    @Test(
+        "bad analyze arguments are usage errors",
+        arguments: [
+            ["analyze", "--top", "0"], ["analyze", "--top", "99999999999999999999"], ["analyze", "--from", "noon"],
+            ["analyze", "--from", "2026-12-02T12:00", "--to", "2026-12-02T11:00"], ["analyze", "--format", "pdf"],
+            ["analyze", "--format", "csv"], ["analyze", "--section", "everything"], ["analyze", "--workers", "0"],
+        ])
+    func analyzeArguments(arguments: [String]) {
+        #expect(throws: (any Error).self) { _ = try SoukCommand.parseAsRoot(arguments) }
     }
 
     @Test(
