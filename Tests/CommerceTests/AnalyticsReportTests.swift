@@ -26,7 +26,9 @@ struct AnalyticsReportTests {
         #expect(ReportRange.parseTime(text) == micros)
     }
 
-    @Test("bad times are refused", arguments: ["", "yesterday", "2026-13-01", "2026-12-02T25", "2026-12-02T12:61", "12:00"])
+    @Test(
+        "bad times are refused",
+        arguments: ["", "yesterday", "2026-13-01", "2026-12-02T25", "2026-12-02T12:61", "12:00"])
     func refusesTimes(text: String) {
         #expect(ReportRange.parseTime(text) == nil)
     }
@@ -70,9 +72,13 @@ struct AnalyticsReportTests {
         totals.revenue = 300
         totals.transactions = 3
         totals.items = 6
-        totals.users = ["USER_2": .init(revenue: 100, transactions: 1, items: 1), "USER_1": .init(revenue: 200, transactions: 2, items: 5)]
+        totals.users = [
+            "USER_2": .init(revenue: 100, transactions: 1, items: 1),
+            "USER_1": .init(revenue: 200, transactions: 2, items: 5),
+        ]
         totals.dimensions[Int(CommerceDimension.city.rawValue)] = [
-            "Rabat": .init(revenue: 100, transactions: 2, items: 4), "<b>x</b>|y": .init(revenue: 200, transactions: 1, items: 2),
+            "Rabat": .init(revenue: 100, transactions: 2, items: 4),
+            "<b>x</b>|y": .init(revenue: 200, transactions: 1, items: 2),
         ]
         totals.hours = [Self.noon / Self.hour: .init(revenue: 300, transactions: 3, items: 6)]
         return AnalyticsReport(

@@ -23,7 +23,7 @@ struct CommandLineTests {
     @Test(
         "a subcommand not built yet fails with one line naming what is missing, whatever its arguments",
         arguments: [
-            (["bench"], "bench", "the load tool"),
+            (["bench"], "bench", "the load tool")
         ])
     func notBuilt(arguments: [String], name: String, missing: String) async throws {
         var command = try #require(try SoukCommand.parseAsRoot(arguments) as? any AsyncParsableCommand)
