@@ -72,10 +72,16 @@ struct AnalyticsReportTests {
         totals.revenue = 300
         totals.transactions = 3
         totals.items = 6
-        totals.users = [
-            "USER_2": .init(revenue: 100, transactions: 1, items: 1),
-            "USER_1": .init(revenue: 200, transactions: 2, items: 5),
-        ]
+        var users = KeyInterner()
+        var aggregates: [RevenueAggregate] = []
+        for (user, aggregate) in [
+            ("USER_2", RevenueAggregate(revenue: 100, transactions: 1, items: 1)),
+            ("USER_1", RevenueAggregate(revenue: 200, transactions: 2, items: 5)),
+        ] {
+            _ = Array(user.utf8).withUnsafeBytes { users.intern($0) }
+            aggregates.append(aggregate)
+        }
+        totals.users = UserTotals(interner: users, aggregates: aggregates)
         totals.dimensions[Int(CommerceDimension.city.rawValue)] = [
             "Rabat": .init(revenue: 100, transactions: 2, items: 4),
             "<b>x</b>|y": .init(revenue: 200, transactions: 1, items: 2),
@@ -117,5 +123,44 @@ struct AnalyticsReportTests {
         let csv = ReportCSVFormatter.render(
             ReportTable(.cities, [("city", "City")], [[.text("a,\"b\"")], [.money(0.1)]]))
         #expect(csv == "city\r\n\"a,\"\"b\"\"\"\r\n0.1\r\n")
+    }
+}
+
+@Suite("Interning and merging user totals")
+struct UserTotalsTests {
+    static func interned(_ values: [String]) -> (KeyInterner, [Int]) {
+        var interner = KeyInterner()
+        let ids = values.map { value in Array(value.utf8).withUnsafeBytes { interner.intern($0) } }
+        return (interner, ids)
+    }
+
+    @Test("ids are dense in order of first appearance; every value comes back as it went in, through growth")
+    func interning() {
+        let values = (0..<50_000).map { "USER_\($0 % 20_000)" } + ["", "é", "USER_1"]
+        let (interner, ids) = Self.interned(values)
+        #expect(interner.count == 20_002)
+        #expect(ids[0] == 0 && ids[19_999] == 19_999 && ids[20_000] == 0 && ids[50_000] == 20_000)
+        #expect(ids[50_002] == 1)
+        #expect(
+            (0..<interner.count).allSatisfy { interner.string($0) == values[$0 < 20_000 ? $0 : 50_000 + $0 - 20_000] })
+    }
+
+    @Test("merging another worker's totals adds by user id; the top list breaks revenue ties by the smaller id")
+    func merging() {
+        func totals(_ entries: [(String, Double)]) -> UserTotals {
+            let (interner, _) = Self.interned(entries.map(\.0))
+            return UserTotals(
+                interner: interner,
+                aggregates: entries.map { RevenueAggregate(revenue: $0.1, transactions: 1, items: 2) })
+        }
+        var merged = totals([("b", 10), ("a", 5), ("c", 1)])
+        merged.merge(totals([("c", 9), ("d", 10), ("a", 5)]))
+        #expect(merged.count == 4)
+        let top = merged.top(3)
+        #expect(top.map(\.user) == ["a", "b", "c"])
+        #expect(top.map(\.aggregate.revenue) == [10, 10, 10])
+        #expect(top[0].aggregate.transactions == 2 && top[0].aggregate.items == 4)
+        #expect(merged.top(10).map(\.user) == ["a", "b", "c", "d"])
+        #expect(merged.top(0).isEmpty)
     }
 }

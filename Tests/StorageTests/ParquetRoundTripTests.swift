@@ -143,6 +143,34 @@ import Testing
         #expect(meta.encodingStats?.contains { $0.encoding == .plain && $0.pageType == .dataPage } == true)
     }
 
+    @Test("a dictionary-encoded chunk reads as its dictionary and indices; one with plain pages or nulls does not")
+    func dictionaryColumns() throws {
+        let schema = ParquetSchema([.string("city", .required), .string("id", .required), .string("maybe")])
+        var config = Config()
+        config.dictionaryPageSizeLimit = 4096
+        config.pageRowLimit = 500
+        let cities = ParquetByteArrays(strings: (0..<5000).map { ["Rabat", "Fès", "Agadir"][$0 * 7 % 3] })
+        let ids = ParquetByteArrays(strings: (0..<5000).map { "id-\($0)-long-enough-to-fill-the-dictionary" })
+        let maybe = ParquetByteArrays(strings: (0..<4500).map { _ in "x" })
+        let validity = (0..<5000).map { $0 % 10 != 0 }
+        let reader = try Self.roundTrip(
+            [
+                [
+                    ParquetColumnBuffer(.byteArray(cities)), ParquetColumnBuffer(.byteArray(ids)),
+                    ParquetColumnBuffer(.byteArray(maybe), validity: validity),
+                ]
+            ], schema: schema, config)
+        let column = try #require(try reader.readDictionaryColumn(0, column: "city"))
+        guard case .byteArray(let dictionary) = column.dictionary else {
+            Issue.record("not a byte-array dictionary")
+            return
+        }
+        #expect(dictionary.count == 3 && column.indices.count == 5000)
+        #expect(column.indices.map { dictionary.string(at: Int($0)) } == (0..<5000).map { cities.string(at: $0) })
+        #expect(try reader.readDictionaryColumn(0, column: "id") == nil, "falls back to plain pages")
+        #expect(try reader.readDictionaryColumn(0, column: "maybe") == nil, "holds nulls")
+    }
+
     @Test func statisticsFollowTypeDefinedOrder() throws {
         let schema = ParquetSchema([
             .integer("u", bitWidth: 32, isSigned: false, .required), .int32("i", .required), .double("d", .required),

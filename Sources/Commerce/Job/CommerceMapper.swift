@@ -69,7 +69,7 @@ struct CommerceMapper {
         let dimensions = CommerceDimension.allCases
         windows.visit { start, dimension, id, aggregate in
             let interner = interners[dimension]
-            let key = CommerceWindowKey(windowStart: start, dimension: dimensions[dimension], key: interner.strings[id])
+            let key = CommerceWindowKey(windowStart: start, dimension: dimensions[dimension], key: interner.string(id))
             let group = KeyGroups.group(ofHash: interner.hashes[id] ^ UInt64(dimension), groups: keyGroups)
             partials[group, default: [:]][key, default: RevenueAggregate()].merge(aggregate)
         }

@@ -47,7 +47,7 @@ struct SummaryAccumulator {
             let index = Int(dimension.rawValue)
             var dimensionTotals = DimensionTotals()
             for (id, aggregate) in totals[index].enumerated() where aggregate.transactions > 0 {
-                dimensionTotals.add(interners[index].strings[id], aggregate)
+                dimensionTotals.add(interners[index].string(id), aggregate)
             }
             result[dimension] = dimensionTotals
         }

@@ -171,12 +171,10 @@ extension AnalyticsReport {
                 itemsPerTransaction: Double(aggregate.items) / Double(aggregate.transactions))
         }
         .sorted { $0.averageAmount != $1.averageAmount ? $0.averageAmount > $1.averageAmount : $0.city < $1.city }
-        topCustomers = totals.users.map { user, aggregate in
+        topCustomers = totals.users.top(top).map { user, aggregate in
             Customer(
                 userId: user, revenue: aggregate.revenue, transactions: aggregate.transactions, items: aggregate.items)
         }
-        .sorted { $0.revenue != $1.revenue ? $0.revenue > $1.revenue : $0.userId < $1.userId }
-        .prefix(top).map { $0 }
         self.deadLetters = deadLetters
         self.scan = scan
     }

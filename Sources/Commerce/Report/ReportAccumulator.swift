@@ -38,17 +38,15 @@ struct ReportAccumulator {
             items &+= Int64(quantities[row])
         }
         if let values = columns.users {
-            for row in rows {
-                let id = values.withValue(row) { users.intern($0) }
-                userTotals.add(at: id, amount: amounts[row], quantity: Int64(quantities[row]))
-            }
+            let ids = values.interned(into: &users, rows: rows)
+            for row in rows { userTotals.add(at: ids[row], amount: amounts[row], quantity: Int64(quantities[row])) }
         }
         for dimension in CommerceDimension.allCases {
             guard let values = columns.values(of: dimension) else { continue }
             let index = Int(dimension.rawValue)
+            let ids = values.interned(into: &interners[index], rows: rows)
             for row in rows {
-                let id = values.withValue(row) { interners[index].intern($0) }
-                dimensionTotals[index].add(at: id, amount: amounts[row], quantity: Int64(quantities[row]))
+                dimensionTotals[index].add(at: ids[row], amount: amounts[row], quantity: Int64(quantities[row]))
             }
         }
         if sections.contains(.hours), let times = columns.times {
@@ -73,19 +71,17 @@ struct ReportAccumulator {
         }
     }
 
-    /// The totals of the rows added, keyed by value.
+    /// The totals of the rows added: users by interned id, the dimensions by value.
     func finish() -> ReportTotals {
         var totals = ReportTotals(top: top)
         totals.revenue = revenue
         totals.transactions = transactions
         totals.items = items
-        for (id, aggregate) in userTotals.enumerated() where aggregate.transactions > 0 {
-            totals.users[users.strings[id]] = aggregate
-        }
+        totals.users = UserTotals(interner: users, aggregates: userTotals)
         for dimension in CommerceDimension.allCases {
             let index = Int(dimension.rawValue)
             for (id, aggregate) in dimensionTotals[index].enumerated() where aggregate.transactions > 0 {
-                totals.dimensions[index][interners[index].strings[id]] = aggregate
+                totals.dimensions[index][interners[index].string(id)] = aggregate
             }
         }
         totals.hours = hours
@@ -98,7 +94,7 @@ struct ReportTotals: Sendable {
     var revenue = 0.0
     var transactions: Int64 = 0
     var items: Int64 = 0
-    var users: [String: RevenueAggregate] = [:]
+    var users = UserTotals()
     /// By `CommerceDimension.rawValue`.
     var dimensions: [[String: RevenueAggregate]] = [[:], [:], [:]]
     /// By hour since the epoch (UTC).
@@ -113,10 +109,18 @@ struct ReportTotals: Sendable {
         revenue += other.revenue
         transactions &+= other.transactions
         items &+= other.items
-        users.merge(other.users) { $0.merging($1) }
+        users.merge(other.users)
         for index in dimensions.indices { dimensions[index].merge(other.dimensions[index]) { $0.merging($1) } }
         hours.merge(other.hours) { $0.merging($1) }
         top.merge(other.top)
+    }
+}
+
+extension [RevenueAggregate] {
+    /// Adds `aggregate` at `index`, growing the array when the index is new.
+    fileprivate mutating func add(at index: Int, _ aggregate: RevenueAggregate) {
+        if index >= count { append(contentsOf: repeatElement(RevenueAggregate(), count: index + 1 - count)) }
+        self[index].merge(aggregate)
     }
 }
 
@@ -125,5 +129,46 @@ extension RevenueAggregate {
         var result = self
         result.merge(other)
         return result
+    }
+}
+
+/// Revenue, transactions and items per user id, ids interned: merging another worker's totals interns
+/// its ids (no strings made), and only the top customers become strings.
+struct UserTotals: Sendable {
+    private(set) var interner = KeyInterner()
+    private(set) var aggregates: [RevenueAggregate] = []
+
+    init() {}
+
+    init(interner: KeyInterner, aggregates: [RevenueAggregate]) {
+        self.interner = interner
+        self.aggregates = aggregates
+    }
+
+    /// Distinct users with a transaction (a dictionary can hold ids no row in range has).
+    var count: Int { aggregates.count { $0.transactions > 0 } }
+
+    mutating func merge(_ other: UserTotals) {
+        for (id, aggregate) in other.aggregates.enumerated() where aggregate.transactions > 0 {
+            let mine = other.interner.withValue(id) { interner.intern($0, hash: other.interner.hashes[id]) }
+            aggregates.add(at: mine, aggregate)
+        }
+    }
+
+    /// The `count` users with the most revenue (ties: the smaller id first), highest first.
+    func top(_ count: Int) -> [(user: String, aggregate: RevenueAggregate)] {
+        guard count > 0 else { return [] }
+        var best: [(id: Int, revenue: Double)] = []
+        func above(_ a: (id: Int, revenue: Double), _ b: (id: Int, revenue: Double)) -> Bool {
+            a.revenue != b.revenue ? a.revenue > b.revenue : interner.string(a.id) < interner.string(b.id)
+        }
+        for (id, aggregate) in aggregates.enumerated() where aggregate.transactions > 0 {
+            let candidate = (id: id, revenue: aggregate.revenue)
+            if best.count == count, let last = best.last, !above(candidate, last) { continue }
+            let position = best.firstIndex { above(candidate, $0) } ?? best.count
+            best.insert(candidate, at: position)
+            if best.count > count { best.removeLast() }
+        }
+        return best.map { (interner.string($0.id), aggregates[$0.id]) }
     }
 }

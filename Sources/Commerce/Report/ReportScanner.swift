@@ -169,13 +169,7 @@ package struct ReportScanner: Sendable {
                 }
                 guard let file = reader?.file else { continue }
                 var decoded: ReportColumns
-                do {
-                    decoded = try ReportColumns(
-                        names: columns, buffers: try file.readRowGroup(task.group, columns: columns))
-                } catch let error as ReportColumns.Mismatch {
-                    guard case .column(let name, let why) = error else { continue }
-                    throw .corrupt(path: task.path, reason: "row group \(task.group): column '\(name)' \(why)")
-                } catch {
+                do { decoded = try ReportColumns(file: file, group: task.group, names: columns) } catch {
                     throw .corrupt(path: task.path, reason: "row group \(task.group): \(error)")
                 }
                 decoded.select(range)

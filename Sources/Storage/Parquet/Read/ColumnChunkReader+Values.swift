@@ -6,6 +6,10 @@ extension ColumnChunkReader {
         _ raw: UnsafeRawBufferPointer, start: Int, end: Int, count: Int, encoding: EncodingCode
     ) throws(ParquetError) {
         guard count > 0 else { return }
+        if keepsIndices, encoding != .plainDictionary, encoding != .rleDictionary {
+            metOtherEncoding = true
+            return
+        }
         switch encoding {
         case .plain:
             _ = try Self.decodePlain(column.physicalType, raw, start: start, end: end, count: count, into: &values)
@@ -15,7 +19,13 @@ extension ColumnChunkReader {
             let width = Int(raw[start])
             var indices: [UInt32] = []
             try RLEHybridDecoder.decode(raw, start: start + 1, end: end, bitWidth: width, count: count, into: &indices)
-            try values.gather(indices, from: dictionary)
+            if keepsIndices {
+                let limit = UInt32(clamping: dictionary.count)
+                for i in indices where i >= limit { throw .corrupt("dictionary index \(i) out of \(limit) entries") }
+                self.indices.append(contentsOf: indices)
+            } else {
+                try values.gather(indices, from: dictionary)
+            }
         case .rle:
             guard column.physicalType == .boolean else { throw .unsupported("RLE encoding for \(column.physicalType)") }
             guard end - start >= 4 else { throw .corrupt("RLE booleans without a length") }

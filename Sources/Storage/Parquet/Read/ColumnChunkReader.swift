@@ -10,6 +10,11 @@ struct ColumnChunkReader {
     var values: ValueAccumulator
     private var validity: [Bool] = []
     private var rowsRead = 0
+    /// Keep dictionary indices instead of looking the values up (`readDictionaryIndices`).
+    var keepsIndices = false
+    var indices: [UInt32] = []
+    /// A page of another encoding was met while keeping indices: the chunk is not all dictionary.
+    var metOtherEncoding = false
 
     init(leaf: LeafColumn, column: ParquetColumn, metadata: ColumnMetaData, configuration: ParquetReaderConfiguration)
         throws(ParquetError)
@@ -25,6 +30,24 @@ struct ColumnChunkReader {
 
     /// Decodes the chunk's bytes (`chunk` starts at the chunk's first page) for `rowCount` rows.
     mutating func read(_ chunk: [UInt8], rowCount: Int) throws(ParquetError) -> ParquetColumnBuffer {
+        try readPages(chunk, rowCount: rowCount)
+        return ParquetColumnBuffer(values.values, validity: leaf.maxDefinitionLevel > 0 ? validity : nil)
+    }
+
+    /// The chunk as its dictionary and one index per row, when every data page is dictionary-encoded
+    /// and no value is null; nil otherwise (it stops at the first page of another encoding).
+    mutating func readDictionaryIndices(_ chunk: [UInt8], rowCount: Int) throws(ParquetError)
+        -> ParquetDictionaryColumn?
+    {
+        keepsIndices = true
+        try readPages(chunk, rowCount: rowCount)
+        guard !metOtherEncoding, !validity.contains(false), indices.count == rowCount, let dictionary else {
+            return nil
+        }
+        return ParquetDictionaryColumn(dictionary: dictionary.values, indices: indices)
+    }
+
+    private mutating func readPages(_ chunk: [UInt8], rowCount: Int) throws(ParquetError) {
         guard metadata.numValues >= 0, metadata.numValues <= Int64(rowCount) || rowCount == 0 && metadata.numValues == 0
         else {
             throw .corrupt("column '\(column.name)' declares \(metadata.numValues) values for \(rowCount) rows")
@@ -36,7 +59,7 @@ struct ColumnChunkReader {
         values.reserve(
             values: reservation, bytes: min(max(Int(metadata.totalUncompressedSize), 0), chunk.count * 4, 64 << 20))
         var position = 0
-        while rowsRead < expected {
+        while rowsRead < expected, !metOtherEncoding {
             guard position < chunk.count else {
                 throw .corrupt("column '\(column.name)' ends after \(rowsRead) of \(expected) values")
             }
@@ -87,8 +110,6 @@ struct ColumnChunkReader {
                 continue  // index pages and unknown page types carry no values
             }
         }
-        let result = ParquetColumnBuffer(values.values, validity: leaf.maxDefinitionLevel > 0 ? validity : nil)
-        return result
     }
 
     // MARK: Pages

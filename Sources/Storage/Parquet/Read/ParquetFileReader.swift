@@ -109,16 +109,43 @@ public final class ParquetFileReader: Sendable {
         throw .unknownColumn(name)
     }
 
+    /// Reads column `name` of row group `index` as its dictionary and one index per row, when every
+    /// data page of the chunk is dictionary-encoded and no value is null; nil otherwise (then read it
+    /// with `readRowGroup`). A reader that aggregates by the column works once per distinct value.
+    public func readDictionaryColumn(_ index: Int, column name: String) throws(ParquetError)
+        -> ParquetDictionaryColumn?
+    {
+        guard index >= 0, index < metadata.rowGroups.count else {
+            throw .invalidArgument("row group \(index) out of \(metadata.rowGroups.count)")
+        }
+        let group = metadata.rowGroups[index]
+        guard group.numRows > 0 else { return nil }
+        var (bytes, reader) = try chunkReader(group: group, leafIndex: try leafIndex(of: name))
+        return try reader.readDictionaryIndices(bytes, rowCount: Int(group.numRows))
+    }
+
     private func readColumnChunk(group: RowGroup, leafIndex: Int) throws(ParquetError) -> ParquetColumnBuffer {
+        let leaf = leaves[leafIndex]
+        guard let column = leaf.column else { throw .unsupportedNestedColumn(leaf.dottedPath) }
+        if group.columns[leafIndex].metaData?.numValues == 0 && group.numRows == 0 {
+            return ParquetColumnBuffer(
+                ValueAccumulator(column.physicalType).values, validity: column.repetition == .optional ? [] : nil)
+        }
+        var (bytes, reader) = try chunkReader(group: group, leafIndex: leafIndex)
+        let buffer = try reader.read(bytes, rowCount: Int(group.numRows))
+        guard buffer.rowCount == Int(group.numRows) else {
+            throw .corrupt("column '\(column.name)' has \(buffer.rowCount) rows, row group has \(group.numRows)")
+        }
+        return buffer
+    }
+
+    /// The bytes of a column chunk (checked against the file) and a reader for them.
+    private func chunkReader(group: RowGroup, leafIndex: Int) throws(ParquetError) -> ([UInt8], ColumnChunkReader) {
         let leaf = leaves[leafIndex]
         guard let column = leaf.column else { throw .unsupportedNestedColumn(leaf.dottedPath) }
         let chunk = group.columns[leafIndex]
         guard chunk.filePath == nil else { throw .unsupported("column chunk in an external file") }
         guard let meta = chunk.metaData else { throw .corrupt("column chunk without metadata") }
-        if meta.numValues == 0 && group.numRows == 0 {
-            return ParquetColumnBuffer(
-                ValueAccumulator(column.physicalType).values, validity: column.repetition == .optional ? [] : nil)
-        }
         var start = meta.dataPageOffset
         // Some writers store 0 (or garbage) when there is no dictionary page: only trust an offset before the data.
         if let dictionaryOffset = meta.dictionaryPageOffset, dictionaryOffset >= 4, dictionaryOffset < start {
@@ -133,11 +160,6 @@ public final class ParquetFileReader: Sendable {
             throw .sizeLimitExceeded(what: "column chunk", size: Int(length), limit: configuration.maxColumnChunkSize)
         }
         let bytes = try source.read(offset: Int(start), length: Int(length))
-        var reader = try ColumnChunkReader(leaf: leaf, column: column, metadata: meta, configuration: configuration)
-        let buffer = try reader.read(bytes, rowCount: Int(group.numRows))
-        guard buffer.rowCount == Int(group.numRows) else {
-            throw .corrupt("column '\(column.name)' has \(buffer.rowCount) rows, row group has \(group.numRows)")
-        }
-        return buffer
+        return (bytes, try ColumnChunkReader(leaf: leaf, column: column, metadata: meta, configuration: configuration))
     }
 }
