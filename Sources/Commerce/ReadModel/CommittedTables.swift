@@ -83,8 +83,12 @@ package struct CommittedTables: Sendable {
     /// Reads what was committed since the last call; returns whether anything changed.
     @discardableResult
     package mutating func refresh() throws(ReadModelError) -> Bool {
-        let newest = try directory.newestCommit(job: job.name)
-        let (commit, watermark) = (newest?.batch, newest?.watermarkMicros)
+        let commit = try directory.newestCommittedBatch(job: job.name)
+        // The offsets file of a batch already seen is not read again (`souk web` refreshes every second).
+        let watermark =
+            try commit.map { (batch) throws(ReadModelError) in
+                batch == lastCommit ? watermarkMicros : try directory.watermark(job: job.name, batch: batch)
+            } ?? nil
         var changed = commit != lastCommit
         (lastCommit, watermarkMicros) = (commit, watermark)
         let applied = watermark ?? Int64.min

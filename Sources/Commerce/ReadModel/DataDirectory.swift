@@ -51,15 +51,24 @@ package struct DataDirectory: Sendable {
     /// The newest committed batch of `job` (`checkpoints/<job>/commits/N`) and the watermark it applied
     /// (`offsets/N`); nils before the first commit.
     package func newestCommit(job: String) throws(ReadModelError) -> (batch: Int64, watermarkMicros: Int64)? {
-        let checkpoint = "\(path)/checkpoints/\(job)"
-        guard let last = try entries("\(checkpoint)/commits").compactMap({ Int64($0) }).max() else { return nil }
-        let offsets = "\(checkpoint)/offsets/\(last)"
+        guard let batch = try newestCommittedBatch(job: job) else { return nil }
+        return (batch, try watermark(job: job, batch: batch))
+    }
+
+    /// The newest committed batch of `job` (`checkpoints/<job>/commits/N`); nil before the first commit.
+    package func newestCommittedBatch(job: String) throws(ReadModelError) -> Int64? {
+        try entries("\(path)/checkpoints/\(job)/commits").compactMap({ Int64($0) }).max()
+    }
+
+    /// The watermark batch `batch` of `job` applied (`checkpoints/<job>/offsets/N`).
+    package func watermark(job: String, batch: Int64) throws(ReadModelError) -> Int64 {
+        let offsets = "\(path)/checkpoints/\(job)/offsets/\(batch)"
         guard let data = FileManager.default.contents(atPath: offsets) else {
-            throw .corrupt(path: offsets, reason: "the offsets of committed batch \(last) are missing")
+            throw .corrupt(path: offsets, reason: "the offsets of committed batch \(batch) are missing")
         }
-        do {
-            return (last, try JSONDecoder().decode(OffsetEntry.self, from: data).watermarkMicros)
-        } catch { throw .corrupt(path: offsets, reason: "\(error)") }
+        do { return try JSONDecoder().decode(OffsetEntry.self, from: data).watermarkMicros } catch {
+            throw .corrupt(path: offsets, reason: "\(error)")
+        }
     }
 
     /// The dead-letter files (`deadletter/<kind>/batch-N.jsonl`) of batches up to `lastCommit`, by batch.

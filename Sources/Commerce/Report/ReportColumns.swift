@@ -53,11 +53,6 @@ struct ReportColumns: Sendable {
     /// The rows inside the report's range; nil when every row is.
     var selection: [Int]?
 
-    /// Why a row group does not hold the columns a report needs.
-    enum Mismatch: Error {
-        case column(String, String)
-    }
-
     /// Reads the columns `names` of row group `group`.
     init(file: ParquetFileReader, group: Int, names: [String]) throws(ParquetError) {
         var plain: [String] = []

@@ -59,27 +59,28 @@ package struct ReportScanner: Sendable {
         let ordered = TransactionSchema.names.filter(columns.contains)
         let range = configuration.range
 
-        let planned: Result<(ReportScanPlan, Int64?), ReportError> = try await pool.runIfActive {
-            do throws(ReportError) {
-                guard directory.hasTable("transactions") else {
-                    throw .noData(
-                        "no table at \(directory.path)/tables/transactions: run `souk stream` or `souk demo` with "
-                            + "--data-dir \(directory.path) first")
-                }
-                let parts: [DataDirectory.Part]
-                let commit: (batch: Int64, watermarkMicros: Int64)?
-                do throws(ReadModelError) {
-                    parts = try directory.parts(of: "transactions")
-                    commit = try directory.newestCommit(job: configuration.job)
-                } catch { throw ReportError(error) }
-                guard !parts.isEmpty else {
-                    throw .noData("\(directory.path)/tables/transactions holds no committed part yet")
-                }
-                let plan = try ReportScanPlan(parts: parts, columns: ordered, range: range)
-                return .success((plan, commit?.batch))
-            } catch { return .failure(error) }
-        }
-        let (plan, lastCommit) = try planned.get()
+        let planned: Result<(ReportScanPlan, (batch: Int64, watermarkMicros: Int64)?), ReportError> =
+            try await pool.runIfActive {
+                do throws(ReportError) {
+                    guard directory.hasTable("transactions") else {
+                        throw .noData(
+                            "no table at \(directory.path)/tables/transactions: run `souk stream` or `souk demo` with "
+                                + "--data-dir \(directory.path) first")
+                    }
+                    let parts: [DataDirectory.Part]
+                    let commit: (batch: Int64, watermarkMicros: Int64)?
+                    do throws(ReadModelError) {
+                        parts = try directory.parts(of: "transactions")
+                        commit = try directory.newestCommit(job: configuration.job)
+                    } catch { throw ReportError(error) }
+                    guard !parts.isEmpty else {
+                        throw .noData("\(directory.path)/tables/transactions holds no committed part yet")
+                    }
+                    let plan = try ReportScanPlan(parts: parts, columns: ordered, range: range)
+                    return .success((plan, commit))
+                } catch { return .failure(error) }
+            }
+        let (plan, commit) = try planned.get()
 
         let progressCounter = ScanProgress()
         let tasks = plan.tasks
@@ -125,14 +126,12 @@ package struct ReportScanner: Sendable {
         }
 
         let letters: Result<AnalyticsReport.DeadLetters, ReportError> = try await pool.runIfActive {
-            guard sections.contains(.deadLetters), let lastCommit else { return .success(.init(late: 0, malformed: 0)) }
+            guard sections.contains(.deadLetters), let lastCommit = commit?.batch else {
+                return .success(.init(late: 0, malformed: 0))
+            }
             do throws(ReportError) {
                 return .success(try Self.deadLetters(directory, through: lastCommit, range: range))
             } catch { return .failure(error) }
-        }
-        let watermark: Int64?
-        do { watermark = try directory.newestCommit(job: configuration.job)?.watermarkMicros } catch {
-            return .failure(ReportError(error))
         }
         let elapsed = ContinuousClock.now - started
         var scan = AnalyticsReport.Scan(fromMicros: range.fromMicros, toMicros: range.toMicros)
@@ -146,7 +145,7 @@ package struct ReportScanner: Sendable {
         scan.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return .success(
             AnalyticsReport(
-                sections: configuration.sections, totals: merged, top: top, watermarkMicros: watermark,
+                sections: configuration.sections, totals: merged, top: top, watermarkMicros: commit?.watermarkMicros,
                 asOfMicros: Int64((Date().timeIntervalSince1970 * 1_000_000).rounded(.down)),
                 deadLetters: try letters.get(), scan: scan))
     }
