@@ -31,6 +31,15 @@ package final class TransactionFeed: Service, Sendable {
         package var seed: UInt64?
         /// Default: no key.
         package var key = Key.none
+        /// Stop after this long (the count, when set, may stop it first); nil: no time limit.
+        package var duration: Duration?
+        /// How the rate and the category and city mixes move over time. Default: flat.
+        package var shape = TrafficShape.flat
+        /// The fraction of records stamped older than the watermark allows (2 to 10 minutes in the past).
+        package var lateFraction = 0.0
+        /// The fraction of records that are not valid transactions: broken JSON, a missing field or a
+        /// value of the wrong type, in turn.
+        package var malformedFraction = 0.0
 
         package init(producer: KafkaProducerConfiguration) {
             self.producer = producer
@@ -42,6 +51,9 @@ package final class TransactionFeed: Service, Sendable {
     private let ready: @Sendable () async -> Bool
     private let progress: @Sendable (Int) -> Void
     private let generatedCount = Atomic<Int>(0)
+    private let lateCount = Atomic<Int>(0)
+    private let malformedCount = Atomic<Int>(0)
+    private let producer = Mutex<KafkaProducer?>(nil)
 
     /// `ready` is awaited before the first connection (false: stop without sending), e.g. until an
     /// embedded broker listens; `progress` is called with the count every 10,000 records.
@@ -55,9 +67,17 @@ package final class TransactionFeed: Service, Sendable {
         self.progress = progress
     }
 
-    /// Records generated so far, counted every 10,000 while it runs; once `run()` returned without
-    /// an error, every one of them was delivered.
+    /// Records generated so far (late and malformed ones included); once `run()` returned without an
+    /// error, every one of them was delivered.
     package var generated: Int { generatedCount.load(ordering: .relaxed) }
+    /// Of `generated`, the records stamped too late for the watermark.
+    package var late: Int { lateCount.load(ordering: .relaxed) }
+    /// Of `generated`, the records that are not valid transactions.
+    package var malformed: Int { malformedCount.load(ordering: .relaxed) }
+    /// Records the broker acknowledged, and records that failed for good, so far.
+    package var deliveries: (acknowledged: Int, failed: Int) {
+        producer.withLock { $0?.deliveries } ?? (0, 0)
+    }
 
     package func run() async throws {
         guard await ready() else { return }
@@ -75,13 +95,13 @@ package final class TransactionFeed: Service, Sendable {
         let producer = try KafkaProducer(
             configuration: configuration.producer, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             logger: logger)
+        self.producer.withLock { $0 = producer }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await producer.run() }
             group.addTask {
                 do {
-                    let generated = try await self.generate(into: producer)
+                    try await self.generate(into: producer)
                     try await producer.close()
-                    self.generatedCount.store(generated, ordering: .relaxed)
                 } catch {
                     try? await producer.close()
                     throw error
@@ -91,23 +111,47 @@ package final class TransactionFeed: Service, Sendable {
         }
     }
 
-    /// Generates and enqueues records until done; returns how many.
-    private func generate(into producer: KafkaProducer) async throws -> Int {
+    /// Generates and enqueues records until the count or the duration is reached, or the feed stops.
+    private func generate(into producer: KafkaProducer) async throws {
         var generator = TransactionGenerator(seed: configuration.seed)
+        // Which records are late or malformed is drawn apart from the transactions themselves.
+        var faults = configuration.seed.map { Xoshiro256(seed: $0 &+ 0x9E37_79B9_7F4A_7C15) } ?? Xoshiro256()
         let clock = ContinuousClock()
         let started = clock.now
+        let deadline = configuration.duration.map { started + $0 }
         let rate = configuration.rate
+        let shape = configuration.shape
+        var due = started
         var sent = 0
         while configuration.count.map({ sent < $0 }) ?? true {
             if Task.isCancelled || Task.isShuttingDownGracefully { break }
+            var elapsed = Self.seconds(clock.now - started)
             if rate > 0 {
-                let due = started + .microseconds(Int64(sent) * 1_000_000 / Int64(rate))
-                if due > clock.now { try? await Task.sleep(until: due, clock: clock) }
+                // The next record is due one interval of the current rate after the previous one.
+                if due > clock.now {
+                    let wake = min(due, deadline ?? due)
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(until: wake, clock: clock) }
+                }
                 if Task.isCancelled || Task.isShuttingDownGracefully { break }
+                elapsed = Self.seconds(due - started)
+                let factor = max(0.01, shape.rateFactor(at: elapsed))
+                due += .nanoseconds(Int64(1e9 / (Double(rate) * factor)))
             }
-            let micros = Int64((Date().timeIntervalSince1970 * 1_000_000).rounded(.down))
-            let transaction = generator.next(timestampMicros: micros)
-            let value = ByteBuffer(string: transaction.json)
+            if let deadline, clock.now >= deadline { break }
+            var micros = Int64((Date().timeIntervalSince1970 * 1_000_000).rounded(.down))
+            let late =
+                configuration.lateFraction > 0 && Double.random(in: 0..<1, using: &faults) < configuration.lateFraction
+            if late { micros -= Int64.random(in: 120_000_000...600_000_000, using: &faults) }
+            let transaction = generator.next(timestampMicros: micros, mix: shape.mix(at: elapsed))
+            var text = transaction.json
+            if configuration.malformedFraction > 0,
+                Double.random(in: 0..<1, using: &faults) < configuration.malformedFraction
+            {
+                text = Self.malformed(transaction, kind: malformedCount.wrappingAdd(1, ordering: .relaxed).oldValue)
+            } else if late {
+                lateCount.wrappingAdd(1, ordering: .relaxed)
+            }
+            let value = ByteBuffer(string: text)
             let key = configuration.key == .userID ? ByteBuffer(string: transaction.userID) : nil
             // A full buffer means the broker is slower than the feed: wait for room.
             while try !Self.enqueue(
@@ -116,12 +160,29 @@ package final class TransactionFeed: Service, Sendable {
                 try await Task.sleep(for: .milliseconds(5))
             }
             sent += 1
-            if sent % 10_000 == 0 {
-                generatedCount.store(sent, ordering: .relaxed)
-                progress(sent)
-            }
+            generatedCount.store(sent, ordering: .relaxed)
+            if sent % 10_000 == 0 { progress(sent) }
         }
-        return sent
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) * 1e-18
+    }
+
+    /// A record the stream must refuse, built from `transaction`: in turn broken JSON, the amount
+    /// missing, and the quantity as text.
+    static func malformed(_ transaction: Transaction, kind: Int) -> String {
+        let json = transaction.json
+        switch kind % 3 {
+        case 0: return String(json.dropLast(12))
+        case 1:
+            return json.replacingOccurrences(
+                of: "\"amount\": \(Transaction.pythonText(amount: transaction.amount)), ", with: "")
+        default:
+            return json.replacingOccurrences(
+                of: "\"quantity\": \(transaction.quantity),", with: "\"quantity\": \"\(transaction.quantity) items\",")
+        }
     }
 
     /// Queues one record; false when the producer's buffer is full.

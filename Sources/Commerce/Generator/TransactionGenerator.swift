@@ -19,18 +19,32 @@ package struct TransactionGenerator: Sendable {
         random = seed.map(Xoshiro256.init(seed:)) ?? Xoshiro256()
     }
 
-    /// The next transaction, stamped `timestampMicros`.
-    package mutating func next(timestampMicros: Int64) -> Transaction {
+    /// The next transaction, stamped `timestampMicros`; its city and category drawn with `mix`'s
+    /// weights, or each equally likely when nil.
+    package mutating func next(timestampMicros: Int64, mix: TransactionMix? = nil) -> Transaction {
         let id = Self.uuidText(random.next(), random.next())
         let user = Int.random(in: Self.users, using: &random)
-        let city = Self.cities[Int.random(in: 0..<Self.cities.count, using: &random)]
-        let category = Self.categories[Int.random(in: 0..<Self.categories.count, using: &random)]
+        let city = Self.cities[pick(Self.cities.count, weights: mix?.cities)]
+        let category = Self.categories[pick(Self.categories.count, weights: mix?.categories)]
         let cents = Int64.random(in: Self.cents, using: &random)
         let quantity = Int32.random(in: Self.quantities, using: &random)
         let payment = Self.paymentMethods[Int.random(in: 0..<Self.paymentMethods.count, using: &random)]
         return Transaction(
             transactionID: id, userID: "USER_\(user)", city: city, category: category, amount: Double(cents) / 100,
             quantity: quantity, paymentMethod: payment, timestampMicros: timestampMicros)
+    }
+
+    /// An index below `count`: each equally likely without weights, else in proportion to them.
+    private mutating func pick(_ count: Int, weights: [Double]?) -> Int {
+        guard let weights, weights.count == count else { return Int.random(in: 0..<count, using: &random) }
+        let total = weights.reduce(0) { $0 + max(0, $1) }
+        guard total > 0, total.isFinite else { return Int.random(in: 0..<count, using: &random) }
+        var draw = Double.random(in: 0..<total, using: &random)
+        for (index, weight) in weights.enumerated() {
+            draw -= max(0, weight)
+            if draw < 0 { return index }
+        }
+        return count - 1
     }
 
     /// A version-4 (random) UUID in lowercase canonical text, as Python's `str(uuid.uuid4())`.

@@ -109,8 +109,7 @@ final class ScanProgressBar: Sendable {
 
     /// A bar when stderr is a terminal (and `TERM` is not `dumb`); nil otherwise.
     static func onTerminal() -> ScanProgressBar? {
-        guard isatty(2) == 1, ProcessInfo.processInfo.environment["TERM"] != "dumb" else { return nil }
-        return ScanProgressBar()
+        StatusLine.standardErrorIsTerminal ? ScanProgressBar() : nil
     }
 
     func update(done: Int, total: Int) {

@@ -26,13 +26,19 @@ struct CommandFailure: Error, CustomStringConvertible {
 }
 
 /// Writes `text` to stderr unbuffered, so it never mixes into JSON on stdout.
-func writeToStandardError(_ text: String) {
+func writeToStandardError(_ text: String) { writeAll(text, to: 2) }
+
+/// Writes `text` to stdout at once: `print` is fully buffered when stdout is a pipe or a file, and a
+/// long-running command's lines would show only at its exit.
+func writeToStandardOutput(_ text: String) { writeAll(text, to: 1) }
+
+private func writeAll(_ text: String, to descriptor: Int32) {
     let bytes = Array(text.utf8)
     bytes.withUnsafeBytes { raw in
         guard let base = raw.baseAddress else { return }
         var offset = 0
         while offset < raw.count {
-            let written = write(2, base + offset, raw.count - offset)
+            let written = write(descriptor, base + offset, raw.count - offset)
             if written <= 0 { return }
             offset += written
         }

@@ -2,47 +2,72 @@ import ArgumentParser
 import Broker
 import Commerce
 import Engine
+import Foundation
 import Kafka
 import Logging
 import ServiceLifecycle
 import Storage
 import Web
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// `souk demo`: the whole pipeline in one process on embedded defaults: the Kafka-compatible broker,
 /// the transaction generator producing into it, the stream engine reading from it and the dashboard
-/// over the engine's live view, as sibling services of one `ServiceGroup`. Ctrl-C, SIGTERM or the end of `--duration` stops the generator
-/// first; the stream then takes everything it sent, commits a last batch and rolls every part.
+/// over the engine's live view, as sibling services of one `ServiceGroup`, with a status line on stderr.
+/// Ctrl-C, SIGTERM or the end of `--duration` stops the generator first; the stream then takes
+/// everything it sent, commits a last batch and rolls every part, and the demo prints its closing
+/// report over the data directory. Run again on the same data directory, it continues from there.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Run the pipeline on embedded defaults: broker, generator, stream engine and dashboard.")
 
-    @Option(help: "Address the broker listens on (0.0.0.0 inside a container).") var host = "127.0.0.1"
-    @Option(help: "Broker port (0: a free port).") var port = 9092
-    @Option(help: "Directory for all data.") var dataDir = "souk-data"
-    @Option(help: "Transactions per second the generator sends.") var rate = 200
-    @Option(help: "Stop after this many seconds (default: run until interrupted).") var duration: Int?
+    @Option(help: "Address the broker and the dashboard listen on (0.0.0.0 inside a container).")
+    var host = "127.0.0.1"
+    @Option(name: [.customLong("broker-port"), .customLong("port")], help: "Broker port (0: a free port).")
+    var brokerPort = 9092
     @Option(help: "Dashboard port (0: a free port).") var webPort = 5000
+    @Option(help: "Directory for all data: the broker's log, the checkpoints and the tables.")
+    var dataDir = "souk-data"
+    @Option(help: "Transactions per second the generator sends.") var rate = 200
+    @Option(help: "How often the stream engine runs a micro-batch (e.g. 200ms, 1s).") var trigger = "200ms"
+    @Option(help: "Stop after this long: seconds (90) or a duration (90s, 5m, 1h); default: until interrupted.")
+    var duration: String?
+    @Flag(help: "Open the dashboard in the browser (xdg-open or open) once it answers.") var open = false
 
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
-        guard rate > 0 else { throw ValidationError("--rate must be positive") }
+        guard (0...65535).contains(brokerPort) else { throw ValidationError("--broker-port must be from 0 to 65535") }
         guard (0...65535).contains(webPort) else { throw ValidationError("--web-port must be from 0 to 65535") }
+        guard brokerPort == 0 || brokerPort != webPort else {
+            throw ValidationError("--broker-port and --web-port must differ")
+        }
+        guard rate > 0 else { throw ValidationError("--rate must be positive") }
+        guard rate <= 1_000_000 else { throw ValidationError("--rate must be at most 1000000 transactions/s") }
+        guard let trigger = DurationText.parse(trigger), trigger >= .milliseconds(10), trigger <= .seconds(3600) else {
+            throw ValidationError("--trigger '\(trigger)' must be a duration from 10ms to 1h (e.g. 200ms, 1s)")
+        }
         if let duration {
-            guard duration > 0 else { throw ValidationError("--duration must be positive") }
-            guard duration.multipliedReportingOverflow(by: rate).overflow == false else {
+            guard let parsed = DurationText.parse(duration, bareSeconds: true), parsed > .zero else {
                 throw ValidationError(
-                    "--duration \(duration) at --rate \(rate) is more transactions than can be counted")
+                    "--duration '\(duration)' is not a positive duration that fits in 64-bit nanoseconds "
+                        + "(seconds, or a number with ms, s, m or h)")
             }
         }
+        guard !dataDir.isEmpty else { throw ValidationError("--data-dir is empty") }
     }
 
     func run() async throws {
+        let started = ContinuousClock.now
+        try checkBeforeStarting()
         bootstrapStandardErrorLogging(level: .warning)
         let registry = bootstrapPrometheusMetrics()
         let logger = Logger(label: "souk.demo")
         let brokerPort: Int
-        do { brokerPort = port == 0 ? try FreePort.find(host: host) : port } catch {
+        do { brokerPort = self.brokerPort == 0 ? try FreePort.find(host: host) : self.brokerPort } catch {
             throw CommandFailure(command: "demo", message: "\(error)")
         }
         let bootstrap = "127.0.0.1:\(brokerPort)"
@@ -61,12 +86,11 @@ struct DemoCommand: AsyncParsableCommand {
         producer.compression = .zstd
         var feedConfiguration = TransactionFeed.Configuration(producer: producer)
         feedConfiguration.rate = rate
-        feedConfiguration.count = duration.map { $0 * rate }
         let banner = banner(bootstrap: bootstrap)
         let feed = TransactionFeed(configuration: feedConfiguration, logger: logger) {
             // The generator starts once the broker accepts connections; the banner says what runs.
             for await _ in listening.stream {
-                print(banner)
+                writeToStandardOutput(banner + "\n")
                 return true
             }
             return false
@@ -74,7 +98,7 @@ struct DemoCommand: AsyncParsableCommand {
 
         var engine = EngineConfiguration()
         engine.dataDirectory = dataDir
-        engine.trigger = .milliseconds(200)
+        engine.trigger = DurationText.parse(trigger) ?? .milliseconds(200)
         engine.drainOnShutdown = true
         var kafka = KafkaStreamSource.Configuration()
         kafka.bootstrapServers = [bootstrap]
@@ -87,28 +111,82 @@ struct DemoCommand: AsyncParsableCommand {
         webConfiguration.port = webPort
         webConfiguration.bootstrap = bootstrap
         let dashboard = LiveDashboardSource(liveView: stream.liveView) { await stream.consumerLag() }
+        let open = open
         let web = WebServer(configuration: webConfiguration, source: dashboard, registry: registry, logger: logger) {
             host, port in
-            print("Dashboard: \(DashboardURL.text(host: host, port: port))")
+            let url = DashboardURL.text(host: host, port: port)
+            writeToStandardOutput("Dashboard: \(url)\n")
+            if open { BrowserOpener.open(url) }
         }
 
-        // Shutdown runs in reverse order: the generator stops and flushes, the dashboard closes, the
-        // stream drains what the generator sent, then the broker closes its logs.
+        let tables = (dataDir as NSString).appendingPathComponent("tables")
+        let status = DemoStatusService(
+            line: StatusLine(),
+            sample: { elapsed, produced in
+                let figures = await stream.liveView.figures
+                let last = figures.lastProgress
+                let files = DemoStatus.parquetFiles(under: tables)
+                return DemoStatus(
+                    elapsed: elapsed, producedPerSecond: produced,
+                    processedPerSecond: last == nil ? nil : figures.rowsPerSecond,
+                    consumerLag: await stream.consumerLag(), lastBatchMs: last?.durationMs.triggerExecution,
+                    watermarkMicros: last.flatMap { $0.watermark == Int64.min ? nil : $0.watermark },
+                    parquetFiles: files.files, parquetBytes: files.bytes)
+            }, produced: { feed.generated })
+
+        // Shutdown runs in reverse order: the status line and the timer stop, the generator flushes,
+        // the dashboard closes, the stream drains what the generator sent, then the broker closes its logs.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: broker),
+            .init(service: stream),
+            .init(service: web),
+            .init(service: feed, successTerminationBehavior: .gracefullyShutdownGroup),
+        ]
+        if let limit = duration.flatMap({ DurationText.parse($0, bareSeconds: true) }) {
+            services.append(
+                .init(service: ShutdownTimer(duration: limit), successTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        services.append(.init(service: status))
         let group = ServiceGroup(
-            configuration: .init(
-                services: [
-                    .init(service: broker),
-                    .init(service: stream),
-                    .init(service: web),
-                    .init(service: feed, successTerminationBehavior: .gracefullyShutdownGroup),
-                ], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {
             throw CommandFailure(command: "demo", message: "\(error)")
         }
-        let sent = feed.generated
-        print(sent > 0 ? "Souk demo stopped: \(sent) transactions were sent to the broker." : "Souk demo stopped.")
+        try printClosingReport(runTime: ContinuousClock.now - started)
+    }
+
+    /// Refuses to start when a port is taken or the data directory cannot be written, so that nothing
+    /// is left half-started.
+    private func checkBeforeStarting() throws {
+        let ports = [(brokerPort, "--broker-port"), (webPort, "--web-port")]
+        for (port, flag) in ports where !FreePort.isFree(host: host, port: port) {
+            throw CommandFailure(
+                command: "demo", message: "port \(port) on \(host) is in use; choose another with \(flag)")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        } catch {
+            throw CommandFailure(command: "demo", message: "cannot create the data directory \(dataDir)")
+        }
+        guard access(dataDir, W_OK | X_OK) == 0 else {
+            throw CommandFailure(command: "demo", message: "cannot write to the data directory \(dataDir)")
+        }
+    }
+
+    /// The closing report over everything committed in the data directory, as the last output.
+    private func printClosingReport(runTime: Duration) throws {
+        let now = Int64((Date().timeIntervalSince1970 * 1_000_000).rounded(.down))
+        let snapshot: CommerceSnapshot
+        do { snapshot = try CommittedTables.snapshot(dataDirectory: dataDir, asOfMicros: now) } catch {
+            throw CommandFailure(command: "demo", message: "the tables cannot be read for the closing report: \(error)")
+        }
+        let files = DemoStatus.parquetFiles(under: (dataDir as NSString).appendingPathComponent("tables"))
+        let report = DemoClosingReport(
+            runTime: runTime, stats: snapshot.stats, categories: snapshot.categories, dataDirectory: dataDir,
+            parquetFiles: files.files, parquetBytes: files.bytes)
+        writeToStandardOutput(report.text + "\n")
     }
 
     private func banner(bootstrap: String) -> String {

@@ -25,6 +25,21 @@ struct ProduceCommand: AsyncParsableCommand {
     var seed: UInt64?
     @Option(help: "Record key: none (as the original producer) or user_id (one user's records in one partition).")
     var key = "none"
+    @Option(help: "Stop after this long: seconds (90) or a duration (90s, 5m, 1h); default: until interrupted.")
+    var duration: String?
+    @Option(
+        help: ArgumentHelp(
+            "How the traffic moves: flat, daily or bursty.",
+            discussion: """
+                flat: a steady rate, every city and category equally likely (the original producer). daily: a \
+                day compressed into ten minutes with an evening peak, --rate being the mean; categories and \
+                cities shift over the day. bursty: every 30 s a 3-second flash sale at 10x the rate on one category.
+                """))
+    var shape = "flat"
+    @Option(help: "Fraction of records (0 to 1) stamped 2 to 10 minutes in the past, behind the watermark.")
+    var lateFraction = 0.0
+    @Option(help: "Fraction of records (0 to 1) that are broken: bad JSON, a missing field or a wrong type.")
+    var malformedFraction = 0.0
     @Flag(help: "Print a JSON summary on stdout.") var json = false
 
     func validate() throws {
@@ -36,6 +51,20 @@ struct ProduceCommand: AsyncParsableCommand {
             throw ValidationError("--key must be none or user_id")
         }
         guard !bootstrap.split(separator: ",").isEmpty else { throw ValidationError("--bootstrap is empty") }
+        if let duration {
+            guard let parsed = DurationText.parse(duration, bareSeconds: true), parsed > .zero else {
+                throw ValidationError(
+                    "--duration '\(duration)' is not a positive duration that fits in 64-bit nanoseconds "
+                        + "(seconds, or a number with ms, s, m or h)")
+            }
+        }
+        guard TrafficShape(rawValue: shape) != nil else {
+            throw ValidationError("--shape must be flat, daily or bursty")
+        }
+        guard (0...1).contains(lateFraction) else { throw ValidationError("--late-fraction must be from 0 to 1") }
+        guard (0...1).contains(malformedFraction) else {
+            throw ValidationError("--malformed-fraction must be from 0 to 1")
+        }
     }
 
     static func compression(_ name: String) -> RecordCompression? {
@@ -61,16 +90,98 @@ struct ProduceCommand: AsyncParsableCommand {
         configuration.count = count
         configuration.seed = seed
         configuration.key = TransactionFeed.Key(rawValue: key) ?? .none
+        configuration.duration = duration.flatMap { DurationText.parse($0, bareSeconds: true) }
+        configuration.shape = TrafficShape(rawValue: shape) ?? .flat
+        configuration.lateFraction = lateFraction
+        configuration.malformedFraction = malformedFraction
         let feed = TransactionFeed(configuration: configuration, logger: Logger(label: "souk.produce"))
-        do {
-            try await feed.run()
-        } catch {
-            throw CommandFailure(command: "produce", message: "\(error)")
+        let started = ContinuousClock.now
+        let status = StatusLine()
+        let result: Result<Void, any Error> = await withTaskGroup(of: Void.self) { group in
+            if status.interactive {
+                group.addTask { await Self.showStatus(of: feed, on: status, since: started) }
+            }
+            defer { group.cancelAll() }
+            do {
+                try await feed.run()
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
         }
-        if json {
-            print("{\"records\": \(feed.generated), \"topic\": \(JSONText.quoted(topic))}")
-        } else {
-            writeToStandardError("souk produce: sent \(feed.generated) transactions to \(topic)\n")
+        status.clear()
+        let summary = ProduceSummary(feed: feed, topic: topic, seconds: Self.seconds(since: started))
+        if case .failure(let error) = result {
+            // One line: the error, and what was delivered before it when anything was sent.
+            let sent = summary.records > 0 ? " (\(summary.text))" : ""
+            throw CommandFailure(command: "produce", message: "\(error)\(sent)")
         }
+        if json { print(summary.json) } else { writeToStandardError("souk produce: \(summary.text)\n") }
+    }
+
+    /// Redraws the achieved rate and the delivery counts every second until cancelled.
+    private static func showStatus(
+        of feed: TransactionFeed, on status: StatusLine, since started: ContinuousClock.Instant
+    )
+        async
+    {
+        var previous = (at: started, sent: 0)
+        while !Task.isCancelled {
+            try? await Task.sleep(for: status.interval)
+            if Task.isCancelled { return }
+            let now = ContinuousClock.now
+            let sent = feed.generated
+            let rate = Double(sent - previous.sent) / max(1e-3, seconds(now - previous.at))
+            previous = (now, sent)
+            let (acknowledged, failed) = feed.deliveries
+            status.show(
+                "souk produce: \(ReportNumberText.grouped(Int64(sent))) sent at "
+                    + "\(ReportNumberText.grouped(Int64(rate.rounded())))/s, "
+                    + "\(ReportNumberText.grouped(Int64(acknowledged))) acknowledged, "
+                    + "\(ReportNumberText.grouped(Int64(failed))) failed")
+        }
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double { seconds(ContinuousClock.now - start) }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) * 1e-18
+    }
+}
+
+/// What `souk produce` did: as a line for people or a JSON object for programs.
+struct ProduceSummary {
+    var records: Int
+    var acknowledged: Int
+    var failed: Int
+    var late: Int
+    var malformed: Int
+    var seconds: Double
+    var topic: String
+
+    init(feed: TransactionFeed, topic: String, seconds: Double) {
+        records = feed.generated
+        (acknowledged, failed) = feed.deliveries
+        late = feed.late
+        malformed = feed.malformed
+        self.seconds = seconds
+        self.topic = topic
+    }
+
+    var rate: Double { seconds > 0 ? Double(records) / seconds : 0 }
+
+    var json: String {
+        "{\"records\": \(records), \"acknowledged\": \(acknowledged), \"failed\": \(failed), \"late\": \(late), "
+            + "\"malformed\": \(malformed), \"seconds\": \((seconds * 1000).rounded() / 1000), "
+            + "\"rate\": \(rate.rounded()), \"topic\": \(JSONText.quoted(topic))}"
+    }
+
+    var text: String {
+        var text =
+            "sent \(records) transactions to \(topic) in \(ReportNumberText.decimal(seconds, digits: 1)) s "
+            + "(\(ReportNumberText.grouped(Int64(rate.rounded())))/s): \(acknowledged) acknowledged, \(failed) failed"
+        if late > 0 || malformed > 0 { text += "; \(late) of them late, \(malformed) malformed" }
+        return text
     }
 }

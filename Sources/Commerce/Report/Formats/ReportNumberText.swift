@@ -1,9 +1,9 @@
 import Storage
 
 /// Numbers and times as people read them: thousands separators, euros with cents, shares in percent.
-enum ReportNumberText {
+package enum ReportNumberText {
     /// `1234567` → `1,234,567`.
-    static func grouped(_ value: Int64) -> String {
+    package static func grouped(_ value: Int64) -> String {
         let digits = String(value.magnitude)
         var result = ""
         for (index, digit) in digits.enumerated() {
@@ -14,7 +14,7 @@ enum ReportNumberText {
     }
 
     /// `1234.5` with 2 digits → `1,234.50`.
-    static func decimal(_ value: Double, digits: Int) -> String {
+    package static func decimal(_ value: Double, digits: Int) -> String {
         guard value.isFinite else { return "\(value)" }
         let scale = (0..<digits).reduce(1.0) { value, _ in value * 10 }
         let scaled = (value.magnitude * scale).rounded()
@@ -30,21 +30,21 @@ enum ReportNumberText {
     }
 
     /// Euros: `€1,234.50`.
-    static func money(_ value: Double) -> String {
+    package static func money(_ value: Double) -> String {
         value < 0 ? "-€" + decimal(-value, digits: 2) : "€" + decimal(value, digits: 2)
     }
 
     /// A share in percent with one decimal: `0.2534` → `25.3 %`.
-    static func percent(_ value: Double) -> String { decimal(value * 100, digits: 1) + " %" }
+    package static func percent(_ value: Double) -> String { decimal(value * 100, digits: 1) + " %" }
 
     /// `2026-12-02 10:00:00` (UTC).
-    static func time(_ micros: Int64) -> String {
+    package static func time(_ micros: Int64) -> String {
         let text = ISO8601Timestamp.format(micros: micros)
         return String(text.prefix(10)) + " " + String(text.dropFirst(11).prefix(8))
     }
 
     /// A cell as people read it; control characters (a terminal escape in a city name) are shown as `�`.
-    static func display(_ cell: ReportTable.Cell) -> String {
+    package static func display(_ cell: ReportTable.Cell) -> String {
         switch cell {
         case .text(let text): readable(text)
         case .integer(let value): grouped(value)
@@ -57,7 +57,7 @@ enum ReportNumberText {
     }
 
     /// A cell as a program reads it: full precision, no separators, ISO-8601 times.
-    static func plain(_ cell: ReportTable.Cell) -> String {
+    package static func plain(_ cell: ReportTable.Cell) -> String {
         switch cell {
         case .text(let text): text
         case .integer(let value): String(value)
@@ -68,7 +68,7 @@ enum ReportNumberText {
     }
 
     /// `text` with control characters replaced, so it cannot move a terminal's cursor or colour it.
-    static func readable(_ text: String) -> String {
+    package static func readable(_ text: String) -> String {
         String(
             String.UnicodeScalarView(
                 text.unicodeScalars.map { scalar in

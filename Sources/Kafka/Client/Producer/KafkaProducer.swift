@@ -29,6 +29,9 @@ package final class KafkaProducer: Sendable {
         var unresolved: [Pending] = []
         var flushWaiters: [CheckedContinuation<Void, Never>] = []
         var failuresSinceFlush = 0
+        /// Records the broker acknowledged, and records that failed for good, since the start.
+        var acknowledged = 0
+        var failed = 0
         var firstFailure: String?
         var closing = false
         var stopped = false
@@ -59,6 +62,12 @@ package final class KafkaProducer: Sendable {
             configuration: configuration.client, eventLoopGroup: eventLoopGroup, logger: logger)
         self.state = Mutex(
             State(accumulator: RecordAccumulator(batchSize: configuration.batchSize, linger: configuration.linger)))
+    }
+
+    /// Records acknowledged by the broker and records that failed for good (retries exhausted, delivery
+    /// timed out, or still waiting at shutdown), since the producer started.
+    package var deliveries: (acknowledged: Int, failed: Int) {
+        state.withLock { ($0.acknowledged, $0.failed) }
     }
 
     // MARK: - Sending
@@ -371,6 +380,10 @@ package final class KafkaProducer: Sendable {
         let partition = batch.partition
         let (completed, waiters) = state.withLock { state -> (ProducerBatch?, [CheckedContinuation<Void, Never>]) in
             let completed = state.accumulator.complete(partition)
+            switch result {
+            case .success: state.acknowledged += completed?.records.count ?? 0
+            case .failure: state.failed += completed?.records.count ?? 0
+            }
             if case .failure(let error) = result, let completed {
                 let unawaited = completed.records.filter { $0.completion == nil }.count
                 if unawaited > 0 {
@@ -400,6 +413,7 @@ package final class KafkaProducer: Sendable {
 
     private func fail(_ records: [PendingRecord], with error: KafkaClientError) {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.failed += records.count
             let unawaited = records.filter { $0.completion == nil }.count
             if unawaited > 0 {
                 state.failuresSinceFlush += unawaited
