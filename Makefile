@@ -3,16 +3,18 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 VENV        := .venv
+# Options for `make demo`, e.g. make demo DEMO_ARGS="--rate 1000 --duration 5m".
+DEMO_ARGS   ?=
 PYTHON      := $(VENV)/bin/python
 REQUIREMENTS := Tests/Interop/requirements.txt
 # System packages: the C codec libraries Souk links, and the peers the tests drive.
-APT_PACKAGES := libzstd-dev libsnappy-dev liblz4-dev zlib1g-dev pkg-config python3-venv kcat libjs-chart.js chromium chromium-driver docker-compose
+APT_PACKAGES := libzstd-dev libsnappy-dev liblz4-dev zlib1g-dev pkg-config python3-venv kcat libjs-chart.js chromium chromium-driver docker-compose tmux
 # Only for the benchmarks: librdkafka's C API (the load driver and mock cluster) and Redis Streams.
 BENCH_APT_PACKAGES := librdkafka-dev redis-server redis-tools
 BREW_PACKAGES := zstd snappy lz4 zlib pkg-config python kcat
 SWIFT_FORMAT_PATHS := Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks
 
-.PHONY: bench-analyze bench-broker bench-engine bench-web interop-full help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
+.PHONY: bench-demo screenshot bench-analyze bench-broker bench-engine bench-web interop-full help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -65,8 +67,13 @@ interop-test: setup build ## Only the interop tests (real binary, real Python cl
 interop-full: setup build ## The interop grid with 100,000 records per case (long).
 	SOUK_INTEROP_RECORDS=100000 SOUK_BIN=$(CURDIR)/.build/debug/souk $(PYTHON) -m pytest -q -p no:cacheprovider Tests/Interop
 
-demo: system-packages release ## Build a release binary and run the pipeline on embedded defaults.
-	.build/release/souk demo
+demo: ## Install what is missing, build a release binary and run the pipeline on embedded defaults.
+	@echo "make demo: checking the system packages (apt-get installs what is missing)"
+	@$(MAKE) --no-print-directory system-packages
+	@echo "make demo: building the release binary (the first build takes several minutes, later ones seconds)"
+	swift build -c release
+	@echo "make demo: starting souk demo $(DEMO_ARGS); Ctrl-C stops it and prints what it did"
+	.build/release/souk demo $(DEMO_ARGS)
 
 lint: ## Check formatting (swift format, strict).
 	swift format lint --strict --recursive $(SWIFT_FORMAT_PATHS)
@@ -94,6 +101,13 @@ bench-web: setup release ## The dashboard: API latency with hey over 1M and 10M 
 bench-analyze: setup release ## souk analyze beside DuckDB and pandas + pyarrow over 10M transactions (one run).
 	$(VENV)/bin/python -m pip install -q --disable-pip-version-check -r Benchmarks/Analyze/requirements.txt
 	SOUK_BIN=$(CURDIR)/.build/release/souk Benchmarks/Analyze/run.sh
+
+bench-demo: setup release ## souk demo: cold start to the dashboard answering, RSS idle and at 10,000 events/s for 5 minutes (one run).
+	$(PYTHON) Benchmarks/Demo/measure.py $(CURDIR)/.build/release/souk
+
+screenshot: setup build ## Refresh docs/dashboard.png: the demo's dashboard in headless Chromium after a minute.
+	SOUK_SCREENSHOT_DIR=$(CURDIR)/docs SOUK_SCREENSHOT_SECONDS=60 SOUK_BIN=$(CURDIR)/.build/debug/souk \
+	  $(PYTHON) -m pytest -q -p no:cacheprovider Tests/Interop/test_dashboard_browser.py -k demo_dashboard
 
 clean: ## Remove build products and the virtualenvs.
 	rm -rf .build Benchmarks/.build $(VENV) .venv-bench

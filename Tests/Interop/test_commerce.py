@@ -109,7 +109,7 @@ def test_produce_rejects_an_unknown_key(souk):
 def test_demo_prints_as_it_goes_and_a_sigterm_drains_everything_it_sent(tmp_path):
     data = tmp_path / "data"
     process = subprocess.Popen(
-        [str(souk_binary()), "demo", "--port", "0", "--web-port", "0", "--data-dir", str(data), "--rate", "500"],
+        [str(souk_binary()), "demo", "--broker-port", "0", "--web-port", "0", "--data-dir", str(data), "--rate", "500"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     try:
@@ -129,7 +129,7 @@ def test_demo_prints_as_it_goes_and_a_sigterm_drains_everything_it_sent(tmp_path
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0, err.decode()
-    sent = int(re.search(r"(\d+) transactions were sent", out.decode()).group(1))
+    sent = int(re.search(r"this run sent ([\d,]+) transactions", out.decode()).group(1).replace(",", ""))
     assert sent > 0
     # Every transaction the generator sent reached the raw table exactly once.
     assert duckdb.sql(f"select count(*), count(distinct transaction_id) from read_parquet('{pattern}')").fetchall() == [

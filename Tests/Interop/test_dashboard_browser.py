@@ -109,5 +109,59 @@ def check_dashboard(driver, port, broker, tmp_path):
     if os.environ.get("SOUK_SCREENSHOT_DIR"):
         out = pathlib.Path(os.environ["SOUK_SCREENSHOT_DIR"])
         out.mkdir(parents=True, exist_ok=True)
-        shot = pathlib.Path(shutil.copy(shot, out / "dashboard.png"))
+        shot = pathlib.Path(shutil.copy(shot, out / "dashboard-hostile-city.png"))
     print(f"screenshot: {shot}")
+
+
+@pytest.mark.skipif(not (os.path.exists(CHROMIUM) and os.path.exists(DRIVER)),
+                    reason="chromium and chromium-driver are installed by make setup")
+def test_the_demo_dashboard_fills_up_in_a_real_browser(tmp_path):
+    """What a newcomer sees: `souk demo` with its own generator, the page in Chromium, cards equal to the
+    API and growing. Its screenshot is the README's (SOUK_SCREENSHOT_DIR=docs keeps it)."""
+    import subprocess
+
+    from conftest import souk_binary
+    from web_support import free_port
+
+    port = free_port()
+    seconds = int(os.environ.get("SOUK_SCREENSHOT_SECONDS", "20"))
+    demo = subprocess.Popen(
+        [str(souk_binary()), "demo", "--data-dir", str(tmp_path / "data"), "--broker-port", "0", "--web-port",
+         str(port), "--rate", "300"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    driver = None
+    try:
+        assert demo.stdout.readline().startswith("Souk ")
+        # The URL is printed once the page answers.
+        while not (line := demo.stdout.readline()).startswith("Dashboard: "):
+            assert line, "the demo ended before printing its URL"
+        assert line.strip() == f"Dashboard: http://127.0.0.1:{port}"
+        assert get(port, "/")[0] == 200
+        wait_until(lambda: get(port, "/api/stats")[2]["transactions"] > 0, timeout=60, message="transactions")
+        driver = browser()
+        driver.get(f"http://127.0.0.1:{port}/")
+        card = lambda name: driver.find_element("id", f"card-{name}").text  # noqa: E731
+        wait_until(lambda: card("transactions") and number(card("transactions")) > 0, timeout=30,
+                   message="the transactions card")
+        first = number(card("transactions"))
+        time.sleep(seconds)
+        # The cards went on growing without a reload, and show what the API serves.
+        wait_until(lambda: number(card("transactions")) > first + 100, timeout=30, message="the cards growing")
+        shown = number(card("transactions"))
+        stats = get(port, "/api/stats")[2]
+        assert shown <= stats["transactions"] <= shown + 300 * 3, (shown, stats)
+        assert number(card("users")) <= 900
+        shot = tmp_path / "demo.png"
+        driver.save_screenshot(str(shot))
+        assert shot.stat().st_size > 10_000
+        if os.environ.get("SOUK_SCREENSHOT_DIR"):
+            out = pathlib.Path(os.environ["SOUK_SCREENSHOT_DIR"])
+            out.mkdir(parents=True, exist_ok=True)
+            shutil.copy(shot, out / "dashboard.png")
+    finally:
+        if driver:
+            driver.quit()
+        demo.terminate()
+        demo.wait(90)
+    assert demo.returncode == 0

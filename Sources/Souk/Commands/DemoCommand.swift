@@ -154,7 +154,7 @@ struct DemoCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure(command: "demo", message: "\(error)")
         }
-        try printClosingReport(runTime: ContinuousClock.now - started)
+        try printClosingReport(runTime: ContinuousClock.now - started, sent: feed.generated)
     }
 
     /// Refuses to start when a port is taken or the data directory cannot be written, so that nothing
@@ -176,7 +176,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     /// The closing report over everything committed in the data directory, as the last output.
-    private func printClosingReport(runTime: Duration) throws {
+    private func printClosingReport(runTime: Duration, sent: Int) throws {
         let now = Int64((Date().timeIntervalSince1970 * 1_000_000).rounded(.down))
         let snapshot: CommerceSnapshot
         do { snapshot = try CommittedTables.snapshot(dataDirectory: dataDir, asOfMicros: now) } catch {
@@ -184,7 +184,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let files = DemoStatus.parquetFiles(under: (dataDir as NSString).appendingPathComponent("tables"))
         let report = DemoClosingReport(
-            runTime: runTime, stats: snapshot.stats, categories: snapshot.categories, dataDirectory: dataDir,
+            runTime: runTime, sent: sent, stats: snapshot.stats, categories: snapshot.categories, dataDirectory: dataDir,
             parquetFiles: files.files, parquetBytes: files.bytes)
         writeToStandardOutput(report.text + "\n")
     }

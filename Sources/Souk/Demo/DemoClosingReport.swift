@@ -6,6 +6,8 @@ import Foundation
 /// `/api/stats` and `souk analyze`), the top three categories by revenue and where the data is.
 struct DemoClosingReport {
     var runTime: Duration
+    /// Transactions this run's generator sent.
+    var sent: Int
     var stats: CommerceSnapshot.Stats
     var categories: [CommerceSnapshot.Share]
     var dataDirectory: String
@@ -15,7 +17,8 @@ struct DemoClosingReport {
     var text: String {
         let label = { (text: String) in text.padding(toLength: 16, withPad: " ", startingAt: 0) }
         var lines = [
-            "Souk demo stopped. Run time: \(Self.clock(runTime)).",
+            "Souk demo stopped after \(Self.clock(runTime)) (run time); this run sent "
+                + "\(ReportNumberText.grouped(Int64(sent))) transactions.",
             "Results over everything committed in \(dataDirectory):",
             "  \(label("Transactions"))\(ReportNumberText.grouped(stats.transactions))",
             "  \(label("Unique users"))\(ReportNumberText.grouped(Int64(stats.uniqueUsers)))",
