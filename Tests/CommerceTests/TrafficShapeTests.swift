@@ -23,7 +23,8 @@ struct TrafficShapeTests {
             / Double(steps)
         #expect(abs(mean - 1) < 0.01)
         let atHour = { (hour: Double) in
-            TrafficShape.daily.rateFactor(at: ((hour - TrafficShape.startHour + 24).truncatingRemainder(dividingBy: 24)) / 24 * day)
+            TrafficShape.daily.rateFactor(
+                at: ((hour - TrafficShape.startHour + 24).truncatingRemainder(dividingBy: 24)) / 24 * day)
         }
         #expect(atHour(20.5) > 2)
         #expect(atHour(3) < 0.3)

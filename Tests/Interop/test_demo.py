@@ -80,7 +80,7 @@ def test_a_bounded_demo_prints_its_url_status_lines_and_a_closing_report_equal_t
     count, distinct, users, revenue, items = duckdb.sql(
         f"select count(*), count(distinct transaction_id), count(distinct user_id), sum(amount), sum(quantity) "
         f"from read_parquet('{parquet(data)}')"
-    ).fetchone()
+    ).fetchall()[0]
     # Everything the generator sent reached the table once; the report counts every committed row.
     assert count == distinct == report["sent"] == report["transactions"]
     assert report["unique_users"] == users
@@ -128,7 +128,7 @@ def test_a_second_demo_on_the_same_data_directory_continues_with_nothing_lost_or
     assert two["transactions"] == one["transactions"] + two["sent"]
     count, distinct = duckdb.sql(
         f"select count(*), count(distinct transaction_id) from read_parquet('{parquet(data)}')"
-    ).fetchone()
+    ).fetchall()[0]
     assert count == distinct == two["transactions"]
     # The engine went on from its checkpoint and the broker appended to the log it kept.
     assert max(int(p.name) for p in commits.iterdir() if p.name.isdigit()) > last_batch

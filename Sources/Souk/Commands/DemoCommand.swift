@@ -184,7 +184,8 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let files = DemoStatus.parquetFiles(under: (dataDir as NSString).appendingPathComponent("tables"))
         let report = DemoClosingReport(
-            runTime: runTime, sent: sent, stats: snapshot.stats, categories: snapshot.categories, dataDirectory: dataDir,
+            runTime: runTime, sent: sent, stats: snapshot.stats, categories: snapshot.categories,
+            dataDirectory: dataDir,
             parquetFiles: files.files, parquetBytes: files.bytes)
         writeToStandardOutput(report.text + "\n")
     }
