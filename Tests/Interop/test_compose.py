@@ -34,6 +34,28 @@ def test_the_roles_share_a_data_volume_and_the_dashboard_is_on_5000():
     assert config.count("healthcheck:") >= 3
 
 
+def test_the_kafka_file_runs_two_replicas_in_one_group_and_one_dashboard_over_both():
+    import yaml
+
+    config = yaml.safe_load(subprocess.run(
+        ["docker-compose", "-f", str(COMPOSE / "docker-compose.kafka.yml"), "config"], capture_output=True,
+        timeout=60, check=True).stdout)
+    services = config["services"]
+    streams = {name: service for name, service in services.items() if name.startswith("stream")}
+    assert len(streams) == 2
+    volumes = {}
+    for name, service in streams.items():
+        command = service["command"]
+        assert command[command.index("--group") + 1] == "souk" and "kafka:9092" in command
+        [volume] = [str(v) for v in service["volumes"]]
+        volumes[name] = volume.split(":")[0]
+    assert len(set(volumes.values())) == 2, "each replica has its own volume"
+    web = services["web"]
+    assert sum(1 for part in web["command"] if part == "--data-dir") == 2
+    mounted = " ".join(str(v) for v in web["volumes"])
+    assert all(volume in mounted for volume in volumes.values()), mounted
+
+
 def ignored(path: str, patterns) -> bool:
     """Docker's `.dockerignore` rule: the last pattern matching the path or one of its parent directories
     decides; `!` re-includes."""

@@ -314,3 +314,35 @@ def test_open_hands_the_dashboard_url_to_xdg_open(tmp_path):
     assert run.returncode == 0, run.stderr
     wait_until(lambda: opened.exists() and opened.read_text().strip(), timeout=10, message="xdg-open called")
     assert opened.read_text().strip() == f"http://127.0.0.1:{web_port}"
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (make setup installs it)")
+def test_produce_on_a_terminal_shows_its_rate_and_delivery_counts_in_place(tmp_path):
+    from broker_support import Broker
+
+    broker = Broker(tmp_path / "broker").start()
+    session = f"souk-produce-{os.getpid()}"
+    command = f"{souk_binary()} produce --bootstrap {broker.bootstrap} --rate 200 --duration 6s; echo EXIT=$?; sleep 60"
+
+    def pane():
+        return subprocess.run(
+            ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True, check=True
+        ).stdout
+
+    env = dict(os.environ, TERM="xterm-256color")
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "40", command], check=True, env=env)
+    try:
+        line = wait_until(lambda: re.search(r"souk produce: [\d,]+ sent at [\d,]+/s, ([\d,]+) acknowledged, 0 failed",
+                                            pane()), timeout=30, message="the produce status line")
+        time.sleep(2.5)
+        screen = pane()
+        assert len(re.findall(r"sent at", screen)) == 1, screen
+        wait_until(lambda: "EXIT=" in pane(), timeout=60, message="produce to end")
+        screen = pane()
+        assert "EXIT=0" in screen, screen
+        # The status line gave way to the summary.
+        assert "sent at" not in screen and re.search(r"souk produce: sent [\d,]+ transactions", screen), screen
+        assert line
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        broker.stop()

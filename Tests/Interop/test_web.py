@@ -279,3 +279,53 @@ def test_sigterm_ends_open_event_streams_and_exits_0_even_with_a_client_that_nev
         finally:
             stalled.close()
             reader.close()
+
+
+def test_souk_web_over_two_replicas_data_directories_serves_their_sum(tmp_path):
+    """Two stream replicas of one consumer group each commit their partitions' rows to their own data
+    directory; `souk web --data-dir A --data-dir B` serves the sum, as DuckDB reads both tables."""
+    from stream_support import transactions
+
+    start = datetime.datetime(2026, 11, 24, 10, 0, 0)
+    entries = transactions(4000, start, seed=21, spacing_ms=900)
+    replicas = [tmp_path / "replica-1", tmp_path / "replica-2"]
+    for index, replica in enumerate(replicas):
+        lines = tmp_path / f"part-{index}.jsonl"
+        # Alternate records, as two replicas would split partitions: both see every minute and category.
+        lines.write_bytes(b"\n".join(json.dumps(e["record"]).encode() for e in entries[index::2]) + b"\n")
+        code, _, log = run_stream(replica, "--file", lines, "--once", "--trigger", "0")
+        assert code == 0, log
+    both = f"read_parquet(['{replicas[0]}/tables/transactions/date=*/hour=*/*.parquet', " \
+           f"'{replicas[1]}/tables/transactions/date=*/hour=*/*.parquet'])"
+
+    web = Served(tmp_path, "web", "web", "--data-dir", replicas[0], "--data-dir", replicas[1], "--port", "PORT").start()
+    try:
+        _, _, stats = get(web.port, "/api/stats")
+        [(count, revenue, users, items)] = duckdb.sql(
+            f"select count(*), sum(amount), count(distinct user_id), sum(quantity) from {both}").fetchall()
+        assert stats["transactions"] == count == 4000
+        # Users appear in both replicas: the union is counted once.
+        assert stats["unique_users"] == users and stats["items"] == items and close(stats["revenue"], revenue)
+
+        _, _, rows = get(web.port, "/api/categories")
+        expected = duckdb.sql(
+            f"select category, sum(amount) r, count(*) from {both} group by 1 order by r desc, 1").fetchall()
+        assert [(row["category"], row["transactions"]) for row in rows] == [(c, n) for c, _, n in expected]
+
+        _, _, top = get(web.port, "/api/transactions/top?n=20")
+        expected = duckdb.sql(f"select transaction_id from {both} order by amount desc, transaction_id limit 20").fetchall()
+        assert [t["transaction_id"] for t in top] == [t for (t,) in expected]
+
+        # A minute's window holds both replicas' rows of that minute.
+        _, _, series = get(web.port, "/api/timeseries?dimension=category&minutes=60")
+        expected = duckdb.sql(
+            f"""with t as (select * from {both}), newest as (select max(timestamp) m from t)
+                select strftime(time_bucket(interval 1 minute, timestamp), '%Y-%m-%dT%H:%M:%S.000000Z'), category,
+                       count(*) from t, newest where time_bucket(interval 1 minute, timestamp) > m - interval 60 minute
+                group by 1, 2 order by 1, 2"""
+        ).fetchall()
+        assert [(w["window_start"], w["key"], w["transactions"]) for w in series] == expected
+        _, _, state = get(web.port, "/api/status")
+        assert state["mode"] == "tables" and state["batch_id"] is None
+    finally:
+        assert web.stop() == 0, web.log()

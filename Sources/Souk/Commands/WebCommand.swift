@@ -5,18 +5,22 @@ import Prometheus
 import ServiceLifecycle
 import Web
 
-/// `souk web`: the dashboard over the committed tables of a data directory, with no engine in the
-/// process. It reads the tables before it listens, so its first answer is complete, then follows
-/// new commits, reading only what is new.
+/// `souk web`: the dashboard over the committed tables of a data directory (or the sum of several:
+/// stream replicas sharing a topic in one consumer group), with no engine in the process. It reads the
+/// tables before it listens, so its first answer is complete, then follows new commits, reading only
+/// what is new.
 struct WebCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "web", abstract: "Serve the dashboard and its API over the committed tables.",
         discussion: """
             Serves http://<host>:<port>/ (the dashboard), /api/... (JSON), /api/stream (server-sent events) \
-            and /metrics from <data-dir>/tables, following what a running `souk stream` commits there.
+            and /metrics from <data-dir>/tables, following what a running `souk stream` commits there. \
+            Repeat --data-dir for stream replicas that share a topic in one consumer group (souk stream \
+            --group): the dashboard shows their sum.
             """)
 
-    @Option(help: "Directory a stream writes its tables to.") var dataDir = "./souk-data"
+    @Option(help: "Directory a stream writes its tables to; repeat it for replicas in one consumer group.")
+    var dataDir: [String] = ["./souk-data"]
     @Option(help: "Address to listen on (0.0.0.0 to be reachable from other machines).") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0: a free port).") var port = 5000
     @Option(help: "Kafka bootstrap the /broker page describes (default: none).") var bootstrap: String?
@@ -25,6 +29,7 @@ struct WebCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard !host.isEmpty else { throw ValidationError("--host is empty") }
+        guard !dataDir.contains(where: \.isEmpty) else { throw ValidationError("--data-dir is empty") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("unknown --log-level '\(logLevel)'")
         }
@@ -34,7 +39,7 @@ struct WebCommand: AsyncParsableCommand {
         bootstrapStandardErrorLogging(level: Logger.Level(rawValue: logLevel) ?? .info)
         let registry = bootstrapPrometheusMetrics()
         let logger = Logger(label: "souk.web")
-        let source = TablesDashboardSource(dataDirectory: dataDir)
+        let source = TablesDashboardSource(dataDirectories: dataDir)
         do { _ = try await source.refresh() } catch {
             throw CommandFailure(command: "web", message: "\(error)")
         }
@@ -45,7 +50,9 @@ struct WebCommand: AsyncParsableCommand {
         configuration.pollInterval = .seconds(1)
         let server = WebServer(configuration: configuration, source: source, registry: registry, logger: logger) {
             host, port in
-            print("Souk dashboard: \(DashboardURL.text(host: host, port: port)) (tables under \(dataDir))")
+            writeToStandardOutput(
+                "Souk dashboard: \(DashboardURL.text(host: host, port: port)) "
+                    + "(tables under \(dataDir.joined(separator: ", ")))\n")
         }
         let group = ServiceGroup(
             configuration: .init(
