@@ -286,7 +286,7 @@ def test_souk_web_over_two_replicas_data_directories_serves_their_sum(tmp_path):
     directory; `souk web --data-dir A --data-dir B` serves the sum, as DuckDB reads both tables."""
     from stream_support import transactions
 
-    start = datetime.datetime(2026, 11, 24, 10, 0, 0)
+    start = datetime.datetime(2026, 11, 24, 10, 0, 0, tzinfo=datetime.timezone.utc)
     entries = transactions(4000, start, seed=21, spacing_ms=900)
     replicas = [tmp_path / "replica-1", tmp_path / "replica-2"]
     for index, replica in enumerate(replicas):

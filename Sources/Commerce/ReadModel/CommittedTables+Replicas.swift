@@ -16,12 +16,15 @@ extension CommittedTables {
         for table in tables {
             summary.merge(table.summary)
             for window in table.windows {
-                windows[window.id, default: CommerceWindow(id: window.id, windowEnd: window.windowEnd, aggregate: .init())]
-                    .aggregate.merge(window.aggregate)
+                windows[
+                    window.id, default: CommerceWindow(id: window.id, windowEnd: window.windowEnd, aggregate: .init())
+                ]
+                .aggregate.merge(window.aggregate)
             }
         }
         return CommerceSnapshot(
-            summary: summary, windows: Array(windows.values), watermarkMicros: tables.compactMap(\.watermarkMicros).min(),
+            summary: summary, windows: Array(windows.values),
+            watermarkMicros: tables.compactMap(\.watermarkMicros).min(),
             asOfMicros: asOfMicros, windowMinutes: windowMinutes, topCount: topCount)
     }
 }

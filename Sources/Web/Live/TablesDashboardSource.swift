@@ -25,7 +25,7 @@ package actor TablesDashboardSource: DashboardSource {
 
     package func refresh() async throws -> Bool {
         let current = tables
-        let (next, changed) = try await io.runIfActive { () throws -> (CommittedTables, Bool) in
+        let (next, changed) = try await io.runIfActive { () throws -> ([CommittedTables], Bool) in
             var copy = current
             var changed = false
             for index in copy.indices { changed = try copy[index].refresh() || changed }
