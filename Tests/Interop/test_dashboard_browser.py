@@ -40,6 +40,18 @@ def browser():
     return webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
 
 
+def screenshot(driver, tmp_path, name):
+    """Saves the page as `name` in tmp_path, and in $SOUK_SCREENSHOT_DIR when set; returns the path kept."""
+    shot = tmp_path / name
+    driver.save_screenshot(str(shot))
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("SOUK_SCREENSHOT_DIR"):
+        out = pathlib.Path(os.environ["SOUK_SCREENSHOT_DIR"])
+        out.mkdir(parents=True, exist_ok=True)
+        shot = pathlib.Path(shutil.copy(shot, out / name))
+    return shot
+
+
 def number(text):
     """The number a card shows: thousands separators and currency signs removed."""
     return float(re.sub(r"[^0-9.\-]", "", text.replace(",", "")))
@@ -103,14 +115,7 @@ def check_dashboard(driver, port, broker, tmp_path):
     assert time.monotonic() - sent < 2.0
     assert driver.execute_script("return window.__soukMarker;") == marker, "the page was not reloaded"
 
-    shot = tmp_path / "dashboard.png"
-    driver.save_screenshot(str(shot))
-    assert shot.stat().st_size > 10_000
-    if os.environ.get("SOUK_SCREENSHOT_DIR"):
-        out = pathlib.Path(os.environ["SOUK_SCREENSHOT_DIR"])
-        out.mkdir(parents=True, exist_ok=True)
-        shot = pathlib.Path(shutil.copy(shot, out / "dashboard-hostile-city.png"))
-    print(f"screenshot: {shot}")
+    print(f"screenshot: {screenshot(driver, tmp_path, 'dashboard-hostile-city.png')}")
 
 
 @pytest.mark.skipif(not (os.path.exists(CHROMIUM) and os.path.exists(DRIVER)),
@@ -152,13 +157,7 @@ def test_the_demo_dashboard_fills_up_in_a_real_browser(tmp_path):
         stats = get(port, "/api/stats")[2]
         assert shown <= stats["transactions"] <= shown + 300 * 3, (shown, stats)
         assert number(card("users")) <= 900
-        shot = tmp_path / "demo.png"
-        driver.save_screenshot(str(shot))
-        assert shot.stat().st_size > 10_000
-        if os.environ.get("SOUK_SCREENSHOT_DIR"):
-            out = pathlib.Path(os.environ["SOUK_SCREENSHOT_DIR"])
-            out.mkdir(parents=True, exist_ok=True)
-            shutil.copy(shot, out / "dashboard.png")
+        screenshot(driver, tmp_path, "dashboard.png")
     finally:
         if driver:
             driver.quit()

@@ -189,10 +189,7 @@ def test_on_a_terminal_the_status_line_redraws_in_place_and_ctrl_c_ends_with_the
         f"echo EXIT=$?; sleep 60"
     )
 
-    def pane():
-        return subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True, check=True
-        ).stdout
+    pane = lambda: tmux_pane(session)  # noqa: E731
 
     env = dict(os.environ, TERM="xterm-256color")
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "80", command], check=True, env=env)
@@ -213,6 +210,12 @@ def test_on_a_terminal_the_status_line_redraws_in_place_and_ctrl_c_ends_with_the
         assert " produced " not in screen, screen
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+def tmux_pane(session):
+    """The visible text of a tmux session's pane."""
+    return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True,
+                          check=True).stdout
 
 
 def _one_line_error(run, *expected):
@@ -324,10 +327,7 @@ def test_produce_on_a_terminal_shows_its_rate_and_delivery_counts_in_place(tmp_p
     session = f"souk-produce-{os.getpid()}"
     command = f"{souk_binary()} produce --bootstrap {broker.bootstrap} --rate 200 --duration 6s; echo EXIT=$?; sleep 60"
 
-    def pane():
-        return subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True, check=True
-        ).stdout
+    pane = lambda: tmux_pane(session)  # noqa: E731
 
     env = dict(os.environ, TERM="xterm-256color")
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "40", command], check=True, env=env)
