@@ -14,12 +14,14 @@ struct ParquetTableSinkTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("souk-sink-\(UUID().uuidString)").path
     }
 
-    static func sink(_ directory: String, rollBytes: Int64 = 1 << 30, rollAge: Duration = .seconds(60)) throws
-        -> ParquetTableSink
-    {
+    static func sink(
+        _ directory: String, rollBytes: Int64 = 1 << 30, rollAge: Duration = .seconds(60),
+        rowGroupRows: Int = 128 * 1024
+    ) throws -> ParquetTableSink {
         var configuration = ParquetTableSinkConfiguration(directory: directory, schema: schema, partitionColumn: 1)
         configuration.rollBytes = rollBytes
         configuration.rollAge = rollAge
+        configuration.rowGroupRows = rowGroupRows
         let sink = try ParquetTableSink(configuration)
         try sink.recover()
         return sink
@@ -78,10 +80,10 @@ struct ParquetTableSinkTests {
         #expect(Self.inProgress(directory).isEmpty)
     }
 
-    @Test("a part rolls by age and by size, and keeps its row groups across batches")
+    @Test("a part rolls by age and by size, and keeps its row groups across batches (when they are full)")
     func rolling() throws {
         let directory = Self.directory()
-        let sink = try Self.sink(directory, rollAge: .seconds(60))
+        let sink = try Self.sink(directory, rollAge: .seconds(60), rowGroupRows: 4)
         try sink.write(batch: 0, columns: Self.rows(0..<5))
         _ = try sink.commit(batch: 0, nowMicros: 0, rollAll: false)
         try sink.write(batch: 1, columns: Self.rows(5..<9))
@@ -97,6 +99,87 @@ struct ParquetTableSinkTests {
         let bySize = try Self.sink(small, rollBytes: 1024)
         try bySize.write(batch: 0, columns: Self.rows(0..<300))
         #expect(try bySize.commit(batch: 0, nowMicros: 0, rollAll: false).files.count == 1)
+    }
+
+    @Test("a rolling part of small row groups (one per batch) is rewritten into full ones, rows in order")
+    func smallRowGroupsRewritten() throws {
+        let directory = Self.directory()
+        let sink = try Self.sink(directory, rowGroupRows: 100)
+        for batch in 0..<30 {
+            try sink.write(batch: Int64(batch), columns: Self.rows(batch * 7..<(batch + 1) * 7))
+            _ = try sink.commit(batch: Int64(batch), nowMicros: 0, rollAll: false)
+        }
+        let open = try #require(Self.inProgress(directory).first)
+        let commit = try sink.commit(batch: 30, nowMicros: 0, rollAll: true)
+        let file = try #require(commit.files.first)
+        #expect(commit.files.count == 1)
+        // A new part next to the old one: the same batch in its name, another random suffix.
+        #expect(file != String(open.dropLast(".inprogress".count)))
+        #expect(file.hasPrefix("date=2026-11-24/hour=10/part-00000000000000000000-"))
+        let reader = try ParquetFileReader(path: directory + "/" + file)
+        #expect((0..<reader.rowGroupCount).map(reader.rowCount(ofRowGroup:)) == [100, 100, 10])
+        var ids: [String] = []
+        for group in 0..<reader.rowGroupCount {
+            guard case .byteArray(let values) = try reader.readRowGroup(group)[0].values else { continue }
+            ids += (0..<values.count).map { values.string(at: $0) }
+        }
+        #expect(ids == (0..<210).map { "r\($0)" })
+        #expect(Self.inProgress(directory).isEmpty)
+        #expect(try Self.committed(directory).files == [file])
+        // The manifest names the rewritten part: a restart keeps it and removes nothing.
+        sink.close()
+        _ = try Self.sink(directory, rowGroupRows: 100)
+        #expect(try Self.committed(directory).ids == Self.ids(0..<210))
+    }
+
+    @Test("a part whose batches filled their row groups is committed as written")
+    func fullRowGroupsKept() throws {
+        let directory = Self.directory()
+        let sink = try Self.sink(directory, rowGroupRows: 100)
+        for batch in 0..<3 {
+            try sink.write(batch: Int64(batch), columns: Self.rows(batch * 150..<(batch + 1) * 150))
+            _ = try sink.commit(batch: Int64(batch), nowMicros: 0, rollAll: false)
+        }
+        let open = try #require(Self.inProgress(directory).first)
+        try sink.write(batch: 3, columns: Self.rows(450..<460))
+        let file = try #require(try sink.commit(batch: 3, nowMicros: 0, rollAll: true).files.first)
+        #expect(file == String(open.dropLast(".inprogress".count)))
+        let reader = try ParquetFileReader(path: directory + "/" + file)
+        #expect((0..<reader.rowGroupCount).map(reader.rowCount(ofRowGroup:)) == [150, 150, 150, 10])
+    }
+
+    @Test("a crash while a part is rewritten, before its manifest entry: the old part stays open, the new one goes")
+    func crashDuringRewrite() throws {
+        let directory = Self.directory()
+        do {
+            let sink = try Self.sink(directory, rowGroupRows: 100)
+            for batch in 0..<5 {
+                try sink.write(batch: Int64(batch), columns: Self.rows(batch * 3..<(batch + 1) * 3))
+                _ = try sink.commit(batch: Int64(batch), nowMicros: 0, rollAll: false)
+            }
+            sink.close()
+        }
+        let open = try #require(Self.inProgress(directory).first)
+        // What the rewrite leaves when the process dies before the manifest: the old part with its footer
+        // written after the recorded length, and a complete new part that no manifest names.
+        let old = try #require(FileHandle(forWritingAtPath: directory + "/" + open))
+        old.seekToEndOfFile()
+        old.write(Data(repeating: 0x42, count: 300))
+        try old.close()
+        let writer = try ParquetFileWriter(
+            part: directory + "/" + ParquetTableSink.rewrittenName(of: String(open.dropLast(".inprogress".count)))
+                + ".inprogress", schema: Self.schema)
+        try writer.append(Self.rows(0..<15))
+        try writer.close()
+        #expect(Self.inProgress(directory).count == 2)
+
+        let sink = try Self.sink(directory, rowGroupRows: 100)
+        #expect(sink.lastCommittedBatch == 4)
+        #expect(Self.inProgress(directory) == [open])
+        try sink.write(batch: 5, columns: Self.rows(15..<20))
+        _ = try sink.commit(batch: 5, nowMicros: 0, rollAll: true)
+        #expect(try Self.committed(directory).ids == Self.ids(0..<20))
+        #expect(try Self.committed(directory).files.count == 1)
     }
 
     @Test("a replayed batch the sink already committed is skipped")

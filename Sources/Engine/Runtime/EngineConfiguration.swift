@@ -36,6 +36,12 @@ public struct EngineConfiguration: Sendable {
     public var rollBytes: Int64 = 128 * 1024 * 1024
     /// … or when it has been open this long. Default: 60 s.
     public var rollAge: Duration = .seconds(60)
+    /// Row groups of a rolled part hold this many rows, or `rowGroupBytes` uncompressed, whichever comes
+    /// first (the last may be smaller): a part whose batches left smaller row groups is rewritten when
+    /// it rolls. Default: 131,072 (128k).
+    public var rowGroupRows = 128 * 1024
+    /// Default: 64 MiB.
+    public var rowGroupBytes: Int64 = 64 << 20
     /// Compression of the tables' Parquet pages. Default: snappy.
     public var compression: ParquetWriterConfiguration.Compression = .snappy
     /// Batches whose checkpoint entries are kept. Default: 100.
@@ -70,5 +76,7 @@ public struct EngineConfiguration: Sendable {
         guard maxRecordsPerPartition >= 1 else { throw .configuration("max records per partition must be positive") }
         guard allowedLateness >= .zero else { throw .configuration("the watermark delay must not be negative") }
         guard rollBytes >= 1024 else { throw .configuration("the roll size must be at least 1 KiB") }
+        guard rowGroupRows >= 1 else { throw .configuration("row groups must hold at least one row") }
+        guard rowGroupBytes >= 1024 else { throw .configuration("the row group size must be at least 1 KiB") }
     }
 }

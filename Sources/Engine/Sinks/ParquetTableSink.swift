@@ -11,6 +11,14 @@ import Storage
 /// the rolled parts to `.parquet`. Recovery reads the newest entry, finishes interrupted renames,
 /// cuts open parts back to their recorded length and deletes everything else in progress.
 ///
+/// At low rates every batch is a small row group, and readers pay per row group (its dictionary
+/// pages, statistics and footer entries). So a rolling part with small row groups is rewritten,
+/// before its commit, into a new part of row groups of `rowGroupRows` rows or `rowGroupBytes` bytes;
+/// the manifest entry commits the new part and the old one is deleted. A crash before the entry
+/// leaves the old part open as the previous entry recorded it (the new one is deleted in recovery,
+/// and the batch is replayed); a crash after it finishes the rename like any other roll. At high
+/// rates the row groups are full already and nothing is rewritten.
+///
 /// Blocking file I/O, not thread-safe: the caller serializes calls and runs them off the
 /// cooperative pool.
 public final class ParquetTableSink {
@@ -161,9 +169,15 @@ public final class ParquetTableSink {
             return SinkCommit(openParts: parts.count)
         }
         var committed: [TableManifest.CommittedFile] = []
+        var replaced: [String] = []
         for (partition, part) in rolling.sorted(by: { $0.key < $1.key }) {
             do { try part.writer.close() } catch { throw .parquet(error) }
-            committed.append(.init(path: part.path, rows: part.state.rows, bytes: part.writer.length))
+            if let rewritten = try rewrittenIfSmall(part) {
+                committed.append(rewritten)
+                replaced.append(part.path)
+            } else {
+                committed.append(.init(path: part.path, rows: part.state.rows, bytes: part.writer.length))
+            }
             parts[partition] = nil
         }
         let manifest = TableManifest(
@@ -184,11 +198,61 @@ public final class ParquetTableSink {
         for file in committed {
             try rename(path(file.path) + TableManifest.inProgressSuffix, to: path(file.path))
         }
+        for old in replaced { DurableFile.remove(path(old) + TableManifest.inProgressSuffix) }
         let rows = rowsSinceCommit
         rowsSinceCommit = 0
         lastCommittedBatch = batch
         pruneManifests()
         return SinkCommit(files: committed.map(\.path), rows: rows, openParts: parts.count)
+    }
+
+    /// A rolling part (closed, footer written) whose row groups are small, rewritten into row groups of
+    /// the target size as a new part next to it, fsynced; nil when at most one row group is small.
+    private func rewrittenIfSmall(_ part: Part) throws(SinkError) -> TableManifest.CommittedFile? {
+        let source = path(part.path) + TableManifest.inProgressSuffix
+        do throws(ParquetError) {
+            let reader = try ParquetFileReader(path: source)
+            let small = (0..<reader.rowGroupCount).count { group in
+                reader.rowCount(ofRowGroup: group) < configuration.rowGroupRows
+                    && reader.uncompressedSize(ofRowGroup: group) < configuration.rowGroupBytes
+            }
+            guard small >= 2 else { return nil }
+            let relative = Self.rewrittenName(of: part.path)
+            var writerConfiguration = configuration.writer
+            writerConfiguration.rowGroupRowLimit = configuration.rowGroupRows
+            writerConfiguration.rowGroupByteLimit = Int(clamping: configuration.rowGroupBytes)
+            let writer = try ParquetFileWriter(
+                part: path(relative) + TableManifest.inProgressSuffix, schema: configuration.schema,
+                configuration: writerConfiguration)
+            do {
+                for group in 0..<reader.rowGroupCount { try writer.append(reader.readRowGroup(group)) }
+                try writer.close()
+            } catch {
+                writer.abandon()
+                DurableFile.remove(path(relative) + TableManifest.inProgressSuffix)
+                throw error
+            }
+            guard writer.rowCount == reader.rowCount else {
+                throw .corrupt("rewriting \(part.path): \(writer.rowCount) rows written of \(reader.rowCount)")
+            }
+            do { try DurableFile.syncDirectory(of: path(relative)) } catch {
+                throw .io("\(error)")
+            }
+            return .init(path: relative, rows: Int64(writer.rowCount), bytes: writer.length)
+        } catch { throw .parquet(error) }
+    }
+
+    /// `…/part-<batch>-<random>.parquet` → `…/part-<batch>-<new random>.parquet`: the rewritten part
+    /// keeps the batch that opened it in its name.
+    package static func rewrittenName(of relative: String) -> String {
+        let suffix = ".parquet"
+        let stem = relative.hasSuffix(suffix) ? String(relative.dropLast(suffix.count)) : relative
+        let base = stem.lastIndex(of: "-").map { String(stem[..<$0]) } ?? stem
+        var name: String
+        repeat {
+            name = base + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16) + suffix
+        } while name == relative
+        return name
     }
 
     /// Whether a part is old or large enough to roll at `nowMicros`.

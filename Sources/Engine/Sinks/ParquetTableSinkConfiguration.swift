@@ -12,6 +12,12 @@ public struct ParquetTableSinkConfiguration: Sendable {
     public var rollBytes: Int64 = 128 * 1024 * 1024
     /// … or when it has been open this long. Default: 60 s.
     public var rollAge: Duration = .seconds(60)
+    /// A rolling part whose batches left row groups below this many rows (and below `rowGroupBytes`)
+    /// is rewritten into row groups of this size before its commit; the last may be smaller.
+    /// Default: 131,072 (128k).
+    public var rowGroupRows = 128 * 1024
+    /// … or of this many uncompressed bytes, whichever comes first. Default: 64 MiB.
+    public var rowGroupBytes: Int64 = 64 << 20
     /// Manifest entries kept. Default: 100.
     public var retainedManifests = 100
     public var writer = ParquetWriterConfiguration()

@@ -20,6 +20,8 @@ final class SinkSet: @unchecked Sendable {
                 directory: "\(tables)/\(table.name)", schema: table.schema, partitionColumn: table.partitionColumn)
             sinkConfiguration.rollBytes = configuration.rollBytes
             sinkConfiguration.rollAge = configuration.rollAge
+            sinkConfiguration.rowGroupRows = configuration.rowGroupRows
+            sinkConfiguration.rowGroupBytes = configuration.rowGroupBytes
             sinkConfiguration.writer = writer
             do { return try ParquetTableSink(sinkConfiguration) } catch {
                 throw .sink("table \(table.name): \(error)")

@@ -33,6 +33,9 @@ struct StreamCommand: AsyncParsableCommand {
     @Option(help: "Most records one batch reads from one partition.") var maxRecordsPerPartition: Int64 = 500_000
     @Option(help: "Roll a table part at this size, e.g. 128MiB.") var rollSize = "128MiB"
     @Option(help: "Roll a table part after this long, e.g. 60s.") var rollAge = "60s"
+    @Option(help: "Rows of a rolled part's row groups (the last may be smaller); smaller ones are rewritten at roll.")
+    var rowGroupRows = 128 * 1024
+    @Option(help: "… or their uncompressed size, whichever comes first, e.g. 64MiB.") var rowGroupBytes = "64MiB"
     @Option(help: "Table compression: snappy, zstd or none.") var compression = "snappy"
     @Option(help: "Job name: the checkpoint directory under checkpoints/.") var job = "ecommerce"
     @Flag(help: "Print each batch's progress report as one JSON line on standard output.") var progress = false
@@ -57,6 +60,10 @@ struct StreamCommand: AsyncParsableCommand {
         }
         guard ByteSizeText.parse(rollSize).map({ $0 >= 1024 }) == true else {
             throw ValidationError("--roll-size '\(rollSize)' is not a size of at least 1KiB (e.g. 128MiB)")
+        }
+        guard rowGroupRows >= 1 else { throw ValidationError("--row-group-rows must be positive") }
+        guard ByteSizeText.parse(rowGroupBytes).map({ $0 >= 1024 }) == true else {
+            throw ValidationError("--row-group-bytes '\(rowGroupBytes)' is not a size of at least 1KiB (e.g. 64MiB)")
         }
         guard ["snappy", "zstd", "none"].contains(compression) else {
             throw ValidationError("--compression must be snappy, zstd or none")
@@ -100,6 +107,8 @@ struct StreamCommand: AsyncParsableCommand {
         configuration.maxRecordsPerPartition = maxRecordsPerPartition
         configuration.rollBytes = ByteSizeText.parse(rollSize) ?? configuration.rollBytes
         configuration.rollAge = DurationText.parse(rollAge) ?? configuration.rollAge
+        configuration.rowGroupRows = rowGroupRows
+        configuration.rowGroupBytes = ByteSizeText.parse(rowGroupBytes) ?? configuration.rowGroupBytes
         if let text = ProcessInfo.processInfo.environment["SOUK_STREAM_CRASH_AT"] {
             guard let point = CrashPoint(text) else {
                 throw CommandFailure(command: "stream", message: "SOUK_STREAM_CRASH_AT must be <point>:<batch>")

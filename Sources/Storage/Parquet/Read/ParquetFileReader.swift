@@ -78,6 +78,9 @@ public final class ParquetFileReader: Sendable {
     /// Rows in row group `index`.
     public func rowCount(ofRowGroup index: Int) -> Int { Int(metadata.rowGroups[index].numRows) }
 
+    /// Uncompressed bytes of row group `index`'s column chunks, as its writer recorded them.
+    public func uncompressedSize(ofRowGroup index: Int) -> Int64 { metadata.rowGroups[index].totalByteSize }
+
     /// Decodes row group `index`; `columns` names the columns to read (nil: every flat column, in schema order).
     public func readRowGroup(_ index: Int, columns: [String]? = nil) throws(ParquetError) -> [ParquetColumnBuffer] {
         guard index >= 0, index < metadata.rowGroups.count else {
