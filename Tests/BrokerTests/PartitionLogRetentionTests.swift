@@ -1,4 +1,5 @@
 import Foundation
+import Kafka
 import NIOCore
 import Testing
 
@@ -79,6 +80,29 @@ struct PartitionLogRetentionTests {
         _ = try await log.deleteRecords(before: 6)
         #expect(try await log.offset(forTimestamp: t) == 6)
         #expect(try await log.offset(forTimestamp: t + 350) == 12)
+    }
+
+    @Test("ListOffsets by time inside a batch: the first record whose own timestamp is at least the target")
+    func offsetForTimestampInsideABatch() async throws {
+        let fixture = try LogFixture()
+        let log = try await fixture.open(LogFixture.configuration(segmentBytes: 1 << 20, indexIntervalBytes: 100))
+        let t = Self.now
+        // Ten records in one batch, 1 s apart, the fourth and fifth out of order.
+        let deltas: [Int64] = [0, 1000, 2000, 4000, 3000, 5000, 6000, 7000, 8000, 9000]
+        let records = deltas.enumerated().map { index, delta in
+            Record(timestampDelta: delta, offsetDelta: Int32(index), value: ByteBuffer(string: "v\(index)"))
+        }
+        var header = RecordBatchHeader()
+        header.baseTimestamp = t
+        let batch = try RecordBatch(building: records, header: header)
+        _ = try await log.append(batches: batch.bytes, now: Self.now)
+        for (target, expected) in [(0, 0), (1, 1), (2500, 3), (3000, 3), (4001, 5), (9000, 9)] as [(Int64, Int64)] {
+            let found = try await log.record(forTimestamp: t + target)
+            #expect(found?.offset == expected, "target +\(target)")
+            #expect(found.map { $0.timestamp >= t + target } == true)
+        }
+        #expect(try await log.record(forTimestamp: t + 2500)?.timestamp == t + 4000)
+        #expect(try await log.record(forTimestamp: t + 9001) == nil)
     }
 
     @Test("DeleteRecords moves the log start, deletes segments below it and survives a reopen")

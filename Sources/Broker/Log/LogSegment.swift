@@ -287,16 +287,20 @@ final class LogSegment {
     }
 
     /// The first offset at or after `minimumOffset` whose batch has maxTimestamp ≥ `timestamp`, or nil.
-    func offset(forTimestamp timestamp: Int64, notBefore minimumOffset: Int64) throws(LogError) -> Int64? {
+    func offset(forTimestamp timestamp: Int64, notBefore minimumOffset: Int64) throws(LogError) -> (
+        offset: Int64, timestamp: Int64
+    )? {
         guard maxTimestamp >= timestamp, minimumOffset < nextOffset else { return nil }
         let startOffset = max(timeIndex.lookup(timestamp: timestamp), minimumOffset)
         let start = offsetIndex.lookup(offset: startOffset)
         var scanner = BatchScanner(file: log, from: start.position, to: size, validates: false)
         while true {
             switch try scanner.next() {
-            case .batch(let header, _, _):
-                if header.lastOffset >= minimumOffset, header.maxTimestamp >= timestamp {
-                    return max(header.baseOffset, minimumOffset)
+            case .batch(let header, let position, _):
+                if header.lastOffset >= minimumOffset, header.maxTimestamp >= timestamp,
+                    let found = try firstRecord(of: header, at: position, from: timestamp, notBefore: minimumOffset)
+                {
+                    return found
                 }
             case .end:
                 return nil
@@ -304,6 +308,35 @@ final class LogSegment {
                 throw .corruptData(path: log.path, position: position, defect: defect)
             }
         }
+    }
+
+    /// The first record of the batch at `position` with an offset of at least `minimumOffset` and a
+    /// timestamp of at least `timestamp`: with CreateTime each record carries its own, with
+    /// LogAppendTime every record has the batch's. Records are stored as the producer framed them
+    /// (the log checks a batch's CRC, not its records): a batch whose records do not decode answers
+    /// at batch granularity, its first offset and newest timestamp.
+    private func firstRecord(
+        of header: BatchHeader, at position: Int, from timestamp: Int64, notBefore minimumOffset: Int64
+    )
+        throws(LogError) -> (offset: Int64, timestamp: Int64)?
+    {
+        let whole = (offset: max(header.baseOffset, minimumOffset), timestamp: header.maxTimestamp)
+        let bytes = try log.read(count: header.totalSize, at: position)
+        let batch: RecordBatch
+        let records: [Record]
+        do {
+            batch = try RecordBatch(validating: bytes)
+            if batch.header.attributes.logAppendTime { return whole }
+            records = try batch.records()
+        } catch {
+            return whole
+        }
+        for record in records {
+            let offset = header.baseOffset + Int64(record.offsetDelta)
+            let time = batch.header.baseTimestamp + record.timestampDelta
+            if offset >= minimumOffset, time >= timestamp { return (offset, time) }
+        }
+        return nil
     }
 
     // MARK: Scanning

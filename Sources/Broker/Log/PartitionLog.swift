@@ -190,22 +190,27 @@ package actor PartitionLog {
         } ?? nil
     }
 
-    /// ListOffsets by time: the first offset at or after the log start whose batch has maxTimestamp ≥
-    /// `timestamp`, or nil when no batch is that recent (Kafka then answers offset -1). Batch-granular: records
-    /// are opaque here, so the answer is the batch's base offset (a consumer skips earlier records itself).
-    /// Kafka's special values (-1 latest, -2 earliest, -3 max timestamp) are the caller's to map first.
-    package func offset(forTimestamp timestamp: Int64) throws(LogError) -> Int64? {
+    /// ListOffsets by time: the first record at or after the log start whose timestamp is at least
+    /// `timestamp`, with its timestamp, or nil when no record is that recent (Kafka then answers offset
+    /// -1). The time index leads to the batch; the records inside it decide. Kafka's special values
+    /// (-1 latest, -2 earliest, -3 max timestamp) are the caller's to map first.
+    package func record(forTimestamp timestamp: Int64) throws(LogError) -> (offset: Int64, timestamp: Int64)? {
         try checkUsable()
         do {
             for segment in segments where segment.nextOffset > logStartOffset && segment.maxTimestamp >= timestamp {
-                if let offset = try segment.offset(forTimestamp: timestamp, notBefore: logStartOffset) {
-                    return offset
+                if let found = try segment.offset(forTimestamp: timestamp, notBefore: logStartOffset) {
+                    return found
                 }
             }
             return nil
         } catch {
             throw stop(error)
         }
+    }
+
+    /// The offset of `record(forTimestamp:)`.
+    package func offset(forTimestamp timestamp: Int64) throws(LogError) -> Int64? {
+        try record(forTimestamp: timestamp)?.offset
     }
 
     /// The segment whose offsets include `offset`, or nil when it is below the first segment.

@@ -55,14 +55,19 @@ extension RequestRouter {
                     topicResponse.partitions.append(data)
                     continue
                 }
-                // As Kafka: the first partition with data returns at least one batch even over the limits.
-                let limit =
-                    total == 0
-                    ? Int(max(partition.partitionMaxBytes, 1)) : min(Int(partition.partitionMaxBytes), budget)
-                if partition.fetchOffset < end && limit > 0 {
+                // Kafka's limits: a partition at most partition_max_bytes, the response at most max_bytes;
+                // only the first batch of the first partition with data comes whole however large it is,
+                // so that a consumer always progresses. The log reads return at least one batch: one that
+                // does not fit after that first partition is left for the next fetch.
+                let first = total == 0
+                let limit = min(Int(max(partition.partitionMaxBytes, 0)), budget)
+                if partition.fetchOffset < end && (first || limit > 0) {
+                    let readLimit = max(limit, 1)
                     do {
                         if wantsSlices {
-                            if let slice = try await log.readSlice(from: partition.fetchOffset, maxBytes: limit) {
+                            if let slice = try await log.readSlice(from: partition.fetchOffset, maxBytes: readLimit),
+                                first || slice.length <= limit
+                            {
                                 if version < 10 && slice.containsZstd {
                                     data.errorCode = ErrorCode.unsupportedCompressionType.rawValue
                                 } else {
@@ -72,7 +77,8 @@ extension RequestRouter {
                                 }
                             }
                         } else {
-                            let records = try await log.read(from: partition.fetchOffset, maxBytes: limit)
+                            let read = try await log.read(from: partition.fetchOffset, maxBytes: readLimit)
+                            let records = first || read.readableBytes <= limit ? read : ByteBuffer()
                             if version < 10 && Self.containsZstd(records) {
                                 data.errorCode = ErrorCode.unsupportedCompressionType.rawValue
                             } else {

@@ -1,7 +1,8 @@
 import Kafka
 
 extension RequestRouter {
-    /// Offsets by time: -2 is the log start, -1 the log end, else the first offset at or after the time.
+    /// Offsets by time: -2 is the log start, -1 the log end, else the first record whose timestamp is at
+    /// least the time (its offset and timestamp).
     func listOffsets(_ request: ListOffsetsRequest) async -> ListOffsetsResponse {
         var response = ListOffsetsResponse()
         for topic in request.topics {
@@ -19,9 +20,9 @@ extension RequestRouter {
                 case -1: result.offset = await log.highWatermark
                 default:
                     do {
-                        if let offset = try await log.offset(forTimestamp: partition.timestamp) {
-                            result.offset = offset
-                            result.timestamp = partition.timestamp
+                        if let found = try await log.record(forTimestamp: partition.timestamp) {
+                            result.offset = found.offset
+                            result.timestamp = found.timestamp
                         }
                     } catch {
                         result.errorCode = Self.errorCode(for: error).rawValue

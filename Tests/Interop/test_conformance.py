@@ -1,0 +1,151 @@
+"""Kafka behaviours real clients rely on, checked with those clients against `souk broker`: fetch size
+limits, ListOffsets by timestamp inside a batch, an immediate answer to transactional producers, and
+CreateTopics with a replica assignment."""
+
+import time
+import uuid
+
+import pytest
+
+from broker_support import Broker
+
+
+@pytest.fixture
+def broker(tmp_path):
+    b = Broker(tmp_path / "data").start()
+    yield b
+    assert b.stop() == 0, b.log()
+
+
+def topic_name():
+    return f"c-{uuid.uuid4().hex[:10]}"
+
+
+def produce(bootstrap, topic, values, partitions=1, **config):
+    from confluent_kafka import Producer
+    from confluent_kafka.admin import AdminClient, NewTopic
+
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    admin.create_topics([NewTopic(topic, partitions, 1)])[topic].result(10)
+    producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 50, **config})
+    for index, value in enumerate(values):
+        while True:
+            try:
+                producer.produce(topic, value=value, partition=index % partitions)
+                break
+            except BufferError:
+                producer.poll(0.1)
+        producer.poll(0)
+    assert producer.flush(30) == 0
+
+
+def read_all(bootstrap, topic, expected, partitions=1, **config):
+    """Reads `expected` records with confluent-kafka; fails on any client error (as a response too large)."""
+    from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, TopicPartition
+
+    errors = []
+    consumer = Consumer({
+        "bootstrap.servers": bootstrap, "group.id": "unused", "enable.auto.commit": False,
+        "error_cb": lambda error: errors.append(error), **config,
+    })
+    consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in range(partitions)])
+    got = 0
+    deadline = time.monotonic() + 60
+    while got < expected and time.monotonic() < deadline and not errors:
+        for message in consumer.consume(500, timeout=0.2):
+            if message.error() and message.error().code() != KafkaError._PARTITION_EOF:
+                errors.append(message.error())
+            elif not message.error():
+                got += 1
+    consumer.close()
+    assert not errors, errors
+    return got
+
+
+def test_a_small_fetch_max_bytes_is_honoured_so_a_small_receive_limit_never_overflows(broker):
+    # About 3 MB in batches of about 16 KB: a response filled to the partition's 1 MB default would be far
+    # above what this consumer accepts (receive.message.max.bytes), so only max_bytes keeps it in bounds.
+    topic = topic_name()
+    produce(broker.bootstrap, topic, [bytes([65 + i % 26]) * 1000 for i in range(3000)], **{"batch.size": 16384})
+    got = read_all(broker.bootstrap, topic, 3000, **{
+        "fetch.max.bytes": 100000, "message.max.bytes": 100000, "receive.message.max.bytes": 200000})
+    assert got == 3000
+
+
+def test_a_batch_larger_than_fetch_max_bytes_still_comes_whole(broker):
+    # 1 MB batches of 100 KB records, read with fetch.max.bytes 100,000: Kafka returns the first batch of a
+    # fetch whole, however large, so the consumer progresses.
+    topic = topic_name()
+    produce(broker.bootstrap, topic, [bytes([97 + i % 26]) * 100_000 for i in range(40)], partitions=2,
+            **{"batch.size": 1_000_000, "linger.ms": 500, "compression.type": "none"})
+    got = read_all(broker.bootstrap, topic, 40, partitions=2, **{"fetch.max.bytes": 100000, "message.max.bytes": 100000})
+    assert got == 40
+
+
+def test_offsets_for_times_finds_the_record_inside_a_batch(broker):
+    from confluent_kafka import Consumer, Producer, TopicPartition
+    from confluent_kafka.admin import AdminClient, NewTopic
+    from kafka import KafkaConsumer
+    from kafka import TopicPartition as KafkaPythonPartition
+
+    topic = topic_name()
+    admin = AdminClient({"bootstrap.servers": broker.bootstrap})
+    admin.create_topics([NewTopic(topic, 1, 1)])[topic].result(10)
+    producer = Producer({"bootstrap.servers": broker.bootstrap, "linger.ms": 1000, "batch.num.messages": 100})
+    base = 1_700_000_000_000
+    for i in range(10):  # one batch: timestamps base+1000 … base+10000
+        producer.produce(topic, value=f"v{i}".encode(), partition=0, timestamp=base + (i + 1) * 1000)
+    assert producer.flush(30) == 0
+
+    consumer = Consumer({"bootstrap.servers": broker.bootstrap, "group.id": "x"})
+    queries = {base + 1000: 0, base + 4500: 4, base + 5000: 4, base + 5001: 5, base + 10000: 9, base + 10001: -1}
+    # One partition per request: a request may not name a partition twice.
+    found = [consumer.offsets_for_times([TopicPartition(topic, 0, t)], timeout=10)[0].offset for t in queries]
+    assert found == list(queries.values())
+    consumer.close()
+
+    # kafka-python also reads the timestamp the broker found.
+    reader = KafkaConsumer(bootstrap_servers=broker.bootstrap)
+    answer = reader.offsets_for_times({KafkaPythonPartition(topic, 0): base + 4500})
+    [(_, result)] = answer.items()
+    assert (result.offset, result.timestamp) == (4, base + 5000)
+    reader.close()
+
+
+def test_a_transactional_producer_fails_at_once_with_a_clear_error(broker):
+    from confluent_kafka import KafkaException, Producer
+
+    producer = Producer({"bootstrap.servers": broker.bootstrap, "transactional.id": "souk-txn"})
+    started = time.monotonic()
+    with pytest.raises(KafkaException) as raised:
+        producer.init_transactions(30)
+    assert time.monotonic() - started < 10, "not the 30 s timeout"
+    error = raised.value.args[0]
+    assert error.fatal() or not error.retriable(), error
+    assert "uthoriz" in str(error) or "transaction" in str(error).lower(), error
+
+
+def test_a_transactional_kafka_python_producer_fails_at_once(broker):
+    from kafka import KafkaProducer
+    from kafka.errors import KafkaError
+
+    started = time.monotonic()
+    with pytest.raises(KafkaError):
+        producer = KafkaProducer(bootstrap_servers=broker.bootstrap, transactional_id="souk-txn-2",
+                                 max_block_ms=30000)
+        producer.init_transactions()
+    assert time.monotonic() - started < 10
+
+
+def test_create_topics_with_a_replica_assignment_on_this_broker(broker):
+    from confluent_kafka.admin import AdminClient, NewTopic
+
+    admin = AdminClient({"bootstrap.servers": broker.bootstrap})
+    [broker_id] = admin.list_topics(timeout=10).brokers
+    good, bad = topic_name(), topic_name()
+    admin.create_topics([NewTopic(good, num_partitions=3, replica_assignment=[[broker_id], [broker_id], [broker_id]])])[good].result(10)
+    assert len(admin.list_topics(timeout=10).topics[good].partitions) == 3
+    with pytest.raises(Exception) as raised:
+        admin.create_topics([NewTopic(bad, num_partitions=1, replica_assignment=[[broker_id + 7]])])[bad].result(10)
+    assert "REPLICA_ASSIGNMENT" in str(raised.value).upper() or "single broker" in str(raised.value), raised.value
+    assert bad not in admin.list_topics(timeout=10).topics
