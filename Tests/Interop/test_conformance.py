@@ -149,3 +149,36 @@ def test_create_topics_with_a_replica_assignment_on_this_broker(broker):
         admin.create_topics([NewTopic(bad, num_partitions=1, replica_assignment=[[broker_id + 7]])])[bad].result(10)
     assert "REPLICA_ASSIGNMENT" in str(raised.value).upper() or "single broker" in str(raised.value), raised.value
     assert bad not in admin.list_topics(timeout=10).topics
+
+
+def test_incremental_alter_configs_changes_only_the_configs_named(broker):
+    from confluent_kafka.admin import (AdminClient, AlterConfigOpType, ConfigEntry, ConfigResource, NewTopic,
+                                       ResourceType)
+
+    admin = AdminClient({"bootstrap.servers": broker.bootstrap})
+    topic = topic_name()
+    admin.create_topics([NewTopic(topic, 1, 1)])[topic].result(10)
+
+    def alter(*entries):
+        resource = ConfigResource(ResourceType.TOPIC, topic, incremental_configs=list(entries))
+        return admin.incremental_alter_configs([resource])[resource].result(10)
+
+    def described():
+        resource = ConfigResource(ResourceType.TOPIC, topic)
+        entries = admin.describe_configs([resource])[resource].result(10)
+        return {name: (entry.value, entry.is_default) for name, entry in entries.items()}
+
+    alter(ConfigEntry("retention.ms", "123456", incremental_operation=AlterConfigOpType.SET),
+          ConfigEntry("segment.bytes", "2097152", incremental_operation=AlterConfigOpType.SET))
+    alter(ConfigEntry("retention.ms", None, incremental_operation=AlterConfigOpType.DELETE))
+    configs = described()
+    # The DELETE reset retention.ms alone; segment.bytes, not named, kept its value (AlterConfigs would not).
+    assert configs["segment.bytes"] == ("2097152", False)
+    assert configs["retention.ms"][1] is True
+    # APPEND on a list config goes through the same validation as AlterConfigs: "delete" is already there.
+    alter(ConfigEntry("cleanup.policy", "delete", incremental_operation=AlterConfigOpType.APPEND))
+    assert described()["cleanup.policy"][0] == "delete"
+    with pytest.raises(Exception) as refused:
+        alter(ConfigEntry("retention.ms", "1", incremental_operation=AlterConfigOpType.APPEND))
+    assert "INVALID_CONFIG" in str(refused.value) or "list" in str(refused.value), refused.value
+    assert described()["segment.bytes"] == ("2097152", False), "a refused change changes nothing"

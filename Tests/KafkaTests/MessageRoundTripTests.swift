@@ -51,6 +51,8 @@ extension CreatePartitionsRequest: SampledMessage {}
 extension CreatePartitionsResponse: SampledMessage {}
 extension AlterConfigsRequest: SampledMessage {}
 extension AlterConfigsResponse: SampledMessage {}
+extension IncrementalAlterConfigsRequest: SampledMessage {}
+extension IncrementalAlterConfigsResponse: SampledMessage {}
 extension DeleteRecordsRequest: SampledMessage {}
 extension DeleteRecordsResponse: SampledMessage {}
 extension DeleteGroupsRequest: SampledMessage {}
@@ -88,6 +90,7 @@ struct MessageCase: Sendable, CustomTestStringConvertible {
         DescribeConfigsRequest.self, DescribeConfigsResponse.self,
         CreatePartitionsRequest.self, CreatePartitionsResponse.self,
         AlterConfigsRequest.self, AlterConfigsResponse.self,
+        IncrementalAlterConfigsRequest.self, IncrementalAlterConfigsResponse.self,
         DeleteRecordsRequest.self, DeleteRecordsResponse.self,
         DeleteGroupsRequest.self, DeleteGroupsResponse.self,
     ]
@@ -117,8 +120,8 @@ struct MessageCase: Sendable, CustomTestStringConvertible {
         #expect(throws: WireError.unsupportedVersion(apiKey: 1, version: 3)) {
             try FetchResponse(from: &buffer, version: 3)
         }
-        #expect(MessageCase.types.count == 44)
-        #expect(MessageCase.all.count == 2 * 93)
+        #expect(MessageCase.types.count == 46)
+        #expect(MessageCase.all.count == 2 * 95)
     }
 
     static func roundTrip<M: SampledMessage>(_ type: M.Type, version: Int16) throws {

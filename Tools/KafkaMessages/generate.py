@@ -48,6 +48,7 @@ APIS = {
     "DescribeConfigs": (1, 3),
     "CreatePartitions": (0, 1),
     "AlterConfigs": (0, 1),
+    "IncrementalAlterConfigs": (0, 1),
     "DeleteRecords": (0, 1),
     "DeleteGroups": (0, 1),
 }

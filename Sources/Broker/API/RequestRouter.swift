@@ -124,6 +124,9 @@ package struct RequestRouter: Sendable {
             case .alterConfigs:
                 let request = try AlterConfigsRequest(decodingWhole: body, version: header.apiVersion)
                 return respond(await alterConfigs(request), header: header)
+            case .incrementalAlterConfigs:
+                let request = try IncrementalAlterConfigsRequest(decodingWhole: body, version: header.apiVersion)
+                return respond(await incrementalAlterConfigs(request), header: header)
             case .deleteRecords:
                 let request = try DeleteRecordsRequest(decodingWhole: body, version: header.apiVersion)
                 return respond(await deleteRecords(request), header: header)

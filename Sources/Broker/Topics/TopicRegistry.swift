@@ -197,6 +197,18 @@ package actor TopicRegistry {
     }
 
     /// Replaces a topic's config overrides (AlterConfigs' semantics); logs pick them up on reopen.
+    /// Changes a topic's config overrides with `change` (IncrementalAlterConfigs), validated and
+    /// applied as `setConfigs` does; `change` returns an error to refuse the change.
+    package func updateConfigs(
+        _ name: String, validateOnly: Bool,
+        _ change: @Sendable (inout [String: String]) -> (ErrorCode, String)?
+    ) async -> (ErrorCode, String?) {
+        guard let topic = topics[name] else { return (.unknownTopicOrPartition, "no topic '\(name)'") }
+        var configs = topic.configs.overrides
+        if let refused = change(&configs) { return refused }
+        return await setConfigs(name, configs, validateOnly: validateOnly)
+    }
+
     package func setConfigs(_ name: String, _ configs: [String: String], validateOnly: Bool) async -> (
         ErrorCode, String?
     ) {

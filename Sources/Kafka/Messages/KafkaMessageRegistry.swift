@@ -24,6 +24,7 @@ package enum KafkaMessageRegistry {
         .describeConfigs: DescribeConfigsRequest.self,
         .createPartitions: CreatePartitionsRequest.self,
         .alterConfigs: AlterConfigsRequest.self,
+        .incrementalAlterConfigs: IncrementalAlterConfigsRequest.self,
         .deleteRecords: DeleteRecordsRequest.self,
         .deleteGroups: DeleteGroupsRequest.self,
     ]

@@ -7,7 +7,8 @@ extension RequestRouter {
     static let advertised: [ApiKey: ClosedRange<Int16>] = [
         .produce: 0...8, .fetch: 4...11, .listOffsets: 1...5, .metadata: 1...8, .findCoordinator: 0...2,
         .apiVersions: 0...3, .createTopics: 2...4, .deleteTopics: 1...3, .initProducerId: 0...1,
-        .describeConfigs: 1...3, .createPartitions: 0...1, .alterConfigs: 0...1, .deleteRecords: 0...1,
+        .describeConfigs: 1...3, .createPartitions: 0...1, .alterConfigs: 0...1, .incrementalAlterConfigs: 0...1,
+        .deleteRecords: 0...1,
         .joinGroup: 0...5, .syncGroup: 0...3, .heartbeat: 0...3, .leaveGroup: 0...3, .offsetCommit: 2...7,
         .offsetFetch: 1...5, .describeGroups: 0...4, .listGroups: 0...2, .deleteGroups: 0...1,
     ]
