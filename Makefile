@@ -8,7 +8,7 @@ DEMO_ARGS   ?=
 PYTHON      := $(VENV)/bin/python
 REQUIREMENTS := Tests/Interop/requirements.txt
 # System packages: the C codec libraries Souk links, and the peers the tests drive.
-APT_PACKAGES := libzstd-dev libsnappy-dev liblz4-dev zlib1g-dev pkg-config python3-venv kcat libjs-chart.js chromium chromium-driver docker-compose tmux
+APT_PACKAGES := libzstd-dev libsnappy-dev liblz4-dev zlib1g-dev pkg-config python3-venv kcat libjs-chart.js chromium chromium-driver docker-compose tmux openjdk-17-jre-headless
 # Only for the benchmarks: librdkafka's C API (the load driver and mock cluster) and Redis Streams.
 BENCH_APT_PACKAGES := librdkafka-dev redis-server redis-tools
 BREW_PACKAGES := zstd snappy lz4 zlib pkg-config python kcat

@@ -1,11 +1,16 @@
-"""The tables as readers meet them: a part rolled at a low rate holds row groups of a useful size, and
-takes about the bytes pyarrow takes for the same rows in one row group."""
+"""The tables as readers meet them: a part rolled at a low rate holds row groups of a useful size and
+takes about the bytes pyarrow takes for the same rows in one row group; Spark (the original platform's
+reader) and pandas read both tables, with every codec Souk writes, as DuckDB does."""
 
+import datetime
 import glob
+import json
 import os
+import shutil
 import subprocess
 
 import pyarrow.parquet as pq
+import pytest
 
 from conftest import souk_binary
 
@@ -38,3 +43,63 @@ def test_a_demo_at_200_per_second_rolls_parts_of_one_row_group_as_compact_as_pya
         assert table.equals(pq.read_table(again))
         checked += 1
     assert checked, [pq.ParquetFile(p).metadata.num_rows for p in parts]
+
+
+@pytest.fixture(scope="module")
+def spark():
+    """A local Spark session (pyspark from PyPI, Java 17 from Debian), in UTC."""
+    if not shutil.which("java"):
+        pytest.fail("java is not installed: make setup installs openjdk-17-jre-headless")
+    from pyspark.sql import SparkSession
+
+    session = (SparkSession.builder.master("local[2]").appName("souk-tables")
+               .config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false")
+               .config("spark.sql.shuffle.partitions", "2").getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@pytest.mark.parametrize("codec", ["snappy", "zstd", "none"])
+def test_spark_and_pandas_read_both_tables_as_duckdb_does(tmp_path, spark, codec):
+    import duckdb
+    import pandas as pd
+
+    from stream_support import run_stream, transactions
+
+    start = datetime.datetime(2026, 11, 24, 9, 40, tzinfo=datetime.timezone.utc)
+    lines = tmp_path / "in.jsonl"
+    lines.write_bytes(b"".join(json.dumps(e["record"]).encode() + b"\n"
+                               for e in transactions(3000, start, seed=31, spacing_ms=1500)))
+    data = tmp_path / "data"
+    code, _, log = run_stream(data, "--file", lines, "--once", "--trigger", "0", "--compression", codec)
+    assert code == 0, log
+
+    raw = data / "tables" / "transactions"
+    windows = data / "tables" / "windows"
+    glob_of = lambda table: f"read_parquet('{table}/date=*/hour=*/*.parquet')"  # noqa: E731
+    expected_raw = sorted(duckdb.sql(
+        f"select transaction_id, epoch_us(timestamp), amount, quantity, category from {glob_of(raw)}").fetchall())
+    expected_windows = sorted(duckdb.sql(
+        f"select epoch_us(window_start), dimension, key, revenue, transactions, items from {glob_of(windows)}"
+    ).fetchall())
+    assert len(expected_raw) == 3000 and expected_windows
+
+    # Spark reads the table directories and discovers the date= and hour= partitions.
+    frame = spark.read.parquet(str(raw))
+    assert {"date", "hour"} <= set(frame.columns)
+    got = sorted(tuple(row) for row in frame.selectExpr(
+        "transaction_id", "unix_micros(timestamp)", "amount", "quantity", "category").collect())
+    assert got == expected_raw
+    # The partition values agree with each row's timestamp (UTC).
+    assert frame.where("to_date(timestamp) != date or hour(timestamp) != hour").count() == 0
+    got_windows = sorted(tuple(row) for row in spark.read.parquet(str(windows)).selectExpr(
+        "unix_micros(window_start)", "dimension", "key", "revenue", "transactions", "items").collect())
+    assert got_windows == expected_windows
+
+    # pandas, the original dashboard's reader, through pyarrow's dataset discovery.
+    table = pd.read_parquet(raw)
+    assert len(table) == 3000
+    assert abs(table["amount"].sum() - sum(r[2] for r in expected_raw)) < 1e-6
+    assert sorted(table["transaction_id"]) == [r[0] for r in expected_raw]
+    assert len(pd.read_parquet(windows)) == len(expected_windows)
