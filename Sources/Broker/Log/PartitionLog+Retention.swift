@@ -13,7 +13,10 @@ extension PartitionLog {
             for segment in segments.dropLast() {
                 var expired = false
                 if let retention = configuration.retentionMilliseconds {
-                    expired = now - (try segment.retentionTimestamp()) > retention
+                    // Timestamps come from producers: an age that does not fit in 64 bits is simply old.
+                    let stamp = try segment.retentionTimestamp()
+                    let age = now.subtractingReportingOverflow(stamp)
+                    expired = age.overflow ? stamp < now : age.partialValue > retention
                 }
                 let oversized = configuration.retentionBytes.map { remainingBytes - segment.size >= $0 } ?? false
                 let belowStart = segment.nextOffset <= logStartOffset

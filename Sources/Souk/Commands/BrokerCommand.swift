@@ -84,7 +84,13 @@ struct BrokerCommand: AsyncParsableCommand {
         if text == "forever" || text == "-1" { return nil }
         let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
-            if let value = Int64(text.dropLast(suffix.count)), value > 0 { return value * scale }
+            guard let value = Int64(text.dropLast(suffix.count)), value > 0 else { continue }
+            let milliseconds = value.multipliedReportingOverflow(by: scale)
+            guard !milliseconds.overflow else {
+                throw ValidationError(
+                    "--retention '\(text)' is longer than can be counted in milliseconds; use forever")
+            }
+            return milliseconds.partialValue
         }
         throw ValidationError("bad --retention")
     }
