@@ -196,3 +196,70 @@ def test_group_admin_calls(broker):
     assert described.group_id == group and described.members == []
     admin.delete_consumer_groups([group])[group].result(10)
     assert group not in {g.group_id for g in admin.list_consumer_groups().result(10).valid}
+
+
+def test_cooperative_sticky_members_share_a_topic_through_joins_and_leaves(broker):
+    """KIP-429 incremental rebalancing, as librdkafka runs it: members keep their partitions while others
+    join and leave; every record is read once (offsets committed before a partition is given up)."""
+    topic = f"g-{uuid.uuid4().hex[:8]}"
+    create_topic(broker.bootstrap, topic)
+    produce_confluent(broker.bootstrap, topic, dataset(RECORDS, seed=5), "snappy", "all", partitions=PARTITIONS)
+    group = f"group-{uuid.uuid4().hex[:6]}"
+    seen = []
+    members = {}
+
+    def commit(consumer):
+        from confluent_kafka import KafkaError, KafkaException
+
+        try:
+            consumer.commit(asynchronous=False)
+        except KafkaException as error:
+            # As with Kafka: a commit racing a rebalance is refused (the member's generation moved on, or
+            # the group is completing a rebalance); the revoke callback commits again before handing over.
+            code = error.args[0].code()
+            assert code in (KafkaError.ILLEGAL_GENERATION, KafkaError.REBALANCE_IN_PROGRESS,
+                            KafkaError._NO_OFFSET), error
+
+    def join(name):
+        def on_revoke(consumer, partitions):
+            # Commit what was read before the partitions go to another member.
+            commit(consumer)
+
+        member = confluent_member(broker.bootstrap, group, topic,
+                                  **{"partition.assignment.strategy": "cooperative-sticky"})
+        member.subscribe([topic], on_revoke=on_revoke)
+        members[name] = member
+
+    def poll(name, rounds):
+        member = members[name]
+        for _ in range(rounds):
+            batch = member.consume(40, timeout=0.1)
+            for message in batch:
+                assert message.error() is None, message.error()
+                seen.append((message.partition(), message.offset()))
+            if batch:
+                commit(member)
+
+    join("a")
+    deadline = time.monotonic() + 60
+    while len(members["a"].assignment()) < PARTITIONS and time.monotonic() < deadline:
+        poll("a", 1)
+    assert len(members["a"].assignment()) == PARTITIONS
+    join("b")
+    deadline = time.monotonic() + 60
+    while not members["b"].assignment() and time.monotonic() < deadline:
+        poll("a", 1)
+        poll("b", 1)
+    # Incremental: "a" kept some partitions and "b" got the others, none in both.
+    a, b = ({tp.partition for tp in members[n].assignment()} for n in ("a", "b"))
+    assert a and b and not (a & b), (a, b)
+    poll("a", 5)
+    poll("b", 5)
+    members.pop("b").close()  # leaves: its partitions go back to "a" with what it committed
+    deadline = time.monotonic() + 90
+    while len(set(seen)) < RECORDS and time.monotonic() < deadline:
+        poll("a", 1)
+    assert {tp.partition for tp in members["a"].assignment()} == set(range(PARTITIONS))
+    members.pop("a").close()
+    assert len(set(seen)) == RECORDS, f"{len(set(seen))} of {RECORDS} read"
+    assert len(seen) == RECORDS, "a record was read twice"
