@@ -63,22 +63,34 @@ package final class BrokerService: Service {
         } catch {
             logger.error("broker stopped", metadata: ["error": "\(error)"])
             await groups.shutdown()
-            await Self.close(registry: registry, producers: producers, network: network, logger: logger)
+            _ = await Self.close(registry: registry, producers: producers, network: network, logger: logger)
             throw error
         }
         await groups.shutdown()
-        await Self.close(registry: registry, producers: producers, network: network, logger: logger)
+        let failed = await Self.close(registry: registry, producers: producers, network: network, logger: logger)
+        if !failed.isEmpty { throw CloseFailure(logs: failed) }
     }
 
+    /// The broker stopped, but the last flush of these partition logs failed: records acknowledged with
+    /// interval fsync may be lost.
+    package struct CloseFailure: Error, CustomStringConvertible {
+        package var logs: [String]
+        package var description: String {
+            "the last flush failed for \(logs.count) partition log(s): \(logs.joined(separator: ", "))"
+        }
+    }
+
+    /// Saves producer state and closes the logs; returns the logs that failed to flush or close.
     private static func close(
         registry: TopicRegistry, producers: ProducerStateTable, network: MultiThreadedEventLoopGroup, logger: Logger
-    ) async {
+    ) async -> [String] {
         do { try await producers.save() } catch {
             logger.error("cannot save producer state", metadata: ["error": "\(error)"])
         }
-        await registry.close()
+        let failed = await registry.close()
         try? await network.shutdownGracefully()
-        logger.info("broker stopped cleanly")
+        if failed.isEmpty { logger.info("broker stopped cleanly") }
+        return failed
     }
 
     /// Clients cannot connect to a wildcard address: advertise loopback for it.

@@ -245,12 +245,24 @@ package actor TopicRegistry {
     }
 
     /// Flushes and closes every log, then releases the data directory lock.
-    package func close() async {
+    /// Flushes and closes every log, then releases the data directory lock; returns the logs whose last
+    /// flush or close failed (each logged), so that a stop that lost data is not reported as clean.
+    @discardableResult
+    package func close() async -> [String] {
+        var failed: [String] = []
         for topic in topics.values {
-            for log in topic.partitions { try? await log.close() }
+            for log in topic.partitions {
+                do { try await log.close() } catch {
+                    logger.error(
+                        "cannot flush and close a partition log",
+                        metadata: ["log.directory": "\(log.directory)", "error": "\(error)"])
+                    failed.append(log.directory)
+                }
+            }
         }
         topics = [:]
         lock.release()
         try? await storage.shutdownGracefully()
+        return failed
     }
 }
