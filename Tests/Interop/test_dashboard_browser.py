@@ -137,7 +137,7 @@ def test_the_demo_dashboard_fills_up_in_a_real_browser(tmp_path):
     )
     driver = None
     try:
-        # The URL is printed once the page answers (before or after the banner: two services start at once).
+        # The URL is printed once the server is bound (before or after the banner: two services start at once).
         while not (line := demo.stdout.readline()).startswith("Dashboard: "):
             assert line, "the demo ended before printing its URL"
         assert line.strip() == f"Dashboard: http://127.0.0.1:{port}"

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -58,8 +59,8 @@ def test_a_bounded_demo_prints_its_url_status_lines_and_a_closing_report_equal_t
     souk, tmp_path
 ):
     data = tmp_path / "data"
-    # 0.35m is 21 s: two plain status lines (every 10 s when stderr is not a terminal).
-    run = demo(data, "--duration", "0.35m", "--rate", "300", "--trigger", "200ms")
+    # 0.45m is 27 s: two plain status lines (every 10 s when stderr is not a terminal), with room to start.
+    run = demo(data, "--duration", "0.45m", "--rate", "300", "--trigger", "200ms")
     assert run.returncode == 0, run.stderr
     assert re.search(r"^Dashboard: http://127\.0\.0\.1:\d+$", run.stdout, re.M), run.stdout
     assert run.stdout.rstrip().splitlines()[-1].startswith("Read it again: souk analyze --data-dir"), run.stdout
@@ -140,7 +141,7 @@ def test_generated_late_and_malformed_records_are_the_dead_letters_the_report_co
     broker_port = free_port()
     command = [
         str(souk_binary()), "demo", "--data-dir", str(data), "--broker-port", str(broker_port), "--web-port", "0",
-        "--rate", "20", "--duration", "25",
+        "--rate", "20",
     ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -155,6 +156,7 @@ def test_generated_late_and_malformed_records_are_the_dead_letters_the_report_co
         )
         assert produce.returncode == 0, produce.stderr
         summary = json.loads(produce.stdout)
+        process.send_signal(signal.SIGTERM)  # the stream then takes everything sent before it stops
         out, err = process.communicate(timeout=90)
     finally:
         if process.poll() is None:
@@ -325,7 +327,7 @@ def test_produce_on_a_terminal_shows_its_rate_and_delivery_counts_in_place(tmp_p
 
     broker = Broker(tmp_path / "broker").start()
     session = f"souk-produce-{os.getpid()}"
-    command = f"{souk_binary()} produce --bootstrap {broker.bootstrap} --rate 200 --duration 6s; echo EXIT=$?; sleep 60"
+    command = f"{souk_binary()} produce --bootstrap {broker.bootstrap} --rate 200 --duration 15s; echo EXIT=$?; sleep 60"
 
     pane = lambda: tmux_pane(session)  # noqa: E731
 

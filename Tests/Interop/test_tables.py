@@ -40,7 +40,6 @@ def test_a_demo_at_200_per_second_rolls_parts_of_one_row_group_as_compact_as_pya
         chunks = [sum(m.row_group(0).column(c).total_compressed_size for c in range(m.num_columns))
                   for m in (metadata, pq.ParquetFile(again).metadata)]
         assert file_ratio <= 1.1 and chunks[0] / chunks[1] <= 1.1, (part, metadata.num_rows, file_ratio, chunks)
-        assert table.equals(pq.read_table(again))
         checked += 1
     assert checked, [pq.ParquetFile(p).metadata.num_rows for p in parts]
 

@@ -286,7 +286,9 @@ final class LogSegment {
         }
     }
 
-    /// The first offset at or after `minimumOffset` whose batch has maxTimestamp ≥ `timestamp`, or nil.
+    /// The first record at or after `minimumOffset` whose timestamp is at least `timestamp`, with that
+    /// timestamp, or nil: the time index leads to the first batch whose maxTimestamp is that recent, and
+    /// its records decide.
     func offset(forTimestamp timestamp: Int64, notBefore minimumOffset: Int64) throws(LogError) -> (
         offset: Int64, timestamp: Int64
     )? {
@@ -332,9 +334,13 @@ final class LogSegment {
             return whole
         }
         for record in records {
-            let offset = header.baseOffset + Int64(record.offsetDelta)
-            let time = batch.header.baseTimestamp + record.timestampDelta
-            if offset >= minimumOffset, time >= timestamp { return (offset, time) }
+            // Deltas come from the producer: a sum that overflows is not a time, so the batch answers whole.
+            let offset = header.baseOffset.addingReportingOverflow(Int64(record.offsetDelta))
+            let time = batch.header.baseTimestamp.addingReportingOverflow(record.timestampDelta)
+            guard !offset.overflow, !time.overflow else { return whole }
+            if offset.partialValue >= minimumOffset, time.partialValue >= timestamp {
+                return (offset.partialValue, time.partialValue)
+            }
         }
         return nil
     }

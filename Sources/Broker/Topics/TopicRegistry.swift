@@ -196,7 +196,6 @@ package actor TopicRegistry {
         return (.none, nil)
     }
 
-    /// Replaces a topic's config overrides (AlterConfigs' semantics); logs pick them up on reopen.
     /// Changes a topic's config overrides with `change` (IncrementalAlterConfigs), validated and
     /// applied as `setConfigs` does; `change` returns an error to refuse the change.
     package func updateConfigs(
@@ -209,6 +208,7 @@ package actor TopicRegistry {
         return await setConfigs(name, configs, validateOnly: validateOnly)
     }
 
+    /// Replaces a topic's config overrides (AlterConfigs' semantics), validated; the open logs follow at once.
     package func setConfigs(_ name: String, _ configs: [String: String], validateOnly: Bool) async -> (
         ErrorCode, String?
     ) {
@@ -244,7 +244,6 @@ package actor TopicRegistry {
         }
     }
 
-    /// Flushes and closes every log, then releases the data directory lock.
     /// Flushes and closes every log, then releases the data directory lock; returns the logs whose last
     /// flush or close failed (each logged), so that a stop that lost data is not reported as clean.
     @discardableResult

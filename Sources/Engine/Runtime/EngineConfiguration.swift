@@ -36,9 +36,9 @@ public struct EngineConfiguration: Sendable {
     public var rollBytes: Int64 = 128 * 1024 * 1024
     /// … or when it has been open this long. Default: 60 s.
     public var rollAge: Duration = .seconds(60)
-    /// Row groups of a rolled part hold this many rows, or `rowGroupBytes` uncompressed, whichever comes
-    /// first (the last may be smaller): a part whose batches left smaller row groups is rewritten when
-    /// it rolls. Default: 131,072 (128k).
+    /// Row groups of a rolled part hold this many rows, or about `rowGroupBytes` (encoded, as the
+    /// writer buffers them), whichever comes first (the last may be smaller): a part whose batches left
+    /// smaller row groups is rewritten when it rolls. Default: 131,072 (128k).
     public var rowGroupRows = 128 * 1024
     /// Default: 64 MiB.
     public var rowGroupBytes: Int64 = 64 << 20

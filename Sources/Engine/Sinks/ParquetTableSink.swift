@@ -247,7 +247,9 @@ public final class ParquetTableSink {
     package static func rewrittenName(of relative: String) -> String {
         let suffix = ".parquet"
         let stem = relative.hasSuffix(suffix) ? String(relative.dropLast(suffix.count)) : relative
-        let base = stem.lastIndex(of: "-").map { String(stem[..<$0]) } ?? stem
+        // Only a dash in the file name counts, never one in the partition directories.
+        let nameStart = stem.lastIndex(of: "/").map { stem.index(after: $0) } ?? stem.startIndex
+        let base = stem[nameStart...].lastIndex(of: "-").map { String(stem[..<$0]) } ?? stem
         var name: String
         repeat {
             name = base + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16) + suffix

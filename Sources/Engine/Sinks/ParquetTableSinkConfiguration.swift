@@ -16,7 +16,8 @@ public struct ParquetTableSinkConfiguration: Sendable {
     /// is rewritten into row groups of this size before its commit; the last may be smaller.
     /// Default: 131,072 (128k).
     public var rowGroupRows = 128 * 1024
-    /// … or of this many uncompressed bytes, whichever comes first. Default: 64 MiB.
+    /// … or this many bytes, whichever comes first: a row group is small below this uncompressed size,
+    /// and the rewrite closes a row group when the writer holds this many encoded bytes. Default: 64 MiB.
     public var rowGroupBytes: Int64 = 64 << 20
     /// Manifest entries kept. Default: 100.
     public var retainedManifests = 100

@@ -35,7 +35,7 @@ struct StreamCommand: AsyncParsableCommand {
     @Option(help: "Roll a table part after this long, e.g. 60s.") var rollAge = "60s"
     @Option(help: "Rows of a rolled part's row groups (the last may be smaller); smaller ones are rewritten at roll.")
     var rowGroupRows = 128 * 1024
-    @Option(help: "… or their uncompressed size, whichever comes first, e.g. 64MiB.") var rowGroupBytes = "64MiB"
+    @Option(help: "… or their encoded size, whichever comes first, e.g. 64MiB.") var rowGroupBytes = "64MiB"
     @Option(help: "Table compression: snappy, zstd or none.") var compression = "snappy"
     @Option(help: "Job name: the checkpoint directory under checkpoints/.") var job = "ecommerce"
     @Flag(help: "Print each batch's progress report as one JSON line on standard output.") var progress = false
