@@ -149,7 +149,9 @@ def test_the_demo_dashboard_fills_up_in_a_real_browser(tmp_path):
         wait_until(lambda: card("transactions") and number(card("transactions")) > 0, timeout=30,
                    message="the transactions card")
         first = number(card("transactions"))
-        time.sleep(seconds)
+        # Let the demo run about `seconds` at its 300/s (the screenshot shows that much data).
+        wait_until(lambda: get(port, "/api/stats")[2]["transactions"] >= first + 280 * seconds,
+                   timeout=3 * seconds + 30, message=f"about {seconds} s of transactions")
         # The cards went on growing without a reload, and show what the API serves.
         wait_until(lambda: number(card("transactions")) > first + 100, timeout=30, message="the cards growing")
         shown = number(card("transactions"))

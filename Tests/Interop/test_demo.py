@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 from conftest import souk_binary
+from stream_support import applied_watermarks
 from web_support import Served, free_port, get, wait_until
 
 SIGNAL_EXITS = {-4, -5, -6, -11, 132, 133, 134, 139}
@@ -149,7 +150,8 @@ def test_generated_late_and_malformed_records_are_the_dead_letters_the_report_co
         # Once a batch with rows is committed the watermark stands, and records older than it are late.
         wait_until(lambda: list(data.glob("tables/transactions/date=*/hour=*/*.inprogress")), timeout=60,
                    message="a first committed batch")
-        time.sleep(1)
+        wait_until(lambda: any(w > 0 for w in applied_watermarks(data).values()), timeout=30,
+                   message="a batch applying a watermark")
         produce = souk(
             "produce", "--bootstrap", f"127.0.0.1:{broker_port}", "--count", "1200", "--rate", "600", "--seed", "3",
             "--shape", "daily", "--late-fraction", "0.1", "--malformed-fraction", "0.05", "--json",
@@ -196,11 +198,13 @@ def test_on_a_terminal_the_status_line_redraws_in_place_and_ctrl_c_ends_with_the
     env = dict(os.environ, TERM="xterm-256color")
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "80", command], check=True, env=env)
     try:
-        wait_until(lambda: re.search(r"produced [1-9][\d,]*/s · processed [1-9]", pane()), timeout=60,
-                   message="a status line with traffic")
-        time.sleep(3)
+        first = wait_until(lambda: re.search(r"\d+:\d\d:\d\d produced [1-9][\d,]*/s · processed [1-9].*", pane()),
+                           timeout=60, message="a status line with traffic").group(0)
+        # Wait until its clock moved on (a redraw; it moves every second), then look at the screen.
+        wait_until(lambda: first[:7] not in pane() and re.search(r" produced ", pane()), timeout=10,
+                   message="the status line redrawn")
         screen = pane()
-        # Redrawn in place: one status line on the screen after several seconds, not one per second.
+        # Redrawn in place: still one status line on the screen, not one per second.
         assert len(re.findall(r" produced [\d,]+/s", screen)) == 1, screen
         assert "Dashboard: http://127.0.0.1:" in screen
         subprocess.run(["tmux", "send-keys", "-t", session, "C-c"], check=True)
@@ -334,9 +338,11 @@ def test_produce_on_a_terminal_shows_its_rate_and_delivery_counts_in_place(tmp_p
     env = dict(os.environ, TERM="xterm-256color")
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "40", command], check=True, env=env)
     try:
-        line = wait_until(lambda: re.search(r"souk produce: [\d,]+ sent at [\d,]+/s, ([\d,]+) acknowledged, 0 failed",
-                                            pane()), timeout=30, message="the produce status line")
-        time.sleep(2.5)
+        status = r"souk produce: ([\d,]+) sent at [\d,]+/s, ([\d,]+) acknowledged, 0 failed"
+        line = wait_until(lambda: re.search(status, pane()), timeout=30, message="the produce status line")
+        # Wait for a redraw with a larger count, then look at the screen.
+        wait_until(lambda: (m := re.search(status, pane())) and m.group(1) != line.group(1), timeout=10,
+                   message="the produce status line redrawn")
         screen = pane()
         assert len(re.findall(r"sent at", screen)) == 1, screen
         wait_until(lambda: "EXIT=" in pane(), timeout=60, message="produce to end")

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Kafka
 import Logging
@@ -121,11 +122,13 @@ package final class TransactionFeed: Service, Sendable {
         let deadline = configuration.duration.map { started + $0 }
         let rate = configuration.rate
         let shape = configuration.shape
+        // The mix moves slowly: worked out once per tenth of a second, not once per record.
+        var mix: (tenth: Int64, weights: TransactionMix?) = (-1, nil)
         var due = started
         var sent = 0
         while configuration.count.map({ sent < $0 }) ?? true {
             if Task.isCancelled || Task.isShuttingDownGracefully { break }
-            var elapsed = Self.seconds(clock.now - started)
+            var elapsed = (clock.now - started).inSeconds
             if rate > 0 {
                 // The next record is due one interval of the current rate after the previous one.
                 if due > clock.now {
@@ -133,7 +136,7 @@ package final class TransactionFeed: Service, Sendable {
                     try? await cancelWhenGracefulShutdown { try await Task.sleep(until: wake, clock: clock) }
                 }
                 if Task.isCancelled || Task.isShuttingDownGracefully { break }
-                elapsed = Self.seconds(due - started)
+                elapsed = (due - started).inSeconds
                 let factor = max(0.01, shape.rateFactor(at: elapsed))
                 due += .nanoseconds(Int64(1e9 / (Double(rate) * factor)))
             }
@@ -142,7 +145,9 @@ package final class TransactionFeed: Service, Sendable {
             let late =
                 configuration.lateFraction > 0 && Double.random(in: 0..<1, using: &faults) < configuration.lateFraction
             if late { micros -= Int64.random(in: 120_000_000...600_000_000, using: &faults) }
-            let transaction = generator.next(timestampMicros: micros, mix: shape.mix(at: elapsed))
+            let tenth = Int64(elapsed * 10)
+            if tenth != mix.tenth { mix = (tenth, shape.mix(at: Double(tenth) / 10)) }
+            let transaction = generator.next(timestampMicros: micros, mix: mix.weights)
             var text = transaction.json
             if configuration.malformedFraction > 0,
                 Double.random(in: 0..<1, using: &faults) < configuration.malformedFraction
@@ -163,11 +168,6 @@ package final class TransactionFeed: Service, Sendable {
             generatedCount.store(sent, ordering: .relaxed)
             if sent % 10_000 == 0 { progress(sent) }
         }
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) * 1e-18
     }
 
     /// A record the stream must refuse, built from `transaction`: in turn broken JSON, the amount

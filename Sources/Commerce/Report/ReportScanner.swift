@@ -142,7 +142,7 @@ package struct ReportScanner: Sendable {
         scan.rows = rowsRead
         scan.columns = ordered
         scan.bytes = tasks.reduce(0) { $0 + $1.bytes }
-        scan.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        scan.seconds = elapsed.inSeconds
         return .success(
             AnalyticsReport(
                 sections: configuration.sections, totals: merged, top: top, watermarkMicros: commit?.watermarkMicros,

@@ -88,7 +88,7 @@ public actor LiveView<Job: StreamJob> {
     public var figures: Figures {
         let rows = rates.reduce(0) { $0 + $1.1 }
         let span = rates.first.map { ContinuousClock.now - $0.0 } ?? .zero
-        let seconds = max(1, Double(span.components.seconds) + Double(span.components.attoseconds) / 1e18)
+        let seconds = max(1, span.inSeconds)
         return Figures(
             lastProgress: progress.last, rowsPerSecond: Double(rows) / seconds, lateRows: lateRows,
             malformedRows: malformedRows)

@@ -50,13 +50,7 @@ struct DemoCommand: AsyncParsableCommand {
         guard let trigger = DurationText.parse(trigger), trigger >= .milliseconds(10), trigger <= .seconds(3600) else {
             throw ValidationError("--trigger '\(trigger)' must be a duration from 10ms to 1h (e.g. 200ms, 1s)")
         }
-        if let duration {
-            guard let parsed = DurationText.parse(duration, bareSeconds: true), parsed > .zero else {
-                throw ValidationError(
-                    "--duration '\(duration)' is not a positive duration that fits in 64-bit nanoseconds "
-                        + "(seconds, or a number with ms, s, m or h)")
-            }
-        }
+        if let duration { _ = try DurationText.runLength(duration) }
         guard !dataDir.isEmpty else { throw ValidationError("--data-dir is empty") }
     }
 
@@ -142,7 +136,7 @@ struct DemoCommand: AsyncParsableCommand {
             .init(service: web),
             .init(service: feed, successTerminationBehavior: .gracefullyShutdownGroup),
         ]
-        if let limit = duration.flatMap({ DurationText.parse($0, bareSeconds: true) }) {
+        if let limit = try duration.map(DurationText.runLength) {
             services.append(
                 .init(service: ShutdownTimer(duration: limit), successTerminationBehavior: .gracefullyShutdownGroup))
         }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// Durations as users type them: `200ms`, `1s`, `1.5s`, `90s`, `5m`, `1h`, `0`; with `bareSeconds`, a
@@ -8,6 +9,16 @@ enum DurationText {
         ("ns", 1), ("us", 1_000), ("µs", 1_000), ("ms", 1_000_000), ("s", 1_000_000_000), ("m", 60_000_000_000),
         ("h", 3_600_000_000_000),
     ]
+
+    /// A `--duration`: a positive duration, seconds when bare; a usage error otherwise.
+    static func runLength(_ text: String) throws -> Duration {
+        guard let parsed = parse(text, bareSeconds: true), parsed > .zero else {
+            throw ValidationError(
+                "--duration '\(text)' is not a positive duration that fits in 64-bit nanoseconds "
+                    + "(seconds, or a number with ms, s, m or h)")
+        }
+        return parsed
+    }
 
     static func parse(_ text: String, bareSeconds: Bool = false) -> Duration? {
         let text = text.trimmingCharacters(in: .whitespaces).lowercased()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Commerce
+import Engine
 import Kafka
 import Logging
 import Storage
@@ -51,13 +52,7 @@ struct ProduceCommand: AsyncParsableCommand {
             throw ValidationError("--key must be none or user_id")
         }
         guard !bootstrap.split(separator: ",").isEmpty else { throw ValidationError("--bootstrap is empty") }
-        if let duration {
-            guard let parsed = DurationText.parse(duration, bareSeconds: true), parsed > .zero else {
-                throw ValidationError(
-                    "--duration '\(duration)' is not a positive duration that fits in 64-bit nanoseconds "
-                        + "(seconds, or a number with ms, s, m or h)")
-            }
-        }
+        if let duration { _ = try DurationText.runLength(duration) }
         guard TrafficShape(rawValue: shape) != nil else {
             throw ValidationError("--shape must be flat, daily or bursty")
         }
@@ -90,7 +85,7 @@ struct ProduceCommand: AsyncParsableCommand {
         configuration.count = count
         configuration.seed = seed
         configuration.key = TransactionFeed.Key(rawValue: key) ?? .none
-        configuration.duration = duration.flatMap { DurationText.parse($0, bareSeconds: true) }
+        configuration.duration = try duration.map(DurationText.runLength)
         configuration.shape = TrafficShape(rawValue: shape) ?? .flat
         configuration.lateFraction = lateFraction
         configuration.malformedFraction = malformedFraction
@@ -110,7 +105,7 @@ struct ProduceCommand: AsyncParsableCommand {
             }
         }
         status.clear()
-        let summary = ProduceSummary(feed: feed, topic: topic, seconds: Self.seconds(since: started))
+        let summary = ProduceSummary(feed: feed, topic: topic, seconds: (ContinuousClock.now - started).inSeconds)
         if case .failure(let error) = result {
             // One line: the error, and what was delivered before it when anything was sent.
             let sent = summary.records > 0 ? " (\(summary.text))" : ""
@@ -131,7 +126,7 @@ struct ProduceCommand: AsyncParsableCommand {
             if Task.isCancelled { return }
             let now = ContinuousClock.now
             let sent = feed.generated
-            let rate = Double(sent - previous.sent) / max(1e-3, seconds(now - previous.at))
+            let rate = Double(sent - previous.sent) / max(1e-3, (now - previous.at).inSeconds)
             previous = (now, sent)
             let (acknowledged, failed) = feed.deliveries
             status.show(
@@ -142,12 +137,6 @@ struct ProduceCommand: AsyncParsableCommand {
         }
     }
 
-    static func seconds(since start: ContinuousClock.Instant) -> Double { seconds(ContinuousClock.now - start) }
-
-    static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) * 1e-18
-    }
 }
 
 /// What `souk produce` did: as a line for people or a JSON object for programs.

@@ -1,4 +1,5 @@
 import Commerce
+import Engine
 import Foundation
 import ServiceLifecycle
 import Storage
@@ -80,7 +81,7 @@ struct DemoStatusService: Service {
             if Task.isCancelled || Task.isShuttingDownGracefully { break }
             let now = ContinuousClock.now
             let count = produced()
-            let seconds = ProduceCommand.seconds(now - previous.at)
+            let seconds = (now - previous.at).inSeconds
             let rate = seconds > 0 ? Double(count - previous.produced) / seconds : 0
             previous = (now, count)
             line.show(await sample(now - started, rate).text)

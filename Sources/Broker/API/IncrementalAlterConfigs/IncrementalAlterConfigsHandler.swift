@@ -27,9 +27,12 @@ extension RequestRouter {
                 (code, message) = (.invalidRequest, "a config is named more than once")
             } else {
                 let changes = resource.configs
+                let log = configuration.log
                 (code, message) = await registry.updateConfigs(
                     resource.resourceName, validateOnly: request.validateOnly
-                ) { configs in Self.apply(changes, to: &configs) }
+                ) { configs in
+                    Self.apply(changes, to: &configs) { TopicConfigs.defaultValue($0, log: log) }
+                }
             }
             result.errorCode = code.rawValue
             result.errorMessage = message
@@ -40,7 +43,8 @@ extension RequestRouter {
 
     /// Applies `changes` to a topic's overrides; an error when one cannot apply.
     static func apply(
-        _ changes: [IncrementalAlterConfigsRequest.AlterableConfig], to configs: inout [String: String]
+        _ changes: [IncrementalAlterConfigsRequest.AlterableConfig], to configs: inout [String: String],
+        defaultValue: (String) -> String?
     ) -> (ErrorCode, String)? {
         for change in changes {
             guard let operation = ConfigOperation(rawValue: change.configOperation) else {
@@ -56,7 +60,7 @@ extension RequestRouter {
                 guard listConfigs.contains(change.name) else {
                     return (.invalidConfig, "\(change.name) is not a list: APPEND and SUBTRACT apply to list configs")
                 }
-                let current = (configs[change.name] ?? (change.name == "cleanup.policy" ? "delete" : ""))
+                let current = (configs[change.name] ?? defaultValue(change.name) ?? "")
                     .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                 let items = (change.value ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                     .filter { !$0.isEmpty }
