@@ -83,7 +83,7 @@ let package = Package(
         .target(
             name: "Commerce",
             dependencies: [
-                "Engine", "Kafka", "Storage",
+                "Engine", "Kafka", "Storage", "CAllocator",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

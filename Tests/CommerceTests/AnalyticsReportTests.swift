@@ -145,22 +145,33 @@ struct UserTotalsTests {
             (0..<interner.count).allSatisfy { interner.string($0) == values[$0 < 20_000 ? $0 : 50_000 + $0 - 20_000] })
     }
 
-    @Test("merging another worker's totals adds by user id; the top list breaks revenue ties by the smaller id")
-    func merging() {
+    @Test(
+        "workers' totals over disjoint users are counted together; the top list breaks revenue ties by the smaller id")
+    func adjoining() {
         func totals(_ entries: [(String, Double)]) -> UserTotals {
             let (interner, _) = Self.interned(entries.map(\.0))
             return UserTotals(
                 interner: interner,
                 aggregates: entries.map { RevenueAggregate(revenue: $0.1, transactions: 1, items: 2) })
         }
-        var merged = totals([("b", 10), ("a", 5), ("c", 1)])
-        merged.merge(totals([("c", 9), ("d", 10), ("a", 5)]))
-        #expect(merged.count == 4)
+        var merged = totals([("b", 10), ("e", 5), ("c", 1)])
+        merged.adjoin(totals([("f", 9), ("d", 10), ("a", 10)]))
+        merged.adjoin(UserTotals())
+        #expect(merged.count == 6)
         let top = merged.top(3)
-        #expect(top.map(\.user) == ["a", "b", "c"])
+        #expect(top.map(\.user) == ["a", "b", "d"])
         #expect(top.map(\.aggregate.revenue) == [10, 10, 10])
-        #expect(top[0].aggregate.transactions == 2 && top[0].aggregate.items == 4)
-        #expect(merged.top(10).map(\.user) == ["a", "b", "c", "d"])
+        #expect(top[0].aggregate.transactions == 1 && top[0].aggregate.items == 2)
+        #expect(merged.top(10).map(\.user) == ["a", "b", "d", "f", "e", "c"])
         #expect(merged.top(0).isEmpty)
+    }
+
+    @Test("values longer than the 16 bytes a slot holds are told apart by the rest of their bytes")
+    func longValues() {
+        let values = (0..<5_000).map { "same-first-16-by\($0 % 2_000)" } + ["same-first-16-by", "same-first-16-byX"]
+        let (interner, ids) = Self.interned(values)
+        #expect(interner.count == 2_002)
+        #expect(ids[0] == 0 && ids[2_000] == 0 && ids[4_999] == 999 && ids[5_000] == 2_000 && ids[5_001] == 2_001)
+        #expect((0..<2_000).allSatisfy { interner.string($0) == values[$0] })
     }
 }

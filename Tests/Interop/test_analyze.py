@@ -148,6 +148,16 @@ def test_the_json_report_equals_duckdb_over_the_committed_files(dataset):
     check_against_duckdb(top, db(dataset), top=25)
 
 
+@pytest.mark.parametrize("workers", ["1", "3", "16"])
+def test_any_number_of_workers_reports_what_duckdb_finds(dataset, workers):
+    # Workers share each row group: a slice of its rows each, and a part of the users each over all of them.
+    check_against_duckdb(report(dataset, "--workers", workers), db(dataset))
+    check_against_duckdb(
+        report(dataset, "--workers", workers, "--from", "2026-11-24T10:17:30Z", "--to", "2026-11-24T12:41:10Z"),
+        db(dataset, f"epoch_us(timestamp) >= {micros(datetime.datetime(2026, 11, 24, 10, 17, 30, tzinfo=datetime.timezone.utc))}"
+                    f" and epoch_us(timestamp) < {micros(datetime.datetime(2026, 11, 24, 12, 41, 10, tzinfo=datetime.timezone.utc))}"))
+
+
 def overlapping_row_groups(data, start, end):
     """Row groups (and their files) whose hour directory and `timestamp` statistics meet [start, end)."""
     groups, touched = 0, set()

@@ -25,7 +25,7 @@ import Testing
 
     @Test func hybridRoundTripsRandomData() throws {
         var rng = SplitMix64(seed: 42)
-        for width in [1, 2, 3, 7, 8, 13, 20, 31, 32] {
+        for width in 1...32 {
             let mask: UInt64 = width == 32 ? 0xFFFF_FFFF : (1 << UInt64(width)) - 1
             var values: [UInt32] = []
             for _ in 0..<3000 {
@@ -35,6 +35,20 @@ import Testing
             var out: [UInt8] = []
             RLEHybridEncoder.encode(values, bitWidth: width, into: &out)
             #expect(try RLEHybridDecoder.decode(out, bitWidth: width, count: values.count) == values, "width \(width)")
+        }
+    }
+
+    @Test("long bit-packed runs (read eight bytes at a time) and their last values (read bit by bit), every width")
+    func hybridBitPackedRuns() throws {
+        var rng = SplitMix64(seed: 7)
+        for width in 1...32 {
+            let mask: UInt64 = width == 32 ? 0xFFFF_FFFF : (1 << UInt64(width)) - 1
+            for count in [1, 7, 8, 9, 63, 64, 65, 1000, 4099] {
+                let values = (0..<count).map { _ in UInt32(rng.next() & mask) }
+                var out: [UInt8] = []
+                RLEHybridEncoder.encode(values, bitWidth: width, into: &out)
+                #expect(try RLEHybridDecoder.decode(out, bitWidth: width, count: count) == values, "width \(width)")
+            }
         }
     }
 

@@ -143,9 +143,77 @@ import Testing
         #expect(meta.encodingStats?.contains { $0.encoding == .plain && $0.pageType == .dataPage } == true)
     }
 
-    @Test("a dictionary-encoded chunk reads as its dictionary and indices; one with plain pages or nulls does not")
+    @Test(
+        "reading some rows of a column gives those rows of the whole read, for every type, codec and page version",
+        arguments: configurations.map(\.0))
+    func readRowsTakesThoseRows(_ name: String) throws {
+        let (_, compression, version) = try #require(Self.configurations.first { $0.0 == name })
+        var config = Config()
+        config.compression = compression
+        config.dataPageVersion = version
+        config.pageRowLimit = 700
+        config.rowGroupRowLimit = 2000
+        config.columnOptions["qty"] = .init(dictionary: false, encoding: .deltaBinaryPacked)
+        config.columnOptions["price"] = .init(dictionary: false, encoding: .byteStreamSplit)
+        let writer = try ParquetFileWriter(schema: SampleBatches.schema, configuration: config)
+        try writer.append(SampleBatches.batch(rows: 5000))
+        let reader = try ParquetFileReader(buffer: try writer.finishInMemory())
+        for group in 0..<reader.rowGroupCount {
+            let count = reader.rowCount(ofRowGroup: group)
+            let rows = Array(Set([0, 1, 2, 699, 700, 1401, count - 1].filter { $0 < count })).sorted()
+            let whole = try reader.readRowGroup(group)
+            for (index, column) in SampleBatches.schema.columns.enumerated() {
+                let taken = try reader.readRows(rows, ofRowGroup: group, column: column.name)
+                let expected = ValueNormalizer.rows(whole[index], column: column)
+                #expect(ValueNormalizer.rows(taken, column: column) == rows.map { expected[$0] }, "\(column.name)")
+            }
+            #expect(try reader.readRows([], ofRowGroup: group, column: "name").rowCount == 0)
+        }
+        #expect(throws: ParquetError.self) { try reader.readRows([5, 3], ofRowGroup: 0, column: "id") }
+        #expect(throws: ParquetError.self) { try reader.readRows([2000], ofRowGroup: 0, column: "id") }
+    }
+
+    @Test(
+        "reading some rows leaves the pages that hold none of them undecoded: a broken one is never met",
+        arguments: [true, false])
+    func readRowsSkipsOtherPages(pageIndex: Bool) throws {
+        let schema = ParquetSchema([.string("id", .required)])
+        var config = Config()
+        config.writePageIndex = pageIndex
+        config.compression = .none
+        config.dictionaryEnabled = false
+        config.pageRowLimit = 500
+        let ids = ParquetByteArrays(strings: (0..<5000).map { String(format: "id-%05d", $0) })
+        let writer = try ParquetFileWriter(schema: schema, configuration: config)
+        try writer.append([ParquetColumnBuffer(.byteArray(ids))])
+        var bytes = Array(try writer.finishInMemory().readableBytesView)
+        // Breaks the length of row 2600's value (in the sixth page): it now runs past its page.
+        let value = Array("id-02600".utf8)
+        let at = try #require(
+            (0..<(bytes.count - value.count)).first { bytes[$0..<($0 + value.count)].elementsEqual(value) })
+        bytes.replaceSubrange((at - 4)..<at, with: [0xFF, 0xFF, 0, 0])
+        let reader = try ParquetFileReader(bytes: bytes)
+        #expect((reader.metadata.rowGroups[0].columns[0].offsetIndexOffset != nil) == pageIndex)
+        #expect(throws: ParquetError.self) { try reader.readRowGroup(0) }
+        #expect(throws: ParquetError.self) { try reader.readRows([2600], ofRowGroup: 0, column: "id") }
+        let taken = try reader.readRows([0, 499, 500, 2499, 3000, 4999], ofRowGroup: 0, column: "id")
+        guard case .byteArray(let values) = taken.values else {
+            Issue.record("not byte arrays")
+            return
+        }
+        #expect(
+            (0..<values.count).map { values.string(at: $0) } == [
+                "id-00000", "id-00499", "id-00500", "id-02499", "id-03000", "id-04999",
+            ])
+    }
+
+    @Test(
+        "a dictionary-encoded chunk reads as its dictionary and indices, plain pages after a full dictionary as new entries; nulls or plain numbers do not"
+    )
     func dictionaryColumns() throws {
-        let schema = ParquetSchema([.string("city", .required), .string("id", .required), .string("maybe")])
+        let schema = ParquetSchema([
+            .string("city", .required), .string("id", .required), .string("maybe"), .int64("n", .required),
+        ])
         var config = Config()
         config.dictionaryPageSizeLimit = 4096
         config.pageRowLimit = 500
@@ -158,6 +226,7 @@ import Testing
                 [
                     ParquetColumnBuffer(.byteArray(cities)), ParquetColumnBuffer(.byteArray(ids)),
                     ParquetColumnBuffer(.byteArray(maybe), validity: validity),
+                    ParquetColumnBuffer(.int64((0..<5000).map { Int64($0) * 1_000_003 })),
                 ]
             ], schema: schema, config)
         let column = try #require(try reader.readDictionaryColumn(0, column: "city"))
@@ -167,8 +236,17 @@ import Testing
         }
         #expect(dictionary.count == 3 && column.indices.count == 5000)
         #expect(column.indices.map { dictionary.string(at: Int($0)) } == (0..<5000).map { cities.string(at: $0) })
-        #expect(try reader.readDictionaryColumn(0, column: "id") == nil, "falls back to plain pages")
+        let fallback = try #require(try reader.readDictionaryColumn(0, column: "id"))
+        guard case .byteArray(let entries) = fallback.dictionary else {
+            Issue.record("not a byte-array dictionary")
+            return
+        }
+        let pageEncodings = try #require(reader.metadata.rowGroups[0].columns[1].metaData?.encodingStats)
+        #expect(pageEncodings.contains { $0.encoding == .plain && $0.pageType == .dataPage }, "the writer fell back")
+        #expect(entries.count == 5000, "every id is distinct: one entry each, from the dictionary or a plain page")
+        #expect(fallback.indices.map { entries.string(at: Int($0)) } == (0..<5000).map { ids.string(at: $0) })
         #expect(try reader.readDictionaryColumn(0, column: "maybe") == nil, "holds nulls")
+        #expect(try reader.readDictionaryColumn(0, column: "n") == nil, "numbers fall back to plain pages")
     }
 
     @Test func statisticsFollowTypeDefinedOrder() throws {

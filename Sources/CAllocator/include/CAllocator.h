@@ -6,4 +6,8 @@
 /// Returns 1 when applied, 0 where the allocator is not glibc's.
 int souk_allocator_retain(int mmap_threshold, int trim_threshold);
 
+/// Starts loading the cache line at `address` (a hint: no fault, no effect on results), so that a
+/// batch of random reads overlaps its cache misses.
+static inline void souk_prefetch(const void *address) { __builtin_prefetch(address); }
+
 #endif

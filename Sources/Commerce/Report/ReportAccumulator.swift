@@ -3,8 +3,16 @@ import Storage
 
 /// Folds row groups into one worker's `ReportTotals`, column by column: a loop per measure over
 /// the rows in range, strings interned by a fixed hash (made once per distinct value).
+///
+/// Workers share each row group: worker `w` of `W` adds its slice of the rows, except for the
+/// per-user totals, where it takes every row whose user falls in its part of the users (by hash):
+/// the workers' users are then disjoint, so none interns a user another one does, and their totals
+/// are put side by side instead of merged.
 struct ReportAccumulator {
     private let sections: Set<ReportSection>
+    /// This worker's part of the users, of `partitions`.
+    private let partition: Int
+    private let partitions: Int
     private var revenue = 0.0
     private var transactions: Int64 = 0
     private var items: Int64 = 0
@@ -16,38 +24,67 @@ struct ReportAccumulator {
     private var hours: [Int64: RevenueAggregate] = [:]
     private var top: TopN<Transaction>
 
-    init(sections: Set<ReportSection>, top: Int) {
+    init(sections: Set<ReportSection>, top: Int, partition: Int = 0, of partitions: Int = 1) {
         self.sections = sections
         self.top = TopN(n: sections.contains(.topTransactions) ? top : 0)
+        self.partitions = max(1, partitions)
+        self.partition = min(max(0, partition), self.partitions - 1)
     }
 
-    /// Adds the rows of `columns` in range.
-    mutating func add(_ columns: ReportColumns) {
+    /// Adds the rows of `columns` in range among `rows` (default: all of them), and the per-user
+    /// totals of this worker's users over every row in range.
+    mutating func add(_ columns: ReportColumns, rows: Range<Int>? = nil) throws(ParquetError) {
+        let rows = rows ?? 0..<columns.count
         if let selection = columns.selection {
-            fold(columns, rows: selection)
+            // The selection is sorted: the rows of `rows` in it are one slice of it.
+            let lower = Self.firstIndex(in: selection, atLeast: rows.lowerBound)
+            let upper = Self.firstIndex(in: selection, atLeast: rows.upperBound)
+            try fold(columns, rows: selection[lower..<upper])
+            addUsers(columns, rows: selection)
         } else {
-            fold(columns, rows: 0..<columns.count)
+            try fold(columns, rows: rows)
+            addUsers(columns, rows: 0..<columns.count)
         }
     }
 
-    private mutating func fold<Rows: Collection<Int>>(_ columns: ReportColumns, rows: Rows) {
+    private mutating func addUsers<Rows: Collection<Int>>(_ columns: ReportColumns, rows: Rows) {
+        guard let values = columns.users, let amounts = columns.amounts, let quantities = columns.quantities
+        else { return }
+        // Taken out while the closure adds to it, so `self` is not accessed twice at once.
+        var totals = userTotals
+        userTotals = []
+        values.forEachInterned(into: &users, rows: rows, part: (partition, partitions)) { row, id in
+            totals.add(at: id, amount: amounts[row], quantity: Int64(quantities[row]))
+        }
+        userTotals = totals
+    }
+
+    /// The first index of sorted `rows` holding a row at least `row` (binary search).
+    private static func firstIndex(in rows: [Int], atLeast row: Int) -> Int {
+        var (low, high) = (0, rows.count)
+        while low < high {
+            let middle = low + (high - low) / 2
+            if rows[middle] < row { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    private mutating func fold<Rows: Collection<Int>>(_ columns: ReportColumns, rows: Rows) throws(ParquetError) {
         guard let amounts = columns.amounts, let quantities = columns.quantities, !rows.isEmpty else { return }
         transactions &+= Int64(rows.count)
         for row in rows {
             revenue += amounts[row]
             items &+= Int64(quantities[row])
         }
-        if let values = columns.users {
-            let ids = values.interned(into: &users, rows: rows)
-            for row in rows { userTotals.add(at: ids[row], amount: amounts[row], quantity: Int64(quantities[row])) }
-        }
         for dimension in CommerceDimension.allCases {
             guard let values = columns.values(of: dimension) else { continue }
             let index = Int(dimension.rawValue)
-            let ids = values.interned(into: &interners[index], rows: rows)
-            for row in rows {
-                dimensionTotals[index].add(at: ids[row], amount: amounts[row], quantity: Int64(quantities[row]))
+            var totals = dimensionTotals[index]
+            dimensionTotals[index] = []
+            values.forEachInterned(into: &interners[index], rows: rows, part: (0, 1)) { row, id in
+                totals.add(at: id, amount: amounts[row], quantity: Int64(quantities[row]))
             }
+            dimensionTotals[index] = totals
         }
         if sections.contains(.hours), let times = columns.times {
             // Rows come in event-time order within a part: the hour rarely changes from row to row.
@@ -63,11 +100,28 @@ struct ReportAccumulator {
             }
             if hour != Int64.min { hours[hour, default: RevenueAggregate()].merge(aggregate) }
         }
-        if top.n > 0 {
-            for row in rows where top.admits(score: amounts[row]) {
-                guard let transaction = columns.transaction(at: row) else { break }
-                top.insert(score: transaction.amount, id: transaction.transactionID, element: transaction)
-            }
+        if top.n > 0 { try addTop(columns, amounts: amounts, rows: rows) }
+    }
+
+    /// Offers the top list the rows that can enter it. Only the `n` largest amounts of these rows (and
+    /// ties with the smallest of them) can: their transaction ids alone are read, the ids breaking ties.
+    private mutating func addTop<Rows: Collection<Int>>(_ columns: ReportColumns, amounts: [Double], rows: Rows)
+        throws(ParquetError)
+    {
+        var largest: [Double] = []  // ascending, at most n
+        largest.reserveCapacity(top.n + 1)
+        for row in rows where top.admits(score: amounts[row]) {
+            let amount = amounts[row]
+            guard largest.count < top.n || amount > largest[0] else { continue }
+            largest.insert(amount, at: largest.firstIndex { $0 > amount } ?? largest.count)
+            if largest.count > top.n { largest.removeFirst() }
+        }
+        guard let cutoff = largest.count == top.n ? largest.first : -.infinity else { return }
+        let candidates = rows.filter { amounts[$0] >= cutoff && top.admits(score: amounts[$0]) }
+        guard !candidates.isEmpty else { return }
+        for (row, id) in zip(candidates, try columns.transactionIDs(candidates)) {
+            guard let transaction = columns.transaction(at: row, id: id) else { return }
+            top.insert(score: transaction.amount, id: id, element: transaction)
         }
     }
 
@@ -109,7 +163,7 @@ struct ReportTotals: Sendable {
         revenue += other.revenue
         transactions &+= other.transactions
         items &+= other.items
-        users.merge(other.users)
+        users.adjoin(other.users)
         for index in dimensions.indices { dimensions[index].merge(other.dimensions[index]) { $0.merging($1) } }
         hours.merge(other.hours) { $0.merging($1) }
         top.merge(other.top)
@@ -132,11 +186,13 @@ extension RevenueAggregate {
     }
 }
 
-/// Revenue, transactions and items per user id, ids interned: merging another worker's totals interns
-/// its ids (no strings made), and only the top customers become strings.
+/// Revenue, transactions and items per user id, ids interned; the totals of the other workers'
+/// users (disjoint from these) are kept beside, and only the top customers become strings.
 struct UserTotals: Sendable {
     private(set) var interner = KeyInterner()
     private(set) var aggregates: [RevenueAggregate] = []
+    /// Totals over other users, from other workers.
+    private var others: [UserTotals] = []
 
     init() {}
 
@@ -146,13 +202,11 @@ struct UserTotals: Sendable {
     }
 
     /// Distinct users with a transaction (a dictionary can hold ids no row in range has).
-    var count: Int { aggregates.count { $0.transactions > 0 } }
+    var count: Int { aggregates.count { $0.transactions > 0 } + others.reduce(0) { $0 + $1.count } }
 
-    mutating func merge(_ other: UserTotals) {
-        for (id, aggregate) in other.aggregates.enumerated() where aggregate.transactions > 0 {
-            let mine = other.interner.withValue(id) { interner.intern($0, hash: other.interner.hashes[id]) }
-            aggregates.add(at: mine, aggregate)
-        }
+    /// Keeps `other`, the totals over users none of these are, beside these.
+    mutating func adjoin(_ other: UserTotals) {
+        others.append(other)
     }
 
     /// The `count` users with the most revenue (ties: the smaller id first), highest first.
@@ -169,6 +223,13 @@ struct UserTotals: Sendable {
             best.insert(candidate, at: position)
             if best.count > count { best.removeLast() }
         }
-        return best.map { (interner.string($0.id), aggregates[$0.id]) }
+        let mine = best.map { (user: interner.string($0.id), aggregate: aggregates[$0.id]) }
+        guard !others.isEmpty else { return mine }
+        let all = mine + others.flatMap { $0.top(count) }
+        return Array(
+            all.sorted {
+                $0.aggregate.revenue != $1.aggregate.revenue
+                    ? $0.aggregate.revenue > $1.aggregate.revenue : $0.user < $1.user
+            }.prefix(count))
     }
 }

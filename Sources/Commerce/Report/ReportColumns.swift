@@ -1,3 +1,4 @@
+import Engine
 import Storage
 
 /// A text column of a row group as the report reads it: each row's bytes, or (for a dictionary-encoded
@@ -21,17 +22,78 @@ enum ReportStrings: Sendable {
         }
     }
 
-    /// The interned id of each row's value (`ids[row]`), interning each distinct value once.
-    func interned(into interner: inout KeyInterner, rows: some Collection<Int>) -> [Int] {
+    /// Calls `body` with each row's interned id, for the rows `rows` whose value falls in part
+    /// `part.index` of `part.count` (by hash), in row order; a dictionary entry is hashed and interned
+    /// the first time a row refers to it (so a worker interns only the entries its rows use).
+    ///
+    /// Rows go in batches: the table slots of a batch's new values are read before any is interned,
+    /// so that the cache misses of a table larger than the caches overlap instead of queueing.
+    func forEachInterned(
+        into interner: inout KeyInterner, rows: some Collection<Int>, part: (index: Int, count: Int),
+        _ body: (_ row: Int, _ id: Int) -> Void
+    ) {
+        var batch: [(row: Int, entry: Int, hash: UInt64)] = []
+        batch.reserveCapacity(Self.batchSize)
         switch self {
         case .values(let values):
-            var ids = [Int](repeating: 0, count: values.count)
-            for row in rows { ids[row] = values.withValue(row) { interner.intern($0) } }
-            return ids
+            var ids: [Int32] = []  // unused: every row is its own value
+            for row in rows {
+                let hash = values.withValue(row) { KeyGroups.hash($0) }
+                guard Self.part(of: hash, part.count) == part.index else { continue }
+                interner.prefetch(hash: hash)
+                batch.append((row, row, hash))
+                if batch.count == Self.batchSize { Self.flush(&batch, values, &interner, &ids, body) }
+            }
+            Self.flush(&batch, values, &interner, &ids, body)
         case .dictionary(let dictionary, let indices):
-            let mapped = (0..<dictionary.count).map { entry in dictionary.withValue(entry) { interner.intern($0) } }
-            return indices.map { mapped[Int($0)] }
+            // -1: not yet seen; -2: another part's; -3: first seen in the batch being gathered.
+            var mapped = [Int32](repeating: -1, count: dictionary.count)
+            for row in rows {
+                let entry = Int(indices[row])
+                var hash: UInt64 = 0
+                if mapped[entry] == -1 {
+                    hash = dictionary.withValue(entry) { KeyGroups.hash($0) }
+                    guard Self.part(of: hash, part.count) == part.index else {
+                        mapped[entry] = -2
+                        continue
+                    }
+                    interner.prefetch(hash: hash)
+                    mapped[entry] = -3
+                } else if mapped[entry] == -2 {
+                    continue
+                }
+                batch.append((row, entry, hash))
+                if batch.count == Self.batchSize { Self.flush(&batch, dictionary, &interner, &mapped, body) }
+            }
+            Self.flush(&batch, dictionary, &interner, &mapped, body)
         }
+    }
+
+    private static let batchSize = 32
+
+    /// Interns the batch's new values (in order) and hands every row of it to `body`. With `ids`
+    /// sized to the entries, an entry's id is kept there (-3: interned by its first row here).
+    private static func flush(
+        _ batch: inout [(row: Int, entry: Int, hash: UInt64)], _ values: ParquetByteArrays,
+        _ interner: inout KeyInterner, _ ids: inout [Int32], _ body: (_ row: Int, _ id: Int) -> Void
+    ) {
+        for (row, entry, hash) in batch {
+            if ids.isEmpty {
+                body(row, values.withValue(entry) { interner.intern($0, hash: hash) })
+                continue
+            }
+            if ids[entry] == -3 {
+                ids[entry] = Int32(truncatingIfNeeded: values.withValue(entry) { interner.intern($0, hash: hash) })
+            }
+            body(row, Int(ids[entry]))
+        }
+        batch.removeAll(keepingCapacity: true)
+    }
+
+    /// The part a hash falls in, from bits the interner's table does not index by.
+    @inline(__always)
+    private static func part(of hash: UInt64, _ count: Int) -> Int {
+        count <= 1 ? 0 : Int((hash >> 40) % UInt64(count))
     }
 }
 
@@ -52,39 +114,65 @@ struct ReportColumns: Sendable {
     var times: [Int64]?
     /// The rows inside the report's range; nil when every row is.
     var selection: [Int]?
+    /// The file and row group the columns come from: a column left undecoded (the transaction ids)
+    /// is read from there for the few rows that need it.
+    var source: (file: ParquetFileReader, group: Int)?
 
-    /// Reads the columns `names` of row group `group`.
-    init(file: ParquetFileReader, group: Int, names: [String]) throws(ParquetError) {
-        var plain: [String] = []
-        var counts: [Int] = []
-        for name in names {
-            guard Self.dictionaryColumns.contains(name),
-                let column = try file.readDictionaryColumn(group, column: name),
-                case .byteArray(let dictionary) = column.dictionary
-            else {
-                plain.append(name)
-                continue
-            }
+    /// Reads column `name` of row group `group` alone (the others nil): workers decode a row group's
+    /// columns side by side, then `absorb` them into one.
+    init(file: ParquetFileReader, group: Int, column name: String) throws(ParquetError) {
+        source = (file, group)
+        if Self.dictionaryColumns.contains(name),
+            let column = try file.readDictionaryColumn(group, column: name),
+            case .byteArray(let dictionary) = column.dictionary
+        {
             try set(name, .dictionary(dictionary, indices: column.indices))
-            counts.append(column.indices.count)
+            count = column.indices.count
+            return
         }
-        let buffers = try file.readRowGroup(group, columns: plain)
-        for (name, buffer) in zip(plain, buffers) {
-            guard buffer.validity?.contains(false) != true else { throw Self.mismatch(name, "holds a null") }
-            switch (name, buffer.values) {
-            case ("transaction_id", .byteArray(let values)): ids = values
-            case ("amount", .double(let values)): amounts = values
-            case ("quantity", .int32(let values)): quantities = values
-            case ("timestamp", .int64(let values)): times = values
-            case (_, .byteArray(let values)): try set(name, .values(values))
-            default: throw Self.mismatch(name, "has another type than a transaction's")
-            }
-            counts.append(buffer.rowCount)
+        guard let buffer = try file.readRowGroup(group, columns: [name]).first else {
+            throw Self.mismatch(name, "is missing")
         }
-        count = counts.first ?? 0
-        guard counts.allSatisfy({ $0 == count }) else {
-            throw Self.mismatch(names.joined(separator: ", "), "differ in length")
+        guard buffer.validity?.contains(false) != true else { throw Self.mismatch(name, "holds a null") }
+        switch (name, buffer.values) {
+        case ("transaction_id", .byteArray(let values)): ids = values
+        case ("amount", .double(let values)): amounts = values
+        case ("quantity", .int32(let values)): quantities = values
+        case ("timestamp", .int64(let values)): times = values
+        case (_, .byteArray(let values)): try set(name, .values(values))
+        default: throw Self.mismatch(name, "has another type than a transaction's")
         }
+        count = buffer.rowCount
+    }
+
+    /// No column yet.
+    init() {}
+
+    /// Takes the decoded columns of `other`, a column of the same row group; `first` sets the count.
+    mutating func absorb(_ other: ReportColumns, first: Bool) throws(ParquetError) {
+        if first {
+            count = other.count
+        } else if other.count != count {
+            throw Self.mismatch("\(other.names.joined(separator: ", "))", "has \(other.count) rows, not \(count)")
+        }
+        source = other.source ?? source
+        ids = other.ids ?? ids
+        users = other.users ?? users
+        cities = other.cities ?? cities
+        categories = other.categories ?? categories
+        amounts = other.amounts ?? amounts
+        quantities = other.quantities ?? quantities
+        payments = other.payments ?? payments
+        times = other.times ?? times
+    }
+
+    /// The names of the columns decoded.
+    private var names: [String] {
+        [
+            ("transaction_id", ids != nil), ("user_id", users != nil), ("city", cities != nil),
+            ("category", categories != nil), ("amount", amounts != nil), ("quantity", quantities != nil),
+            ("payment_method", payments != nil), ("timestamp", times != nil),
+        ].filter(\.1).map(\.0)
     }
 
     private mutating func set(_ name: String, _ strings: ReportStrings) throws(ParquetError) {
@@ -119,12 +207,24 @@ struct ReportColumns: Sendable {
         }
     }
 
-    /// Row `row` as a transaction; nil unless every column was decoded.
-    func transaction(at row: Int) -> Transaction? {
-        guard let ids, let users, let cities, let categories, let amounts, let quantities, let payments, let times
+    /// The transaction ids of `rows` (ascending): from the decoded column, or else read for those
+    /// rows alone, decoding only the pages that hold them.
+    func transactionIDs(_ rows: [Int]) throws(ParquetError) -> [String] {
+        if let ids { return rows.map { ids.string($0) } }
+        guard let source else { throw Self.mismatch("transaction_id", "was not read") }
+        let buffer = try source.file.readRows(rows, ofRowGroup: source.group, column: "transaction_id")
+        guard case .byteArray(let values) = buffer.values, values.count == rows.count,
+            buffer.validity?.contains(false) != true
+        else { throw Self.mismatch("transaction_id", "is not a text column without nulls") }
+        return (0..<values.count).map { values.string($0) }
+    }
+
+    /// Row `row` as a transaction with id `id`; nil unless every other column was decoded.
+    func transaction(at row: Int, id: String) -> Transaction? {
+        guard let users, let cities, let categories, let amounts, let quantities, let payments, let times
         else { return nil }
         return Transaction(
-            transactionID: ids.string(row), userID: users.string(row), city: cities.string(row),
+            transactionID: id, userID: users.string(row), city: cities.string(row),
             category: categories.string(row), amount: amounts[row], quantity: quantities[row],
             paymentMethod: payments.string(row), timestampMicros: times[row])
     }

@@ -7,8 +7,10 @@ struct ReportScanPlan: Sendable {
     struct Task: Sendable {
         var path: String
         var group: Int
+        /// Compressed bytes of each column chunk decoded, in the order of the plan's columns.
+        var columnBytes: [Int64]
         /// Compressed bytes of the column chunks decoded.
-        var bytes: Int64
+        var bytes: Int64 { columnBytes.reduce(0, +) }
     }
 
     var tasks: [Task] = []
@@ -46,9 +48,10 @@ struct ReportScanPlan: Sendable {
             } catch { throw .corrupt(path: part.path, reason: "\(error)") }
             for group in groups.sorted() where reader.rowCount(ofRowGroup: group) > 0 {
                 let chunks = reader.metadata.rowGroups[group].columns.compactMap(\.metaData)
-                let bytes = chunks.filter { columns.contains($0.pathInSchema.joined(separator: ".")) }
-                    .reduce(Int64(0)) { $0 + $1.totalCompressedSize }
-                tasks.append(Task(path: part.path, group: group, bytes: bytes))
+                let bytes = columns.map { name in
+                    chunks.first { $0.pathInSchema == [name] }?.totalCompressedSize ?? 0
+                }
+                tasks.append(Task(path: part.path, group: group, columnBytes: bytes))
             }
         }
     }

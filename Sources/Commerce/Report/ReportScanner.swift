@@ -5,8 +5,9 @@ import Storage
 import Synchronization
 
 /// Runs `souk analyze`: plans the scan of `tables/transactions` (directories, then row-group
-/// statistics), decodes the row groups left on `workers` threads, one row group at a time per
-/// worker and only the columns the sections need, and adds the dead-letter counts.
+/// statistics), then takes the row groups left one at a time: `workers` threads decode its columns
+/// side by side (only the columns the sections need), then each adds its slice of the rows to its
+/// own totals; the workers' totals are merged at the end, with the dead-letter counts.
 package struct ReportScanner: Sendable {
     /// What to report on.
     package struct Configuration: Sendable {
@@ -82,45 +83,39 @@ package struct ReportScanner: Sendable {
             }
         let (plan, commit) = try planned.get()
 
-        let progressCounter = ScanProgress()
-        let tasks = plan.tasks
-        let top = configuration.top
-        let workers = max(1, min(configuration.workers, tasks.count))
-        typealias WorkerResult = (Int, Result<(ReportTotals, Int64), ReportError>)
-        let totals = try await withThrowingTaskGroup(of: WorkerResult.self) { group in
-            for worker in 0..<workers {
-                group.addTask {
-                    let result = try await pool.runIfActive {
-                        // Worker w takes row groups w, w + workers, …: the same split every run, so the
-                        // sums are added in the same order and a report is the same to the last digit.
-                        Self.work(
-                            stride(from: worker, to: tasks.count, by: workers).map { tasks[$0] },
-                            progress: progressCounter,
-                            columns: ordered, range: range, sections: sections, top: top
-                        ) { progress?($0, tasks.count) }
-                    }
-                    return (worker, result)
-                }
-            }
-            var results: [WorkerResult] = []
-            for try await result in group {
-                if case .failure = result.1 { group.cancelAll() }
-                results.append(result)
-            }
-            var merged = ReportTotals(top: TopN(n: sections.contains(.topTransactions) ? top : 0))
-            var rows: Int64 = 0
-            for (_, result) in results.sorted(by: { $0.0 < $1.0 }) {
-                switch result {
-                case .success(let (totals, read)):
-                    merged.merge(totals)
-                    rows += read
-                case .failure(let error):
-                    return Result<(ReportTotals, Int64), ReportError>.failure(error)
-                }
-            }
-            return .success((merged, rows))
+        let workers = max(1, configuration.workers)
+        let slots = (0..<workers).map { worker in
+            WorkerTotals(ReportAccumulator(sections: sections, top: configuration.top, partition: worker, of: workers))
         }
-        let (merged, rowsRead) = try totals.get()
+        var rowsRead: Int64 = 0
+        var file: (path: String, reader: ParquetFileReader)?
+        for (done, task) in plan.tasks.enumerated() {
+            if file?.path != task.path {
+                let opened: Result<ParquetFileReader, ReportError> = try await pool.runIfActive {
+                    do { return .success(try ParquetFileReader(path: task.path)) } catch {
+                        return .failure(.corrupt(path: task.path, reason: "\(error)"))
+                    }
+                }
+                switch opened {
+                case .success(let reader): file = (task.path, reader)
+                case .failure(let error): return .failure(error)
+                }
+            }
+            guard let reader = file?.reader else { continue }
+            var rowGroup: ReportColumns
+            switch try await Self.decode(task, columns: ordered, workers: workers, file: reader, pool: pool) {
+            case .success(let decoded): rowGroup = decoded
+            case .failure(let error): return .failure(error)
+            }
+            rowGroup.select(range)
+            rowsRead += Int64(rowGroup.selection?.count ?? rowGroup.count)
+            if let error = try await Self.fold(rowGroup, into: slots, pool: pool) {
+                return .failure(.corrupt(path: task.path, reason: "row group \(task.group): \(error)"))
+            }
+            progress?(done + 1, plan.tasks.count)
+        }
+        var merged = ReportTotals(top: TopN(n: sections.contains(.topTransactions) ? configuration.top : 0))
+        for slot in slots { merged.merge(slot.totals.withLock { $0.finish() }) }
         if merged.transactions == 0, !columns.isEmpty {
             return .failure(.noData(Self.emptyMessage(range: range, directory: directory)))
         }
@@ -138,46 +133,90 @@ package struct ReportScanner: Sendable {
         scan.filesTotal = plan.filesTotal
         scan.files = plan.files
         scan.rowGroupsTotal = plan.rowGroupsTotal
-        scan.rowGroups = tasks.count
+        scan.rowGroups = plan.tasks.count
         scan.rows = rowsRead
         scan.columns = ordered
-        scan.bytes = tasks.reduce(0) { $0 + $1.bytes }
+        scan.bytes = plan.tasks.reduce(0) { $0 + $1.bytes }
         scan.seconds = elapsed.inSeconds
         return .success(
             AnalyticsReport(
-                sections: configuration.sections, totals: merged, top: top, watermarkMicros: commit?.watermarkMicros,
+                sections: configuration.sections, totals: merged, top: configuration.top,
+                watermarkMicros: commit?.watermarkMicros,
                 asOfMicros: Int64((Date().timeIntervalSince1970 * 1_000_000).rounded(.down)),
                 deadLetters: try letters.get(), scan: scan))
     }
 
-    /// One worker: decodes and adds its row groups in order; returns its totals and the rows it
-    /// decoded.
-    private static func work(
-        _ tasks: [ReportScanPlan.Task], progress counter: ScanProgress, columns: [String],
-        range: ReportRange, sections: Set<ReportSection>, top: Int, progress: (Int) -> Void
-    ) -> Result<(ReportTotals, Int64), ReportError> {
-        var accumulator = ReportAccumulator(sections: sections, top: top)
-        var reader: (path: String, file: ParquetFileReader)?
-        var rows: Int64 = 0
-        for task in tasks {
-            do throws(ReportError) {
-                if reader?.path != task.path {
-                    do { reader = (task.path, try ParquetFileReader(path: task.path)) } catch {
-                        throw .corrupt(path: task.path, reason: "\(error)")
+    /// Decodes the columns of `task`'s row group side by side: each worker takes the next column not
+    /// yet taken, the largest chunks first.
+    private static func decode(
+        _ task: ReportScanPlan.Task, columns: [String], workers: Int, file: ParquetFileReader, pool: NIOThreadPool
+    ) async throws -> Result<ReportColumns, ReportError> {
+        // The transaction ids are read later, for the rows that can enter the top transactions alone.
+        let order = columns.indices.filter { columns[$0] != "transaction_id" }
+            .sorted { task.columnBytes[$0] > task.columnBytes[$1] }
+        let next = NextIndex()
+        typealias Decoded = [(Int, Result<ReportColumns, ParquetError>)]
+        let decoded = try await withThrowingTaskGroup(of: Decoded.self) { group in
+            for _ in 0..<min(workers, order.count) {
+                group.addTask {
+                    try await pool.runIfActive {
+                        var done: Decoded = []
+                        while true {
+                            let taken = next.value.add(1, ordering: .relaxed).oldValue
+                            guard taken < order.count else { return done }
+                            let index = order[taken]
+                            do throws(ParquetError) {
+                                done.append(
+                                    (
+                                        index,
+                                        .success(
+                                            try ReportColumns(file: file, group: task.group, column: columns[index]))
+                                    ))
+                            } catch { done.append((index, .failure(error))) }
+                        }
                     }
                 }
-                guard let file = reader?.file else { continue }
-                var decoded: ReportColumns
-                do { decoded = try ReportColumns(file: file, group: task.group, names: columns) } catch {
-                    throw .corrupt(path: task.path, reason: "row group \(task.group): \(error)")
-                }
-                decoded.select(range)
-                rows += Int64(decoded.count)
-                accumulator.add(decoded)
-            } catch { return .failure(error) }
-            progress(counter.done.add(1, ordering: .relaxed).newValue)
+            }
+            var results: Decoded = []
+            for try await done in group { results += done }
+            return results.sorted { $0.0 < $1.0 }
         }
-        return .success((accumulator.finish(), rows))
+        do throws(ParquetError) {
+            var columns = ReportColumns()
+            for (position, (_, column)) in decoded.enumerated() {
+                try columns.absorb(try column.get(), first: position == 0)
+            }
+            return .success(columns)
+        } catch {
+            return .failure(.corrupt(path: task.path, reason: "row group \(task.group): \(error)"))
+        }
+    }
+
+    /// Adds the rows of a decoded row group: worker `w` of `W` takes the `w`-th of `W` equal slices
+    /// (and its part of the users over every row), into its own totals. The same split every run, so the sums are added in the same order and a
+    /// report is the same to the last digit.
+    /// Returns the first error a worker met reading the ids of the top transactions.
+    private static func fold(_ columns: ReportColumns, into slots: [WorkerTotals], pool: NIOThreadPool) async throws
+        -> ParquetError?
+    {
+        let count = columns.count
+        return try await withThrowingTaskGroup(of: ParquetError?.self) { group in
+            for (worker, slot) in slots.enumerated() {
+                // Every worker runs, even with an empty slice: it adds its users over every row.
+                let rows = (count * worker / slots.count)..<(count * (worker + 1) / slots.count)
+                group.addTask {
+                    try await pool.runIfActive {
+                        slot.totals.withLock { (totals) -> ParquetError? in
+                            do throws(ParquetError) { try totals.add(columns, rows: rows) } catch { return error }
+                            return nil
+                        }
+                    }
+                }
+            }
+            var first: ParquetError?
+            for try await error in group where first == nil { first = error }
+            return first
+        }
     }
 
     /// Late records in range (by their event time) and malformed ones, of the committed batches.
@@ -208,7 +247,16 @@ package struct ReportScanner: Sendable {
     }
 }
 
-/// Row groups the workers have done, together.
-final class ScanProgress: Sendable {
-    let done = Atomic(0)
+/// One worker's totals, folded into by one pool job at a time.
+final class WorkerTotals: Sendable {
+    let totals: Mutex<ReportAccumulator>
+
+    init(_ accumulator: ReportAccumulator) {
+        totals = Mutex(accumulator)
+    }
+}
+
+/// The next of a list of jobs that workers take one at a time.
+final class NextIndex: Sendable {
+    let value = Atomic(0)
 }

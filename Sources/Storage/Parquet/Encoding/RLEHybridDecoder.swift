@@ -44,14 +44,44 @@ enum RLEHybridDecoder {
                 let decodable = bitWidth == 0 ? declaredValues : min(declaredValues, availableBytes * 8 / bitWidth)
                 let take = min(decodable, remaining)
                 guard take > 0 || declaredValues == 0 else { throw .corrupt("bit-packed run ends early") }
-                var reader = BitReader(bytes, start: position, end: position + availableBytes)
-                for _ in 0..<take { output.append(UInt32(truncatingIfNeeded: reader.read(width: bitWidth))) }
+                unpack(
+                    bytes, start: position, available: availableBytes, bitWidth: bitWidth, count: take, into: &output)
                 remaining -= take
                 position += availableBytes
                 if take < remaining && decodable < declaredValues { throw .corrupt("bit-packed run ends early") }
             }
         }
         return position
+    }
+
+    /// Appends `count` values of `bitWidth` bits packed LSB first from `bytes[start..<start + available]`.
+    /// Values whose eight bytes lie inside the range are read with one unaligned 64-bit load each;
+    /// the last few, bit by bit.
+    @inline(__always)
+    private static func unpack(
+        _ bytes: UnsafeRawBufferPointer, start: Int, available: Int, bitWidth: Int, count: Int,
+        into output: inout [UInt32]
+    ) {
+        guard bitWidth > 0, let base = bytes.baseAddress else {
+            output.append(contentsOf: repeatElement(0, count: count))
+            return
+        }
+        // Whole groups of eight values end on a byte boundary: the fast part stops at one.
+        let fast = available >= 8 ? min(count, ((available - 8) * 8 / bitWidth) / 8 * 8) : 0
+        let first = output.count
+        output.append(contentsOf: repeatElement(0, count: fast))
+        let mask = (UInt64(1) << UInt64(bitWidth)) &- 1
+        output.withUnsafeMutableBufferPointer { out in
+            var bit = 0
+            for index in 0..<fast {
+                let word = UInt64(littleEndian: (base + start + (bit >> 3)).loadUnaligned(as: UInt64.self))
+                out[first &+ index] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+                bit &+= bitWidth
+            }
+        }
+        let consumed = fast * bitWidth / 8
+        var reader = BitReader(bytes, start: start + consumed, end: start + available)
+        for _ in fast..<count { output.append(UInt32(truncatingIfNeeded: reader.read(width: bitWidth))) }
     }
 
     /// Convenience over a byte array (tests).

@@ -7,7 +7,7 @@ extension ColumnChunkReader {
     ) throws(ParquetError) {
         guard count > 0 else { return }
         if keepsIndices, encoding != .plainDictionary, encoding != .rleDictionary {
-            metOtherEncoding = true
+            try appendPlainToDictionary(raw, start: start, end: end, count: count, encoding: encoding)
             return
         }
         switch encoding {
@@ -87,6 +87,27 @@ extension ColumnChunkReader {
             }
         default:
             throw .unsupported("encoding \(encoding.rawValue)")
+        }
+    }
+
+    /// While keeping indices: a PLAIN byte-array page after the dictionary (a writer falls back to
+    /// PLAIN when its dictionary fills up) has its values appended to the dictionary, each row getting
+    /// the index of its own entry; any other page ends the dictionary read (`metOtherEncoding`).
+    private mutating func appendPlainToDictionary(
+        _ raw: UnsafeRawBufferPointer, start: Int, end: Int, count: Int, encoding: EncodingCode
+    ) throws(ParquetError) {
+        guard encoding == .plain, column.physicalType == .byteArray, var entries = dictionary else {
+            metOtherEncoding = true
+            return
+        }
+        dictionary = nil  // the accumulator is appended to in place, not copied
+        let first = entries.count
+        _ = try PlainDecoder.decodeByteArrays(raw, start: start, end: end, count: count, into: &entries.bytes)
+        indices.reserveAdditional(count)
+        for index in first..<(first + count) { indices.append(UInt32(truncatingIfNeeded: index)) }
+        dictionary = entries
+        guard entries.count <= Int(UInt32.max) else {
+            throw .sizeLimitExceeded(what: "dictionary entries", size: entries.count, limit: Int(UInt32.max))
         }
     }
 

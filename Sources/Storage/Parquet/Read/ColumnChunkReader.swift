@@ -13,8 +13,21 @@ struct ColumnChunkReader {
     /// Keep dictionary indices instead of looking the values up (`readDictionaryIndices`).
     var keepsIndices = false
     var indices: [UInt32] = []
-    /// A page of another encoding was met while keeping indices: the chunk is not all dictionary.
+    /// A page that cannot be read as indices was met while keeping them: read the chunk as values.
     var metOtherEncoding = false
+    /// Only these rows (ascending) are wanted (`readRows`): pages holding none of them are skipped
+    /// undecompressed, and reading stops after the last.
+    private var wantedRows: [Int]?
+    private var wantedCursor = 0
+    /// Where each decoded page starts: its first row, and its first value and validity entry.
+    private var currentPage: (row: Int, rows: Int)?
+    /// The wanted rows taken so far, and their values and validity.
+    private var taken: ValueAccumulator?
+    private var rowsTaken = 0
+    private var takenValidity: [Bool] = []
+    /// The first row of each data page, when the chunk holds only some of them.
+    private var pageFirstRows: [Int]?
+    private var dataPagesMet = 0
 
     init(leaf: LeafColumn, column: ParquetColumn, metadata: ColumnMetaData, configuration: ParquetReaderConfiguration)
         throws(ParquetError)
@@ -35,6 +48,7 @@ struct ColumnChunkReader {
     }
 
     /// The chunk as its dictionary and one index per row, when every data page is dictionary-encoded
+    /// (or, for byte arrays, PLAIN after the dictionary filled up: those values join the dictionary)
     /// and no value is null; nil otherwise (it stops at the first page of another encoding).
     mutating func readDictionaryIndices(_ chunk: [UInt8], rowCount: Int) throws(ParquetError)
         -> ParquetDictionaryColumn?
@@ -47,6 +61,81 @@ struct ColumnChunkReader {
         return ParquetDictionaryColumn(dictionary: dictionary.values, indices: indices)
     }
 
+    /// The values of rows `rows` (ascending, each inside the chunk) alone, decoding only the pages
+    /// that hold them; a page's wanted values are taken out as soon as it is decoded, so no more
+    /// than one page's values are held at a time.
+    /// `pageFirstRows`: the chunk holds only some data pages (read through the offset index), each
+    /// starting at that row.
+    mutating func readRows(_ chunk: [UInt8], rowCount: Int, rows: [Int], pageFirstRows: [Int]?)
+        throws(ParquetError) -> ParquetColumnBuffer
+    {
+        wantedRows = rows
+        self.pageFirstRows = pageFirstRows
+        taken = ValueAccumulator(column.physicalType)
+        try readPages(chunk, rowCount: rowCount)
+        guard rowsTaken == rows.count, let taken else {
+            throw .corrupt("\(rows.count - rowsTaken) of the rows asked for lie in no data page read")
+        }
+        return ParquetColumnBuffer(taken.values, validity: leaf.maxDefinitionLevel > 0 ? takenValidity : nil)
+    }
+
+    /// In `readRows`: moves the wanted rows of the page just decoded out of `values` (and
+    /// `validity`), which are emptied for the next page.
+    private mutating func takeWantedRows() throws(ParquetError) {
+        guard let wanted = wantedRows, let page = currentPage, var into = taken else { return }
+        taken = nil  // appended to in place, not copied
+        var positions: [UInt32] = []
+        var cursor = wantedCursor
+        while cursor < wanted.count, wanted[cursor] < page.row + page.rows {
+            let offset = wanted[cursor] - page.row
+            cursor += 1
+            rowsTaken += 1
+            if leaf.maxDefinitionLevel == 0 {
+                positions.append(UInt32(truncatingIfNeeded: offset))
+                continue
+            }
+            guard offset < validity.count else { throw .corrupt("page holds fewer rows than it declares") }
+            takenValidity.append(validity[offset])
+            if validity[offset] { positions.append(UInt32(truncatingIfNeeded: validity[..<offset].count { $0 })) }
+        }
+        wantedCursor = cursor
+        try into.gather(positions, from: values)
+        taken = into
+        values.removeAll()
+        validity.removeAll(keepingCapacity: true)
+    }
+
+    /// In `readRows`: whether the page of `count` rows starting at `rowsRead` holds a wanted row
+    /// (true when every row is wanted); notes the page when it does, and counts a skipped page's
+    /// rows as read.
+    private mutating func decodes(pageOf count: Int, expected: Int) throws(ParquetError) -> Bool {
+        guard let wanted = wantedRows else { return true }
+        if let pageFirstRows {
+            guard dataPagesMet < pageFirstRows.count, pageFirstRows[dataPagesMet] >= rowsRead else {
+                throw .corrupt("data pages disagree with the offset index")
+            }
+            rowsRead = pageFirstRows[dataPagesMet]
+            dataPagesMet += 1
+        }
+        let remaining = expected - rowsRead
+        guard count >= 0, count <= remaining else {
+            throw .corrupt("data page declares \(count) values, \(remaining) remain in the chunk")
+        }
+        while wantedCursor < wanted.count, wanted[wantedCursor] < rowsRead { wantedCursor += 1 }
+        guard wantedCursor < wanted.count, wanted[wantedCursor] < rowsRead + count else {
+            rowsRead += count
+            return false
+        }
+        currentPage = (rowsRead, count)
+        return true
+    }
+
+    /// In `readRows`: every wanted row lies before `rowsRead`.
+    private var passedWantedRows: Bool {
+        guard let wanted = wantedRows else { return false }
+        return wanted.last.map { $0 < rowsRead } ?? true
+    }
+
     private mutating func readPages(_ chunk: [UInt8], rowCount: Int) throws(ParquetError) {
         guard metadata.numValues >= 0, metadata.numValues <= Int64(rowCount) || rowCount == 0 && metadata.numValues == 0
         else {
@@ -54,12 +143,14 @@ struct ColumnChunkReader {
         }
         let expected = Int(metadata.numValues)
         // Counts come from the footer: reserve no more than a bounded guess, the rest grows as needed.
-        let reservation = min(expected, 1 << 20)
-        if leaf.maxDefinitionLevel > 0 { validity.reserveCapacity(reservation) }
-        values.reserve(
-            values: reservation, bytes: min(max(Int(metadata.totalUncompressedSize), 0), chunk.count * 4, 64 << 20))
+        if wantedRows == nil {
+            let reservation = min(expected, 1 << 20)
+            if leaf.maxDefinitionLevel > 0 { validity.reserveCapacity(reservation) }
+            values.reserve(
+                values: reservation, bytes: min(max(Int(metadata.totalUncompressedSize), 0), chunk.count * 4, 64 << 20))
+        }
         var position = 0
-        while rowsRead < expected, !metOtherEncoding {
+        while rowsRead < expected, !metOtherEncoding, !passedWantedRows {
             guard position < chunk.count else {
                 throw .corrupt("column '\(column.name)' ends after \(rowsRead) of \(expected) values")
             }
@@ -95,6 +186,7 @@ struct ColumnChunkReader {
                 }
             case .dataPage:
                 guard let h = header.dataPageHeader else { throw .corrupt("data page without its header") }
+                guard try decodes(pageOf: Int(h.numValues), expected: expected) else { continue }
                 let remaining = expected - rowsRead
                 try chunk.withParquetBytes { (raw) throws(ParquetError) in
                     try decompressor.withPage(raw, body, uncompressedSize: uncompressed) {
@@ -102,10 +194,13 @@ struct ColumnChunkReader {
                         try readDataPageV1(page, header: h, remaining: remaining)
                     }
                 }
+                try takeWantedRows()
             case .dataPageV2:
                 guard let h = header.dataPageHeaderV2 else { throw .corrupt("v2 data page without its header") }
+                guard try decodes(pageOf: Int(h.numValues), expected: expected) else { continue }
                 try readDataPageV2(
                     chunk, body: body, uncompressedSize: uncompressed, header: h, remaining: expected - rowsRead)
+                try takeWantedRows()
             default:
                 continue  // index pages and unknown page types carry no values
             }

@@ -1,7 +1,8 @@
 /// A dictionary-encoded column chunk as it is stored: the distinct values once, and for each row the
 /// index of its value.
 public struct ParquetDictionaryColumn: Sendable {
-    /// The dictionary page's values.
+    /// The dictionary page's values, then (byte arrays) the values of PLAIN pages written after the
+    /// writer's dictionary filled up, one entry per row: an entry may repeat another.
     public var dictionary: ParquetColumnValues
     /// One index into `dictionary` per row, each checked to lie inside it.
     public var indices: [UInt32]

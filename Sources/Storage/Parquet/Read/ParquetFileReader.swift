@@ -113,8 +113,9 @@ public final class ParquetFileReader: Sendable {
     }
 
     /// Reads column `name` of row group `index` as its dictionary and one index per row, when every
-    /// data page of the chunk is dictionary-encoded and no value is null; nil otherwise (then read it
-    /// with `readRowGroup`). A reader that aggregates by the column works once per distinct value.
+    /// data page of the chunk is dictionary-encoded (byte arrays: or PLAIN after the dictionary filled
+    /// up, those values appended to the dictionary) and no value is null; nil otherwise (then read it
+    /// with `readRowGroup`). A reader that aggregates by the column works once per dictionary entry.
     public func readDictionaryColumn(_ index: Int, column name: String) throws(ParquetError)
         -> ParquetDictionaryColumn?
     {
@@ -125,6 +126,85 @@ public final class ParquetFileReader: Sendable {
         guard group.numRows > 0 else { return nil }
         var (bytes, reader) = try chunkReader(group: group, leafIndex: try leafIndex(of: name))
         return try reader.readDictionaryIndices(bytes, rowCount: Int(group.numRows))
+    }
+
+    /// The values of column `name` at rows `rows` of row group `index` (ascending, no row twice),
+    /// decompressing and decoding only the pages that hold them: a reader that needs a wide column
+    /// for a few rows (the ids of the top transactions) reads it this way.
+    public func readRows(_ rows: [Int], ofRowGroup index: Int, column name: String) throws(ParquetError)
+        -> ParquetColumnBuffer
+    {
+        guard index >= 0, index < metadata.rowGroups.count else {
+            throw .invalidArgument("row group \(index) out of \(metadata.rowGroups.count)")
+        }
+        let group = metadata.rowGroups[index]
+        for (position, row) in rows.enumerated() {
+            guard row >= 0, row < Int(group.numRows), position == 0 || rows[position - 1] < row else {
+                throw .invalidArgument("rows must ascend inside the row group's \(group.numRows) rows")
+            }
+        }
+        let leafIndex = try leafIndex(of: name)
+        guard let column = leaves[leafIndex].column else { throw .unsupportedNestedColumn(name) }
+        guard !rows.isEmpty else {
+            return ParquetColumnBuffer(
+                ValueAccumulator(column.physicalType).values, validity: column.repetition == .optional ? [] : nil)
+        }
+        let chunk = group.columns[leafIndex]
+        if let pages = try pagesHolding(rows, of: chunk, rowCount: Int(group.numRows)) {
+            var reader = try ColumnChunkReader(
+                leaf: leaves[leafIndex], column: column, metadata: pages.metadata, configuration: configuration)
+            return try reader.readRows(
+                pages.bytes, rowCount: Int(group.numRows), rows: rows, pageFirstRows: pages.firstRows)
+        }
+        var (bytes, reader) = try chunkReader(group: group, leafIndex: leafIndex)
+        return try reader.readRows(bytes, rowCount: Int(group.numRows), rows: rows, pageFirstRows: nil)
+    }
+
+    /// Through the chunk's offset index (when it has one): its dictionary page, if any, and the data
+    /// pages holding `rows`, read back to back, with each data page's first row. Nil without an index.
+    private func pagesHolding(_ rows: [Int], of chunk: ColumnChunk, rowCount: Int) throws(ParquetError)
+        -> (bytes: [UInt8], firstRows: [Int], metadata: ColumnMetaData)?
+    {
+        guard let indexOffset = chunk.offsetIndexOffset, let indexLength = chunk.offsetIndexLength,
+            let meta = chunk.metaData, chunk.filePath == nil
+        else { return nil }
+        let limit = Int64(source.size) - 8
+        guard indexOffset >= 4, indexLength > 0, indexOffset <= limit - Int64(indexLength) else {
+            throw .corrupt("offset index \(indexOffset)+\(indexLength) lies outside the file")
+        }
+        let index = try OffsetIndex.decode(
+            try source.read(offset: Int(indexOffset), length: Int(indexLength)), limits: configuration.thriftLimits)
+        let pages = index.pageLocations
+        var chunkStart = meta.dataPageOffset
+        if let dictionaryOffset = meta.dictionaryPageOffset, dictionaryOffset >= 4, dictionaryOffset < chunkStart {
+            chunkStart = dictionaryOffset
+        }
+        let chunkEnd = chunkStart + meta.totalCompressedSize
+        guard let first = pages.first, first.firstRowIndex == 0, first.offset >= chunkStart, chunkEnd <= limit else {
+            throw .corrupt("offset index does not start at the column chunk's first row")
+        }
+        for (number, page) in pages.enumerated() {
+            let nextRow = number + 1 < pages.count ? pages[number + 1].firstRowIndex : Int64(rowCount)
+            guard page.compressedPageSize > 0, page.offset >= chunkStart,
+                page.offset <= chunkEnd - Int64(page.compressedPageSize), page.firstRowIndex < nextRow
+            else { throw .corrupt("offset index page \(number) lies outside its column chunk") }
+        }
+        var bytes: [UInt8] = []
+        if first.offset > chunkStart {  // the dictionary page
+            bytes = try source.read(offset: Int(chunkStart), length: Int(first.offset - chunkStart))
+        }
+        var firstRows: [Int] = []
+        var page = 0
+        var pageEnd = -1  // the first row after the page read last
+        for row in rows where row >= pageEnd {
+            while page + 1 < pages.count, pages[page + 1].firstRowIndex <= Int64(row) { page += 1 }
+            bytes += try source.read(offset: Int(pages[page].offset), length: Int(pages[page].compressedPageSize))
+            firstRows.append(Int(pages[page].firstRowIndex))
+            pageEnd = page + 1 < pages.count ? Int(pages[page + 1].firstRowIndex) : rowCount
+        }
+        var metadata = meta
+        metadata.totalCompressedSize = Int64(bytes.count)
+        return (bytes, firstRows, metadata)
     }
 
     private func readColumnChunk(group: RowGroup, leafIndex: Int) throws(ParquetError) -> ParquetColumnBuffer {

@@ -23,6 +23,16 @@ struct ValueAccumulator {
         }
     }
 
+    /// Empties the values, keeping the storage for the next ones.
+    mutating func removeAll() {
+        booleans.removeAll(keepingCapacity: true)
+        int32s.removeAll(keepingCapacity: true)
+        int64s.removeAll(keepingCapacity: true)
+        floats.removeAll(keepingCapacity: true)
+        doubles.removeAll(keepingCapacity: true)
+        bytes.removeAll(keepingCapacity: true)
+    }
+
     var count: Int {
         switch physicalType {
         case .boolean: booleans.count

@@ -36,6 +36,13 @@ public struct ParquetByteArrays: Sendable, Hashable {
 
     public var count: Int { offsets.count - 1 }
 
+    /// Empties the values; `keepingCapacity` keeps the storage for the next ones.
+    public mutating func removeAll(keepingCapacity: Bool = false) {
+        bytes.removeAll(keepingCapacity: keepingCapacity)
+        offsets.removeAll(keepingCapacity: keepingCapacity)
+        offsets.append(0)
+    }
+
     public mutating func reserveCapacity(values: Int, bytes byteCount: Int) {
         offsets.reserveCapacity(values + 1)
         bytes.reserveCapacity(byteCount)
