@@ -50,8 +50,12 @@ $(VENV)/.installed: $(REQUIREMENTS)
 build: system-packages ## Build the debug binary (.build/debug/souk).
 	swift build
 
-release: system-packages ## Build the release binary (.build/release/souk).
-	swift build -c release
+# The release binary links the Swift runtime in, as the image's does: it runs where no Swift is
+# installed, and starts in about half the time (no dynamic symbol lookups for the runtime).
+RELEASE_BUILD = swift build -c release --static-swift-stdlib
+
+release: system-packages ## Build the release binary (.build/release/souk), the Swift runtime linked in.
+	$(RELEASE_BUILD)
 
 test: setup lint ## Install what is missing, then run every test: Swift unit tests and the interop suite.
 	swift build --build-tests
@@ -71,7 +75,7 @@ demo: ## Install what is missing, build a release binary and run the pipeline on
 	@echo "make demo: checking the system packages (apt-get installs what is missing)"
 	@$(MAKE) --no-print-directory system-packages
 	@echo "make demo: building the release binary (the first build takes several minutes, later ones seconds)"
-	swift build -c release
+	$(RELEASE_BUILD)
 	@echo "make demo: starting souk demo $(DEMO_ARGS); Ctrl-C stops it and prints what it did"
 	.build/release/souk demo $(DEMO_ARGS)
 

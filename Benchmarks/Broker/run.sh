@@ -8,7 +8,7 @@ records=${1:-1000000}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 gcc -O2 -o "$work/produce_bench" Benchmarks/Broker/produce_bench.c $(pkg-config --cflags --libs rdkafka)
-swift build -c release --product souk >&2
+swift build -c release --static-swift-stdlib --product souk >&2
 souk=.build/release/souk
 
 start_broker() {  # $1: fsync policy, then more broker options

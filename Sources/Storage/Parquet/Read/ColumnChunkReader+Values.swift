@@ -6,6 +6,10 @@ extension ColumnChunkReader {
         _ raw: UnsafeRawBufferPointer, start: Int, end: Int, count: Int, encoding: EncodingCode
     ) throws(ParquetError) {
         guard count > 0 else { return }
+        if wantedRows != nil, encoding == .plain, column.physicalType == .byteArray, leaf.maxDefinitionLevel == 0 {
+            try takePlainByteArrays(raw, start: start, end: end, count: count)
+            return
+        }
         if keepsIndices, encoding != .plainDictionary, encoding != .rleDictionary {
             try appendPlainToDictionary(raw, start: start, end: end, count: count, encoding: encoding)
             return

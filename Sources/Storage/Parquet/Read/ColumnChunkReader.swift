@@ -17,7 +17,7 @@ struct ColumnChunkReader {
     var metOtherEncoding = false
     /// Only these rows (ascending) are wanted (`readRows`): pages holding none of them are skipped
     /// undecompressed, and reading stops after the last.
-    private var wantedRows: [Int]?
+    private(set) var wantedRows: [Int]?
     private var wantedCursor = 0
     /// Where each decoded page starts: its first row, and its first value and validity entry.
     private var currentPage: (row: Int, rows: Int)?
@@ -103,6 +103,42 @@ struct ColumnChunkReader {
         taken = into
         values.removeAll()
         validity.removeAll(keepingCapacity: true)
+    }
+
+    /// In `readRows`, for a PLAIN page of byte arrays without nulls: copies the wanted rows' values
+    /// straight from the page, stepping over the others by their length prefixes (nothing else of
+    /// the page is copied).
+    mutating func takePlainByteArrays(_ raw: UnsafeRawBufferPointer, start: Int, end: Int, count: Int)
+        throws(ParquetError)
+    {
+        guard let wanted = wantedRows, let page = currentPage, var into = taken else { return }
+        taken = nil  // appended to in place, not copied
+        currentPage = nil  // its rows are taken here
+        var position = start
+        var index = 0
+        var cursor = wantedCursor
+        while cursor < wanted.count, wanted[cursor] < page.row + page.rows {
+            let target = wanted[cursor] - page.row
+            guard target < count else { throw .corrupt("page holds fewer values than rows") }
+            while true {
+                guard end - position >= 4 else { throw .corrupt("PLAIN byte array length ends early") }
+                let length = Int(raw.loadUnaligned(fromByteOffset: position, as: UInt32.self).littleEndian)
+                guard length <= end - position - 4 else {
+                    throw .corrupt("PLAIN byte array of \(length) bytes runs past the page")
+                }
+                if index == target {
+                    into.bytes.append(
+                        bytes: UnsafeRawBufferPointer(rebasing: raw[(position + 4)..<(position + 4 + length)]))
+                    break
+                }
+                position += 4 + length
+                index += 1
+            }
+            cursor += 1
+            rowsTaken += 1
+        }
+        wantedCursor = cursor
+        taken = into
     }
 
     /// In `readRows`: whether the page of `count` rows starting at `rowsRead` holds a wanted row
