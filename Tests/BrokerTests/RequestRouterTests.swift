@@ -151,7 +151,7 @@ struct RequestRouterTests {
     }
 
     @Test(
-        "after a crash (no producer snapshot) the producer state is rebuilt from the log, so a retry is not stored twice"
+        "after a crash (no producer snapshot) the producer state and id counter are rebuilt from the log: a retry is not stored twice, an id not reused"
     )
     func producerStateRebuiltFromTheLog() async throws {
         try await Self.withHarness { harness in
@@ -166,6 +166,9 @@ struct RequestRouterTests {
             let next = await fresh.check(
                 topic: "crash", partition: 0, producerId: 7000, epoch: 0, baseSequence: 5, lastOffsetDelta: 0)
             #expect(next == .reject(.outOfOrderSequenceNumber, "sequence 5 does not follow 1 for producer 7000"))
+            try FileManager.default.createDirectory(
+                atPath: harness.directory + "/nowhere", withIntermediateDirectories: true)
+            #expect(try await fresh.allocateProducerId() == 7001, "an id seen in the log is never handed out again")
         }
     }
 

@@ -113,4 +113,21 @@ struct JSONColumnDecoderTests {
             }
         }
     }
+
+    @Test("an unknown field nested deeper than 64 makes its line malformed for its depth; one nested 60 deep is skipped")
+    func nestingLimit() {
+        func line(_ id: String, depth: Int) -> String {
+            let extra = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+            return """
+                {"transaction_id": "\(id)", "user_id": "u", "city": "Rabat", "category": "Books", "amount": 1.5, \
+                "quantity": 1, "payment_method": "card", "timestamp": 1795555807123, "extra": \(extra)}
+                """
+        }
+        let batch = JSONColumnDecoder(fields: Self.transaction).decode(
+            [line("shallow", depth: 60), line("deep", depth: 100)].joined(separator: "\n"))
+        #expect(batch.rowCount == 1)
+        #expect(Self.strings(batch.columns[0]) == ["shallow"])
+        #expect(batch.malformed.map(\.line) == [1])
+        #expect(batch.malformed.first?.reason.contains("nesting deeper than 64") == true, "\(batch.malformed)")
+    }
 }

@@ -53,4 +53,19 @@ struct JSONObjectParserTests {
     func malformed(line: String) {
         #expect(throws: JSONError.self) { _ = try JSONObjectParser.parse(line) }
     }
+
+    @Test("a complete value nested deeper than 64 is refused for its depth; one nested 63 deep parses")
+    func nestingLimit() throws {
+        func nested(_ depth: Int) -> String {
+            "{\"a\": " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
+        }
+        let shallow = try JSONObjectParser.parse(nested(63))
+        #expect(shallow.first?.key == "a")
+        do {
+            _ = try JSONObjectParser.parse(nested(100))
+            Issue.record("a value nested 100 deep parsed")
+        } catch {
+            #expect(error.reason.contains("nesting deeper than 64"), "\(error)")
+        }
+    }
 }

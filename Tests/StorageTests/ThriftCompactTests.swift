@@ -147,4 +147,17 @@ import Testing
         let deep = [UInt8](repeating: 0x1C, count: 10_000)
         #expect(throws: ParquetError.self) { try FileMetaData.decode(deep) }
     }
+
+    @Test("a complete struct nested deeper than the limit is refused for its depth; one within it is skipped whole")
+    func nestingLimit() throws {
+        // `depth` struct fields, each inside the one before, then the stop byte of each struct.
+        func nested(_ depth: Int) -> [UInt8] {
+            [UInt8](repeating: 0x1C, count: depth) + [UInt8](repeating: 0x00, count: depth + 1)
+        }
+        var within = ThriftCompactReader(nested(60))
+        try within.skip(.struct)
+        #expect(within.remaining == 0)
+        var deep = ThriftCompactReader(nested(100))
+        #expect(throws: ParquetError.corrupt("Thrift nesting deeper than 64")) { try deep.skip(.struct) }
+    }
 }

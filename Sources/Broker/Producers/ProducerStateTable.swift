@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import Logging
+import NIOCore
 
 /// Idempotent-producer state: hands out producer ids (InitProducerId) and, per partition and producer,
 /// remembers the last five batches' sequence ranges, so a retried batch is acknowledged with its
@@ -48,9 +49,17 @@ package actor ProducerStateTable {
     package init(directory: String, logger: Logger) {
         self.path = (directory as NSString).appendingPathComponent("producers.json")
         self.logger = logger
-        guard let buffer = try? AtomicFile.read(path),
-            let snapshot = try? JSONDecoder().decode(Snapshot.self, from: Data(buffer.readableBytesView))
-        else { return }
+        let snapshot: Snapshot
+        do {
+            guard let buffer = try AtomicFile.read(path) else { return }
+            snapshot = try JSONDecoder().decode(Snapshot.self, from: Data(buffer.readableBytesView))
+        } catch {
+            // `rebuild(from:)` recovers the producers from the logs' tails, and ids past every one seen.
+            logger.warning(
+                "producer state snapshot unreadable: rebuilding from the logs",
+                metadata: ["path": "\(path)", "error": "\(error)"])
+            return
+        }
         nextProducerId = snapshot.nextProducerId
         for (partitionKey, producers) in snapshot.entries {
             guard let slash = partitionKey.lastIndex(of: "/"),
@@ -128,12 +137,23 @@ package actor ProducerStateTable {
             for (index, log) in topic.partitions.enumerated() {
                 let end = await log.logEndOffset
                 let start = max(await log.logStartOffset, end - tailOffsets)
-                guard start < end, let tail = try? await log.read(from: start, maxBytes: 4 << 20) else { continue }
+                guard start < end else { continue }
+                let tail: ByteBuffer
+                do { tail = try await log.read(from: start, maxBytes: 4 << 20) } catch {
+                    // Idempotent producers' duplicates on this partition cannot be recognized until
+                    // they send a new sequence: say so instead of skipping it silently.
+                    logger.warning(
+                        "producer state not rebuilt for a partition: its log tail could not be read",
+                        metadata: ["topic": "\(topic.name)", "partition": "\(index)", "error": "\(error)"])
+                    continue
+                }
                 var position = tail.readerIndex
                 while let header = BatchHeader(parsing: tail, at: position), header.batchLength > 0,
                     position + header.totalSize <= tail.writerIndex
                 {
                     if header.producerId >= 0 && header.baseSequence >= 0 {
+                        // An id seen in a log is never handed out again, even without the snapshot.
+                        if header.producerId < Int64.max { nextProducerId = max(nextProducerId, header.producerId + 1) }
                         record(
                             topic: topic.name, partition: Int32(index), producerId: header.producerId,
                             epoch: header.producerEpoch, baseSequence: header.baseSequence,
