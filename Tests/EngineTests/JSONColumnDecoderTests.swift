@@ -114,7 +114,8 @@ struct JSONColumnDecoderTests {
         }
     }
 
-    @Test("an unknown field nested deeper than 64 makes its line malformed for its depth; one nested 60 deep is skipped")
+    @Test(
+        "an unknown field nested deeper than 64 makes its line malformed for its depth; one nested 60 deep is skipped")
     func nestingLimit() {
         func line(_ id: String, depth: Int) -> String {
             let extra = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
