@@ -31,19 +31,26 @@ import Testing
         ("zstd-v2", .zstd(level: 3), .v2),
     ]
 
-    @Test(arguments: configurations.map(\.0))
-    func everyTypeEveryCodec(_ name: String) throws {
-        let (_, compression, version) = try #require(Self.configurations.first { $0.0 == name })
+    /// Configuration `name` of `configurations`: small pages and row groups, and delta and
+    /// byte-stream-split encodings on some columns.
+    static func sampleConfig(_ name: String) throws -> Config {
+        let (_, compression, version) = try #require(configurations.first { $0.0 == name })
         var config = Config()
         config.compression = compression
         config.dataPageVersion = version
         config.pageRowLimit = 700
         config.rowGroupRowLimit = 2000
-        config.writePageChecksums = true
         config.columnOptions["qty"] = .init(dictionary: false, encoding: .deltaBinaryPacked)
         config.columnOptions["ts"] = .init(dictionary: false, encoding: .deltaBinaryPacked)
         config.columnOptions["price"] = .init(dictionary: false, encoding: .byteStreamSplit)
         config.columnOptions["ratio"] = .init(dictionary: false, encoding: .byteStreamSplit)
+        return config
+    }
+
+    @Test(arguments: configurations.map(\.0))
+    func everyTypeEveryCodec(_ name: String) throws {
+        var config = try Self.sampleConfig(name)
+        config.writePageChecksums = true
         let batches = [
             SampleBatches.batch(rows: 3000), SampleBatches.batch(rows: 1, start: 3000),
             SampleBatches.batch(rows: 1999, start: 3001),
@@ -147,15 +154,7 @@ import Testing
         "reading some rows of a column gives those rows of the whole read, for every type, codec and page version",
         arguments: configurations.map(\.0))
     func readRowsTakesThoseRows(_ name: String) throws {
-        let (_, compression, version) = try #require(Self.configurations.first { $0.0 == name })
-        var config = Config()
-        config.compression = compression
-        config.dataPageVersion = version
-        config.pageRowLimit = 700
-        config.rowGroupRowLimit = 2000
-        config.columnOptions["qty"] = .init(dictionary: false, encoding: .deltaBinaryPacked)
-        config.columnOptions["price"] = .init(dictionary: false, encoding: .byteStreamSplit)
-        let writer = try ParquetFileWriter(schema: SampleBatches.schema, configuration: config)
+        let writer = try ParquetFileWriter(schema: SampleBatches.schema, configuration: try Self.sampleConfig(name))
         try writer.append(SampleBatches.batch(rows: 5000))
         let reader = try ParquetFileReader(buffer: try writer.finishInMemory())
         for group in 0..<reader.rowGroupCount {

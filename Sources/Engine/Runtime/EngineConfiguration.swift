@@ -55,11 +55,17 @@ public struct EngineConfiguration: Sendable {
     /// `once` does, instead of stopping after the current batch. Default: false (`souk demo` sets it,
     /// so that its closing report covers every transaction its generator sent).
     public var drainOnShutdown = false
-    /// Failure injection for crash tests (nil in normal runs).
-    public var crashPoint: CrashPoint?
-    /// Called with a batch's id before its commit starts, for tests that hold commits back the way a
-    /// slow disk would (nil in normal runs).
-    public var beforeCommit: (@Sendable (Int64) async -> Void)?
+    #if DEBUG
+        /// Failure injection for crash tests (nil in normal runs). Debug builds only: a release
+        /// binary has no crash points.
+        public var crashPoint: CrashPoint?
+        /// Called with a batch's id before its commit starts, for tests that hold commits back the way
+        /// a slow disk would (nil in normal runs). Debug builds only.
+        public var beforeCommit: (@Sendable (Int64) async -> Void)?
+    #else
+        /// Failure injection exists in debug builds only.
+        public var crashPoint: CrashPoint? { nil }
+    #endif
     /// Where the engine's metrics go; nil: the process-wide `MetricsSystem` backend.
     public var metricsFactory: (any MetricsFactory)?
 

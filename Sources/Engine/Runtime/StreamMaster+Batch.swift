@@ -137,7 +137,9 @@ extension StreamMaster {
     /// `state/N`, `commits/N`; then reports its progress.
     func commit(_ batch: ComputedBatch?) async throws(StreamError) {
         guard let batch, let checkpoint, let sinks else { return }
-        if let beforeCommit = configuration.beforeCommit { await beforeCommit(batch.id) }
+        #if DEBUG
+            if let beforeCommit = configuration.beforeCommit { await beforeCommit(batch.id) }
+        #endif
         let clock = ContinuousClock()
         var durations = batch.durations
         let commitTime = now()

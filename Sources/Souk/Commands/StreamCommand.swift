@@ -110,10 +110,18 @@ struct StreamCommand: AsyncParsableCommand {
         configuration.rowGroupRows = rowGroupRows
         configuration.rowGroupBytes = ByteSizeText.parse(rowGroupBytes) ?? configuration.rowGroupBytes
         if let text = ProcessInfo.processInfo.environment["SOUK_STREAM_CRASH_AT"] {
-            guard let point = CrashPoint(text) else {
-                throw CommandFailure(command: "stream", message: "SOUK_STREAM_CRASH_AT must be <point>:<batch>")
-            }
-            configuration.crashPoint = point
+            #if DEBUG
+                guard let point = CrashPoint(text) else {
+                    throw CommandFailure(command: "stream", message: "SOUK_STREAM_CRASH_AT must be <point>:<batch>")
+                }
+                configuration.crashPoint = point
+            #else
+                _ = text
+                throw CommandFailure(
+                    command: "stream",
+                    message: "SOUK_STREAM_CRASH_AT is a testing switch of debug builds; this release binary has no "
+                        + "crash points (unset it)")
+            #endif
         }
         configuration.compression = compression == "zstd" ? .zstd(level: 1) : compression == "none" ? .none : .snappy
         let source: any StreamSource
