@@ -19,7 +19,7 @@ package struct ReportScanner: Sendable {
         package var sections = ReportSection.allCases
         /// Entries in the top customers and top transactions. Default: 10.
         package var top = 10
-        /// Threads decoding row groups. Default: one per core.
+        /// Threads sharing each row group. Default: one per core.
         package var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         /// The stream job whose checkpoint holds the watermark. Default: `ecommerce`.
         package var job = "ecommerce"

@@ -29,7 +29,10 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(help: "Entries in the top customers and top transactions (1 to 10000).") var top = 10
     @Option(help: "Output format: table, json, csv, markdown or html.") var format = "table"
     @Option(help: "Report only this section (repeatable; csv needs at least one).") var section: [String] = []
-    @Option(help: "Threads decoding row groups (default: one per core).") var workers: Int?
+    @Option(
+        help:
+            "Threads sharing each row group: its columns decoded side by side, its rows added in slices (default: one per core)."
+    ) var workers: Int?
 
     func validate() throws {
         _ = try range()
