@@ -172,6 +172,21 @@ struct RequestRouterTests {
         }
     }
 
+    @Test("an unreadable producer snapshot is a logged warning naming it, and the table starts empty")
+    func unreadableProducerSnapshot() async throws {
+        let fixture = try LogFixture()
+        let path = fixture.directory + "/producers.json"
+        try Data("{ not json".utf8).write(to: URL(fileURLWithPath: path))
+        let store = fixture.logs
+        let table = ProducerStateTable(
+            directory: fixture.directory, logger: Logger(label: "test") { _ in RecordingLogHandler(store: store) })
+        let warning = try #require(store.all.first { $0.message.contains("producer state snapshot unreadable") })
+        #expect(warning.level == .warning && warning.metadata["path"] == path)
+        let decision = await table.check(
+            topic: "t", partition: 0, producerId: 5000, epoch: 0, baseSequence: 0, lastOffsetDelta: 0)
+        #expect(decision == .append)
+    }
+
     @Test("Produce v0–2, transactional producers and bad acks are refused with their error codes")
     func refusals() async throws {
         try await Self.withHarness { harness in
