@@ -50,13 +50,19 @@ struct ReportAccumulator {
     private mutating func addUsers<Rows: Collection<Int>>(_ columns: ReportColumns, rows: Rows) {
         guard let values = columns.users, let amounts = columns.amounts, let quantities = columns.quantities
         else { return }
-        // Taken out while the closure adds to it, so `self` is not accessed twice at once.
-        var totals = userTotals
-        userTotals = []
-        values.forEachInterned(into: &users, rows: rows, part: (partition, partitions)) { row, id in
+        Self.add(
+            values, rows: rows, part: (partition, partitions), amounts: amounts, quantities: quantities,
+            interner: &users, totals: &userTotals)
+    }
+
+    /// Counts each row of `rows` whose value falls in `part` at its value's interned id.
+    private static func add(
+        _ values: ReportStrings, rows: some Collection<Int>, part: (index: Int, count: Int), amounts: [Double],
+        quantities: [Int32], interner: inout KeyInterner, totals: inout [RevenueAggregate]
+    ) {
+        values.forEachInterned(into: &interner, rows: rows, part: part) { row, id in
             totals.add(at: id, amount: amounts[row], quantity: Int64(quantities[row]))
         }
-        userTotals = totals
     }
 
     /// The first index of sorted `rows` holding a row at least `row` (binary search).
@@ -79,12 +85,9 @@ struct ReportAccumulator {
         for dimension in CommerceDimension.allCases {
             guard let values = columns.values(of: dimension) else { continue }
             let index = Int(dimension.rawValue)
-            var totals = dimensionTotals[index]
-            dimensionTotals[index] = []
-            values.forEachInterned(into: &interners[index], rows: rows, part: (0, 1)) { row, id in
-                totals.add(at: id, amount: amounts[row], quantity: Int64(quantities[row]))
-            }
-            dimensionTotals[index] = totals
+            Self.add(
+                values, rows: rows, part: (0, 1), amounts: amounts, quantities: quantities,
+                interner: &interners[index], totals: &dimensionTotals[index])
         }
         if sections.contains(.hours), let times = columns.times {
             // Rows come in event-time order within a part: the hour rarely changes from row to row.

@@ -26,8 +26,8 @@ enum ReportStrings: Sendable {
     /// `part.index` of `part.count` (by hash), in row order; a dictionary entry is hashed and interned
     /// the first time a row refers to it (so a worker interns only the entries its rows use).
     ///
-    /// Rows go in batches: the table slots of a batch's new values are read before any is interned,
-    /// so that the cache misses of a table larger than the caches overlap instead of queueing.
+    /// Rows go in batches: the table slots of a batch's new values are prefetched before any is
+    /// interned, so that the cache misses of a table larger than the caches overlap instead of queueing.
     func forEachInterned(
         into interner: inout KeyInterner, rows: some Collection<Int>, part: (index: Int, count: Int),
         _ body: (_ row: Int, _ id: Int) -> Void
@@ -36,15 +36,14 @@ enum ReportStrings: Sendable {
         batch.reserveCapacity(Self.batchSize)
         switch self {
         case .values(let values):
-            var ids: [Int32] = []  // unused: every row is its own value
             for row in rows {
                 let hash = values.withValue(row) { KeyGroups.hash($0) }
                 guard Self.part(of: hash, part.count) == part.index else { continue }
                 interner.prefetch(hash: hash)
                 batch.append((row, row, hash))
-                if batch.count == Self.batchSize { Self.flush(&batch, values, &interner, &ids, body) }
+                if batch.count == Self.batchSize { Self.flush(&batch, values, &interner, body) }
             }
-            Self.flush(&batch, values, &interner, &ids, body)
+            Self.flush(&batch, values, &interner, body)
         case .dictionary(let dictionary, let indices):
             // -1: not yet seen; -2: another part's; -3: first seen in the batch being gathered.
             var mapped = [Int32](repeating: -1, count: dictionary.count)
@@ -71,19 +70,24 @@ enum ReportStrings: Sendable {
 
     private static let batchSize = 32
 
-    /// Interns the batch's new values (in order) and hands every row of it to `body`. With `ids`
-    /// sized to the entries, an entry's id is kept there (-3: interned by its first row here).
+    /// Interns the batch's values (in order) and hands every row of it to `body`: each row its own value.
     private static func flush(
         _ batch: inout [(row: Int, entry: Int, hash: UInt64)], _ values: ParquetByteArrays,
+        _ interner: inout KeyInterner, _ body: (_ row: Int, _ id: Int) -> Void
+    ) {
+        for (row, entry, hash) in batch { body(row, values.withValue(entry) { interner.intern($0, hash: hash) }) }
+        batch.removeAll(keepingCapacity: true)
+    }
+
+    /// Interns the batch's new dictionary entries (in order) and hands every row of it to `body`; an
+    /// entry's id is kept in `ids` (-3: interned by its first row here).
+    private static func flush(
+        _ batch: inout [(row: Int, entry: Int, hash: UInt64)], _ dictionary: ParquetByteArrays,
         _ interner: inout KeyInterner, _ ids: inout [Int32], _ body: (_ row: Int, _ id: Int) -> Void
     ) {
         for (row, entry, hash) in batch {
-            if ids.isEmpty {
-                body(row, values.withValue(entry) { interner.intern($0, hash: hash) })
-                continue
-            }
             if ids[entry] == -3 {
-                ids[entry] = Int32(truncatingIfNeeded: values.withValue(entry) { interner.intern($0, hash: hash) })
+                ids[entry] = Int32(truncatingIfNeeded: dictionary.withValue(entry) { interner.intern($0, hash: hash) })
             }
             body(row, Int(ids[entry]))
         }
@@ -153,7 +157,7 @@ struct ReportColumns: Sendable {
         if first {
             count = other.count
         } else if other.count != count {
-            throw Self.mismatch("\(other.names.joined(separator: ", "))", "has \(other.count) rows, not \(count)")
+            throw .corrupt("columns of one row group hold \(other.count) and \(count) rows")
         }
         source = other.source ?? source
         ids = other.ids ?? ids
@@ -164,15 +168,6 @@ struct ReportColumns: Sendable {
         quantities = other.quantities ?? quantities
         payments = other.payments ?? payments
         times = other.times ?? times
-    }
-
-    /// The names of the columns decoded.
-    private var names: [String] {
-        [
-            ("transaction_id", ids != nil), ("user_id", users != nil), ("city", cities != nil),
-            ("category", categories != nil), ("amount", amounts != nil), ("quantity", quantities != nil),
-            ("payment_method", payments != nil), ("timestamp", times != nil),
-        ].filter(\.1).map(\.0)
     }
 
     private mutating func set(_ name: String, _ strings: ReportStrings) throws(ParquetError) {

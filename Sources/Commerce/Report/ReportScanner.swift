@@ -193,8 +193,8 @@ package struct ReportScanner: Sendable {
     }
 
     /// Adds the rows of a decoded row group: worker `w` of `W` takes the `w`-th of `W` equal slices
-    /// (and its part of the users over every row), into its own totals. The same split every run, so the sums are added in the same order and a
-    /// report is the same to the last digit.
+    /// (and its part of the users over every row) into its own totals. The split is the same every
+    /// run, so the sums are added in the same order and a report is the same to the last digit.
     /// Returns the first error a worker met reading the ids of the top transactions.
     private static func fold(_ columns: ReportColumns, into slots: [WorkerTotals], pool: NIOThreadPool) async throws
         -> ParquetError?

@@ -19,7 +19,7 @@ struct ColumnChunkReader {
     /// undecompressed, and reading stops after the last.
     private(set) var wantedRows: [Int]?
     private var wantedCursor = 0
-    /// Where each decoded page starts: its first row, and its first value and validity entry.
+    /// The data page being decoded for wanted rows: its first row and its row count.
     private var currentPage: (row: Int, rows: Int)?
     /// The wanted rows taken so far, and their values and validity.
     private var taken: ValueAccumulator?

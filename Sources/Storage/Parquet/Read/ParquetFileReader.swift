@@ -175,10 +175,7 @@ public final class ParquetFileReader: Sendable {
         let index = try OffsetIndex.decode(
             try source.read(offset: Int(indexOffset), length: Int(indexLength)), limits: configuration.thriftLimits)
         let pages = index.pageLocations
-        var chunkStart = meta.dataPageOffset
-        if let dictionaryOffset = meta.dictionaryPageOffset, dictionaryOffset >= 4, dictionaryOffset < chunkStart {
-            chunkStart = dictionaryOffset
-        }
+        let chunkStart = Self.chunkStart(meta)
         let chunkEnd = chunkStart + meta.totalCompressedSize
         guard let first = pages.first, first.firstRowIndex == 0, first.offset >= chunkStart, chunkEnd <= limit else {
             throw .corrupt("offset index does not start at the column chunk's first row")
@@ -222,6 +219,16 @@ public final class ParquetFileReader: Sendable {
         return buffer
     }
 
+    /// Where a column chunk's first page starts: its dictionary page, else its first data page. Some
+    /// writers store 0 (or garbage) when there is no dictionary page: only an offset before the data
+    /// is trusted.
+    private static func chunkStart(_ meta: ColumnMetaData) -> Int64 {
+        guard let dictionaryOffset = meta.dictionaryPageOffset, dictionaryOffset >= 4,
+            dictionaryOffset < meta.dataPageOffset
+        else { return meta.dataPageOffset }
+        return dictionaryOffset
+    }
+
     /// The bytes of a column chunk (checked against the file) and a reader for them.
     private func chunkReader(group: RowGroup, leafIndex: Int) throws(ParquetError) -> ([UInt8], ColumnChunkReader) {
         let leaf = leaves[leafIndex]
@@ -229,11 +236,7 @@ public final class ParquetFileReader: Sendable {
         let chunk = group.columns[leafIndex]
         guard chunk.filePath == nil else { throw .unsupported("column chunk in an external file") }
         guard let meta = chunk.metaData else { throw .corrupt("column chunk without metadata") }
-        var start = meta.dataPageOffset
-        // Some writers store 0 (or garbage) when there is no dictionary page: only trust an offset before the data.
-        if let dictionaryOffset = meta.dictionaryPageOffset, dictionaryOffset >= 4, dictionaryOffset < start {
-            start = dictionaryOffset
-        }
+        let start = Self.chunkStart(meta)
         let length = meta.totalCompressedSize
         let limit = Int64(source.size) - 8
         guard start >= 4, length >= 0, start <= limit, length <= limit - start else {
