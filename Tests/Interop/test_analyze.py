@@ -158,6 +158,25 @@ def test_any_number_of_workers_reports_what_duckdb_finds(dataset, workers):
                     f" and epoch_us(timestamp) < {micros(datetime.datetime(2026, 11, 24, 12, 41, 10, tzinfo=datetime.timezone.utc))}"))
 
 
+@pytest.mark.parametrize("workers", ["1", "2", "5"])
+def test_top_transactions_tied_on_amount_across_row_groups_rank_by_id_as_duckdb_does(tmp_path, workers):
+    # Three amounts only, in every row group: the top list is decided by the ids of the tied rows, which
+    # are read at the end for the rows that can still enter it.
+    entries = transactions(1500, START, seed=5, spacing_ms=1000, jitter_ms=0, prefix="tie")
+    for i, entry in enumerate(entries):
+        entry["record"]["amount"] = [500.0, 499.5, 20.0][(i * 7) % 3]
+        entry["record"]["transaction_id"] = f"tie-{(i * 7919) % 1500:05d}"
+    source = tmp_path / "input.jsonl"
+    source.write_bytes(b"\n".join(encode(e) for e in entries) + b"\n")
+    data = tmp_path / "data"
+    code, _, log = run_stream(
+        data, "--file", source, "--once", "--trigger", "0", "--max-records-per-partition", "200", "--row-group-rows", "200")
+    assert code == 0, log
+    assert sum(pq.ParquetFile(p).num_row_groups for p in files(data)) >= 4
+    for top in ["1", "10", "600"]:
+        check_against_duckdb(report(data, "--workers", workers, "--top", top), db(data), top=int(top))
+
+
 def overlapping_row_groups(data, start, end):
     """Row groups (and their files) whose hour directory and `timestamp` statistics meet [start, end)."""
     groups, touched = 0, set()

@@ -22,27 +22,27 @@ struct ReportAccumulator {
     private var interners = [KeyInterner(), KeyInterner(), KeyInterner()]
     private var dimensionTotals: [[RevenueAggregate]] = [[], [], []]
     private var hours: [Int64: RevenueAggregate] = [:]
-    private var top: TopN<Transaction>
+    private var candidates: TopCandidates
 
     init(sections: Set<ReportSection>, top: Int, partition: Int = 0, of partitions: Int = 1) {
         self.sections = sections
-        self.top = TopN(n: sections.contains(.topTransactions) ? top : 0)
+        candidates = TopCandidates(n: sections.contains(.topTransactions) ? top : 0)
         self.partitions = max(1, partitions)
         self.partition = min(max(0, partition), self.partitions - 1)
     }
 
     /// Adds the rows of `columns` in range among `rows` (default: all of them), and the per-user
     /// totals of this worker's users over every row in range.
-    mutating func add(_ columns: ReportColumns, rows: Range<Int>? = nil) throws(ParquetError) {
+    mutating func add(_ columns: ReportColumns, rows: Range<Int>? = nil) {
         let rows = rows ?? 0..<columns.count
         if let selection = columns.selection {
             // The selection is sorted: the rows of `rows` in it are one slice of it.
             let lower = Self.firstIndex(in: selection, atLeast: rows.lowerBound)
             let upper = Self.firstIndex(in: selection, atLeast: rows.upperBound)
-            try fold(columns, rows: selection[lower..<upper])
+            fold(columns, rows: selection[lower..<upper])
             addUsers(columns, rows: selection)
         } else {
-            try fold(columns, rows: rows)
+            fold(columns, rows: rows)
             addUsers(columns, rows: 0..<columns.count)
         }
     }
@@ -75,7 +75,7 @@ struct ReportAccumulator {
         return low
     }
 
-    private mutating func fold<Rows: Collection<Int>>(_ columns: ReportColumns, rows: Rows) throws(ParquetError) {
+    private mutating func fold<Rows: Collection<Int>>(_ columns: ReportColumns, rows: Rows) {
         guard let amounts = columns.amounts, let quantities = columns.quantities, !rows.isEmpty else { return }
         transactions &+= Int64(rows.count)
         for row in rows {
@@ -103,34 +103,13 @@ struct ReportAccumulator {
             }
             if hour != Int64.min { hours[hour, default: RevenueAggregate()].merge(aggregate) }
         }
-        if top.n > 0 { try addTop(columns, amounts: amounts, rows: rows) }
-    }
-
-    /// Offers the top list the rows that can enter it. Only the `n` largest amounts of these rows (and
-    /// ties with the smallest of them) can: their transaction ids alone are read, the ids breaking ties.
-    private mutating func addTop<Rows: Collection<Int>>(_ columns: ReportColumns, amounts: [Double], rows: Rows)
-        throws(ParquetError)
-    {
-        var largest: [Double] = []  // ascending, at most n
-        largest.reserveCapacity(top.n + 1)
-        for row in rows where top.admits(score: amounts[row]) {
-            let amount = amounts[row]
-            guard largest.count < top.n || amount > largest[0] else { continue }
-            largest.insert(amount, at: largest.firstIndex { $0 > amount } ?? largest.count)
-            if largest.count > top.n { largest.removeFirst() }
-        }
-        guard let cutoff = largest.count == top.n ? largest.first : -.infinity else { return }
-        let candidates = rows.filter { amounts[$0] >= cutoff && top.admits(score: amounts[$0]) }
-        guard !candidates.isEmpty else { return }
-        for (row, id) in zip(candidates, try columns.transactionIDs(candidates)) {
-            guard let transaction = columns.transaction(at: row, id: id) else { return }
-            top.insert(score: transaction.amount, id: id, element: transaction)
-        }
+        if candidates.n > 0 { candidates.offer(columns, amounts: amounts, rows: rows) }
     }
 
     /// The totals of the rows added: users by interned id, the dimensions by value.
     func finish() -> ReportTotals {
-        var totals = ReportTotals(top: top)
+        var totals = ReportTotals(top: TopN(n: 0))
+        totals.candidates = candidates
         totals.revenue = revenue
         totals.transactions = transactions
         totals.items = items
@@ -157,9 +136,12 @@ struct ReportTotals: Sendable {
     /// By hour since the epoch (UTC).
     var hours: [Int64: RevenueAggregate] = [:]
     var top: TopN<Transaction>
+    /// The rows that can enter the top transactions, their ids not read yet (`top` once they are read).
+    var candidates: TopCandidates
 
     init(top: TopN<Transaction>) {
         self.top = top
+        candidates = TopCandidates(n: top.n)
     }
 
     mutating func merge(_ other: ReportTotals) {
@@ -170,6 +152,7 @@ struct ReportTotals: Sendable {
         for index in dimensions.indices { dimensions[index].merge(other.dimensions[index]) { $0.merging($1) } }
         hours.merge(other.hours) { $0.merging($1) }
         top.merge(other.top)
+        candidates.merge(other.candidates)
     }
 }
 

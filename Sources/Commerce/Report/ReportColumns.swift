@@ -202,18 +202,6 @@ struct ReportColumns: Sendable {
         }
     }
 
-    /// The transaction ids of `rows` (ascending): from the decoded column, or else read for those
-    /// rows alone, decoding only the pages that hold them.
-    func transactionIDs(_ rows: [Int]) throws(ParquetError) -> [String] {
-        if let ids { return rows.map { ids.string($0) } }
-        guard let source else { throw Self.mismatch("transaction_id", "was not read") }
-        let buffer = try source.file.readRows(rows, ofRowGroup: source.group, column: "transaction_id")
-        guard case .byteArray(let values) = buffer.values, values.count == rows.count,
-            buffer.validity?.contains(false) != true
-        else { throw Self.mismatch("transaction_id", "is not a text column without nulls") }
-        return (0..<values.count).map { values.string($0) }
-    }
-
     /// Row `row` as a transaction with id `id`; nil unless every other column was decoded.
     func transaction(at row: Int, id: String) -> Transaction? {
         guard let users, let cities, let categories, let amounts, let quantities, let payments, let times

@@ -7,7 +7,8 @@ import Synchronization
 /// Runs `souk analyze`: plans the scan of `tables/transactions` (directories, then row-group
 /// statistics), then takes the row groups left one at a time: `workers` threads decode its columns
 /// side by side (only the columns the sections need), then each adds its slice of the rows to its
-/// own totals; the workers' totals are merged at the end, with the dead-letter counts.
+/// own totals; the workers' totals are merged at the end, the transaction ids of the rows that can
+/// enter the top list are read (side by side, only the pages holding them), and the dead letters counted.
 package struct ReportScanner: Sendable {
     /// What to report on.
     package struct Configuration: Sendable {
@@ -109,15 +110,18 @@ package struct ReportScanner: Sendable {
             }
             rowGroup.select(range)
             rowsRead += Int64(rowGroup.selection?.count ?? rowGroup.count)
-            if let error = try await Self.fold(rowGroup, into: slots, pool: pool) {
-                return .failure(.corrupt(path: task.path, reason: "row group \(task.group): \(error)"))
-            }
+            try await Self.fold(rowGroup, into: slots, pool: pool)
             progress?(done + 1, plan.tasks.count)
         }
         var merged = ReportTotals(top: TopN(n: sections.contains(.topTransactions) ? configuration.top : 0))
         for slot in slots { merged.merge(slot.totals.withLock { $0.finish() }) }
         if merged.transactions == 0, !columns.isEmpty {
             return .failure(.noData(Self.emptyMessage(range: range, directory: directory)))
+        }
+        // The ids of the rows that can enter the top transactions, read side by side.
+        switch try await Self.readIDs(merged.candidates, workers: workers, pool: pool) {
+        case .success(let top): merged.top = top
+        case .failure(let error): return .failure(error)
         }
 
         let letters: Result<AnalyticsReport.DeadLetters, ReportError> = try await pool.runIfActive {
@@ -195,28 +199,54 @@ package struct ReportScanner: Sendable {
     /// Adds the rows of a decoded row group: worker `w` of `W` takes the `w`-th of `W` equal slices
     /// (and its part of the users over every row) into its own totals. The split is the same every
     /// run, so the sums are added in the same order and a report is the same to the last digit.
-    /// Returns the first error a worker met reading the ids of the top transactions.
-    private static func fold(_ columns: ReportColumns, into slots: [WorkerTotals], pool: NIOThreadPool) async throws
-        -> ParquetError?
-    {
+    private static func fold(_ columns: ReportColumns, into slots: [WorkerTotals], pool: NIOThreadPool) async throws {
         let count = columns.count
-        return try await withThrowingTaskGroup(of: ParquetError?.self) { group in
+        try await withThrowingTaskGroup(of: Void.self) { group in
             for (worker, slot) in slots.enumerated() {
                 // Every worker runs, even with an empty slice: it adds its users over every row.
                 let rows = (count * worker / slots.count)..<(count * (worker + 1) / slots.count)
                 group.addTask {
+                    try await pool.runIfActive { slot.totals.withLock { $0.add(columns, rows: rows) } }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// The top transactions: the candidates' ids read by the workers side by side, then ranked.
+    private static func readIDs(_ candidates: TopCandidates, workers: Int, pool: NIOThreadPool) async throws
+        -> Result<TopN<Transaction>, ReportError>
+    {
+        let reads = candidates.idReads(parts: workers)
+        let next = NextIndex()
+        typealias Done = [(TopCandidates.IDRead, Result<[String], ReportError>)]
+        let done = try await withThrowingTaskGroup(of: Done.self) { group in
+            for _ in 0..<min(workers, reads.count) {
+                group.addTask {
                     try await pool.runIfActive {
-                        slot.totals.withLock { (totals) -> ParquetError? in
-                            do throws(ParquetError) { try totals.add(columns, rows: rows) } catch { return error }
-                            return nil
+                        var done: Done = []
+                        while true {
+                            let taken = next.value.add(1, ordering: .relaxed).oldValue
+                            guard taken < reads.count else { return done }
+                            do throws(ReportError) {
+                                done.append((reads[taken], .success(try reads[taken].read())))
+                            } catch { done.append((reads[taken], .failure(error))) }
                         }
                     }
                 }
             }
-            var first: ParquetError?
-            for try await error in group where first == nil { first = error }
-            return first
+            var all: Done = []
+            for try await some in group { all += some }
+            return all
         }
+        var read: [(read: TopCandidates.IDRead, ids: [String])] = []
+        for (reading, result) in done {
+            switch result {
+            case .success(let ids): read.append((reading, ids))
+            case .failure(let error): return .failure(error)
+            }
+        }
+        return .success(candidates.ranked(read))
     }
 
     /// Late records in range (by their event time) and malformed ones, of the committed batches.

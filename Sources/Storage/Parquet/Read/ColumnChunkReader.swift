@@ -64,8 +64,8 @@ struct ColumnChunkReader {
     /// The values of rows `rows` (ascending, each inside the chunk) alone, decoding only the pages
     /// that hold them; a page's wanted values are taken out as soon as it is decoded, so no more
     /// than one page's values are held at a time.
-    /// `pageFirstRows`: the chunk holds only some data pages (read through the offset index), each
-    /// starting at that row.
+    /// `pageFirstRows`: the chunk holds only some data pages (found through the offset index or the
+    /// page headers), each starting at that row; nil: it holds them all.
     mutating func readRows(_ chunk: [UInt8], rowCount: Int, rows: [Int], pageFirstRows: [Int]?)
         throws(ParquetError) -> ParquetColumnBuffer
     {

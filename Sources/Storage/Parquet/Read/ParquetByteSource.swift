@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -13,6 +15,10 @@ final class ParquetByteSource: Sendable {
 
     private let storage: Storage
     let size: Int
+    private let read = Atomic<Int>(0)
+
+    /// Bytes read so far (footer, indexes, pages), by every thread.
+    var bytesRead: Int { read.load(ordering: .relaxed) }
 
     init(bytes: [UInt8]) {
         storage = .memory(bytes)
@@ -37,30 +43,50 @@ final class ParquetByteSource: Sendable {
 
     /// Reads `length` bytes at `offset`; the range must lie inside the source.
     func read(offset: Int, length: Int) throws(ParquetError) -> [UInt8] {
-        guard offset >= 0, length >= 0, offset <= size, length <= size - offset else {
-            throw .corrupt("range \(offset)+\(length) outside the file of \(size) bytes")
-        }
-        switch storage {
-        case .memory(let bytes):
-            return Array(bytes[offset..<(offset + length)])
-        case .file(let fd):
-            var failed = false
-            let result = [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
-                var done = 0
-                while done < length, let base = buffer.baseAddress {
-                    let n = pread(fd, base + done, length - done, off_t(offset + done))
-                    if n < 0 && errno == EINTR { continue }
-                    if n <= 0 {
-                        failed = true
-                        break
-                    }
-                    done += n
-                }
-                if failed { buffer.initialize(repeating: 0) }
-                initialized = length
+        try read([(offset, length)])
+    }
+
+    /// Reads the byte ranges `ranges` back to back into one array (allocated once); each range must
+    /// lie inside the source.
+    func read(_ ranges: [(offset: Int, length: Int)]) throws(ParquetError) -> [UInt8] {
+        var total = 0
+        for (offset, length) in ranges {
+            guard offset >= 0, length >= 0, offset <= size, length <= size - offset else {
+                throw .corrupt("range \(offset)+\(length) outside the file of \(size) bytes")
             }
-            if failed { throw .io("short read at \(offset)") }
-            return result
+            total += length
         }
+        read.add(total, ordering: .relaxed)
+        var failedAt: Int?
+        let result = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+            var position = 0
+            for (offset, length) in ranges {
+                guard failedAt == nil, let base = buffer.baseAddress else { break }
+                switch storage {
+                case .memory(let bytes):
+                    bytes.withUnsafeBufferPointer { source in
+                        if let start = source.baseAddress, length > 0 {
+                            (base + position).initialize(from: start + offset, count: length)
+                        }
+                    }
+                case .file(let fd):
+                    var done = 0
+                    while done < length {
+                        let n = pread(fd, base + position + done, length - done, off_t(offset + done))
+                        if n < 0 && errno == EINTR { continue }
+                        if n <= 0 {
+                            failedAt = offset + done
+                            break
+                        }
+                        done += n
+                    }
+                }
+                position += length
+            }
+            if failedAt != nil { buffer.initialize(repeating: 0) }
+            initialized = total
+        }
+        if let failedAt { throw .io("short read at \(failedAt)") }
+        return result
     }
 }

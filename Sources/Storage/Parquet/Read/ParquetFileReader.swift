@@ -17,6 +17,8 @@ public final class ParquetFileReader: Sendable {
     public let keyValueMetadata: [String: String]
     /// The writer's `created_by`, if any.
     public let createdBy: String?
+    /// The file's path; nil for bytes held in memory.
+    public let path: String?
 
     package let metadata: FileMetaData
     let leaves: [LeafColumn]
@@ -24,12 +26,12 @@ public final class ParquetFileReader: Sendable {
 
     /// Opens the file at `path`.
     public convenience init(path: String, configuration: ParquetReaderConfiguration = .init()) throws(ParquetError) {
-        try self.init(source: ParquetByteSource(path: path), configuration: configuration)
+        try self.init(source: ParquetByteSource(path: path), path: path, configuration: configuration)
     }
 
     /// Reads a file held in memory.
     public convenience init(bytes: [UInt8], configuration: ParquetReaderConfiguration = .init()) throws(ParquetError) {
-        try self.init(source: ParquetByteSource(bytes: bytes), configuration: configuration)
+        try self.init(source: ParquetByteSource(bytes: bytes), path: nil, configuration: configuration)
     }
 
     /// Reads a file held in a `ByteBuffer` (its readable bytes).
@@ -39,8 +41,11 @@ public final class ParquetFileReader: Sendable {
         try self.init(bytes: Array(buffer.readableBytesView), configuration: configuration)
     }
 
-    private init(source: ParquetByteSource, configuration: ParquetReaderConfiguration) throws(ParquetError) {
+    private init(source: ParquetByteSource, path: String?, configuration: ParquetReaderConfiguration)
+        throws(ParquetError)
+    {
         self.source = source
+        self.path = path
         self.configuration = configuration
         let size = source.size
         guard size >= 12 else { throw .corrupt("file of \(size) bytes is too small for Parquet") }
@@ -71,6 +76,9 @@ public final class ParquetFileReader: Sendable {
         keyValueMetadata = kv
         createdBy = metadata.createdBy
     }
+
+    /// Bytes read from the file so far (footer, page indexes, pages).
+    package var bytesRead: Int { source.bytesRead }
 
     /// Number of row groups.
     public var rowGroupCount: Int { metadata.rowGroups.count }
@@ -129,8 +137,9 @@ public final class ParquetFileReader: Sendable {
     }
 
     /// The values of column `name` at rows `rows` of row group `index` (ascending, no row twice),
-    /// decompressing and decoding only the pages that hold them: a reader that needs a wide column
-    /// for a few rows (the ids of the top transactions) reads it this way.
+    /// reading, decompressing and decoding only the pages that hold them (and the dictionary page):
+    /// a reader that needs a wide column for a few rows (the ids of the top transactions) reads it
+    /// this way. Without an offset index the other pages' headers alone are read.
     public func readRows(_ rows: [Int], ofRowGroup index: Int, column name: String) throws(ParquetError)
         -> ParquetColumnBuffer
     {
@@ -149,35 +158,67 @@ public final class ParquetFileReader: Sendable {
             return ParquetColumnBuffer(
                 ValueAccumulator(column.physicalType).values, validity: column.repetition == .optional ? [] : nil)
         }
-        let chunk = group.columns[leafIndex]
-        if let pages = try pagesHolding(rows, of: chunk, rowCount: Int(group.numRows)) {
-            var reader = try ColumnChunkReader(
-                leaf: leaves[leafIndex], column: column, metadata: pages.metadata, configuration: configuration)
-            return try reader.readRows(
-                pages.bytes, rowCount: Int(group.numRows), rows: rows, pageFirstRows: pages.firstRows)
-        }
-        var (bytes, reader) = try chunkReader(group: group, leafIndex: leafIndex)
-        return try reader.readRows(bytes, rowCount: Int(group.numRows), rows: rows, pageFirstRows: nil)
+        let pages = try pagesHolding(rows, of: group.columns[leafIndex], rowCount: Int(group.numRows))
+        var reader = try ColumnChunkReader(
+            leaf: leaves[leafIndex], column: column, metadata: pages.metadata, configuration: configuration)
+        return try reader.readRows(
+            pages.bytes, rowCount: Int(group.numRows), rows: rows, pageFirstRows: pages.firstRows)
     }
 
-    /// Through the chunk's offset index (when it has one): its dictionary page, if any, and the data
-    /// pages holding `rows`, read back to back, with each data page's first row. Nil without an index.
+    /// The chunk's dictionary page, if any, and the data pages holding `rows`, read back to back,
+    /// with each data page's first row. The pages are found through the chunk's offset index when it
+    /// has one, else by reading each page's header alone and stepping over its body.
     private func pagesHolding(_ rows: [Int], of chunk: ColumnChunk, rowCount: Int) throws(ParquetError)
-        -> (bytes: [UInt8], firstRows: [Int], metadata: ColumnMetaData)?
+        -> (bytes: [UInt8], firstRows: [Int], metadata: ColumnMetaData)
     {
-        guard let indexOffset = chunk.offsetIndexOffset, let indexLength = chunk.offsetIndexLength,
-            let meta = chunk.metaData, chunk.filePath == nil
-        else { return nil }
+        guard chunk.filePath == nil else { throw .unsupported("column chunk in an external file") }
+        guard let meta = chunk.metaData else { throw .corrupt("column chunk without metadata") }
+        let chunkStart = Self.chunkStart(meta)
+        let limit = Int64(source.size) - 8
+        guard chunkStart >= 4, meta.totalCompressedSize >= 0, chunkStart <= limit,
+            meta.totalCompressedSize <= limit - chunkStart
+        else { throw .corrupt("column chunk \(chunkStart)+\(meta.totalCompressedSize) lies outside the file") }
+        let chunkEnd = chunkStart + meta.totalCompressedSize
+        let pages: [PageLocation]
+        if let indexed = try indexedPages(of: chunk, start: chunkStart, end: chunkEnd, rowCount: rowCount) {
+            pages = indexed
+        } else {
+            pages = try walkedPages(start: chunkStart, end: chunkEnd, rowCount: rowCount)
+        }
+        guard let first = pages.first else { throw .corrupt("column chunk holds no data page") }
+        var ranges: [(offset: Int, length: Int)] = []
+        if first.offset > chunkStart {  // the dictionary page
+            ranges.append((Int(chunkStart), Int(first.offset - chunkStart)))
+        }
+        var firstRows: [Int] = []
+        var page = 0
+        var pageEnd = -1  // the first row after the page read last
+        for row in rows where row >= pageEnd {
+            while page + 1 < pages.count, pages[page + 1].firstRowIndex <= Int64(row) { page += 1 }
+            ranges.append((Int(pages[page].offset), Int(pages[page].compressedPageSize)))
+            firstRows.append(Int(pages[page].firstRowIndex))
+            pageEnd = page + 1 < pages.count ? Int(pages[page + 1].firstRowIndex) : rowCount
+        }
+        let bytes = try source.read(ranges)
+        var metadata = meta
+        metadata.totalCompressedSize = Int64(bytes.count)
+        return (bytes, firstRows, metadata)
+    }
+
+    /// The data pages of a chunk as its offset index lists them (checked against the chunk); nil when
+    /// the chunk has no offset index.
+    private func indexedPages(of chunk: ColumnChunk, start chunkStart: Int64, end chunkEnd: Int64, rowCount: Int)
+        throws(ParquetError) -> [PageLocation]?
+    {
+        guard let indexOffset = chunk.offsetIndexOffset, let indexLength = chunk.offsetIndexLength else { return nil }
         let limit = Int64(source.size) - 8
         guard indexOffset >= 4, indexLength > 0, indexOffset <= limit - Int64(indexLength) else {
             throw .corrupt("offset index \(indexOffset)+\(indexLength) lies outside the file")
         }
-        let index = try OffsetIndex.decode(
-            try source.read(offset: Int(indexOffset), length: Int(indexLength)), limits: configuration.thriftLimits)
-        let pages = index.pageLocations
-        let chunkStart = Self.chunkStart(meta)
-        let chunkEnd = chunkStart + meta.totalCompressedSize
-        guard let first = pages.first, first.firstRowIndex == 0, first.offset >= chunkStart, chunkEnd <= limit else {
+        let pages = try OffsetIndex.decode(
+            try source.read(offset: Int(indexOffset), length: Int(indexLength)), limits: configuration.thriftLimits
+        ).pageLocations
+        guard let first = pages.first, first.firstRowIndex == 0, first.offset >= chunkStart else {
             throw .corrupt("offset index does not start at the column chunk's first row")
         }
         for (number, page) in pages.enumerated() {
@@ -186,23 +227,56 @@ public final class ParquetFileReader: Sendable {
                 page.offset <= chunkEnd - Int64(page.compressedPageSize), page.firstRowIndex < nextRow
             else { throw .corrupt("offset index page \(number) lies outside its column chunk") }
         }
-        var bytes: [UInt8] = []
-        if first.offset > chunkStart {  // the dictionary page
-            bytes = try source.read(offset: Int(chunkStart), length: Int(first.offset - chunkStart))
-        }
-        var firstRows: [Int] = []
-        var page = 0
-        var pageEnd = -1  // the first row after the page read last
-        for row in rows where row >= pageEnd {
-            while page + 1 < pages.count, pages[page + 1].firstRowIndex <= Int64(row) { page += 1 }
-            bytes += try source.read(offset: Int(pages[page].offset), length: Int(pages[page].compressedPageSize))
-            firstRows.append(Int(pages[page].firstRowIndex))
-            pageEnd = page + 1 < pages.count ? Int(pages[page + 1].firstRowIndex) : rowCount
-        }
-        var metadata = meta
-        metadata.totalCompressedSize = Int64(bytes.count)
-        return (bytes, firstRows, metadata)
+        return pages
     }
+
+    /// The data pages of a chunk without an offset index, found by reading each page's header alone
+    /// (a small read, made larger only for a header that does not fit) and stepping over its body.
+    private func walkedPages(start chunkStart: Int64, end chunkEnd: Int64, rowCount: Int) throws(ParquetError)
+        -> [PageLocation]
+    {
+        var pages: [PageLocation] = []
+        var position = chunkStart
+        var row: Int64 = 0
+        while position < chunkEnd, row < Int64(rowCount) {
+            let remaining = Int(chunkEnd - position)
+            var window = min(Self.headerWindow, remaining)
+            var parsed: (header: PageHeader, length: Int)?
+            while parsed == nil {
+                let bytes = try source.read(offset: Int(position), length: window)
+                var thrift = ThriftCompactReader(bytes, start: 0, limits: configuration.thriftLimits)
+                do throws(ParquetError) {
+                    parsed = (try PageHeader.read(from: &thrift), thrift.position)
+                } catch {
+                    // A header cut short by the window: read more; one that fills the chunk is broken.
+                    guard window < remaining, window < configuration.maxPageSize else { throw error }
+                    window = min(window * 16, remaining, configuration.maxPageSize)
+                }
+            }
+            guard let (header, headerLength) = parsed else { break }
+            let size = Int64(headerLength) + Int64(header.compressedPageSize)
+            guard header.compressedPageSize >= 0, size <= chunkEnd - position, size <= Int64(Int32.max) else {
+                throw .corrupt("page of \(header.compressedPageSize) bytes runs past its column chunk")
+            }
+            let values: Int32? =
+                switch header.type {
+                case .dataPage: header.dataPageHeader?.numValues
+                case .dataPageV2: header.dataPageHeaderV2?.numRows
+                default: nil
+                }
+            if let values {
+                guard values >= 0 else { throw .corrupt("data page declares \(values) values") }
+                pages.append(PageLocation(offset: position, compressedPageSize: Int32(size), firstRowIndex: row))
+                row += Int64(values)
+            }
+            position += size
+        }
+        return pages
+    }
+
+    /// The bytes read for a page header whose size is not known yet: enough for any header without
+    /// large statistics.
+    private static let headerWindow = 256
 
     private func readColumnChunk(group: RowGroup, leafIndex: Int) throws(ParquetError) -> ParquetColumnBuffer {
         let leaf = leaves[leafIndex]
