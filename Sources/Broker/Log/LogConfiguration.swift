@@ -18,6 +18,20 @@ package struct LogConfiguration: Sendable, Equatable {
     package var fsyncPolicy = FsyncPolicy.interval(milliseconds: 1000)
     /// Check each batch's CRC-32C before serving it, so bytes that rotted on disk are never sent. Default: true.
     package var verifyChecksumsOnRead = true
+    /// Retention deletes old segments (`cleanup.policy` holds `delete`). Default: true.
+    package var deletesOldSegments = true
+    /// The cleaner keeps only the newest record of each key in closed segments (`cleanup.policy` holds
+    /// `compact`). Default: false.
+    package var compacts = false
+    /// How long the cleaner keeps a tombstone (a record with a null value) after its batch's newest
+    /// timestamp (Kafka `delete.retention.ms`). Default: 1 day.
+    package var deleteRetentionMilliseconds: Int64 = 86_400_000
+    /// A record stays uncompacted until its segment's newest timestamp is this old (Kafka
+    /// `min.compaction.lag.ms`). Default: 0.
+    package var minCompactionLagMilliseconds: Int64 = 0
+    /// The cleaner runs when at least this share of the closed segments' bytes was written since it last
+    /// ran (Kafka `min.cleanable.dirty.ratio`). Default: 0.5.
+    package var minCleanableDirtyRatio = 0.5
 
     package init() {}
 
@@ -35,6 +49,9 @@ package struct LogConfiguration: Sendable, Equatable {
             throw .invalidConfiguration("fsync interval must be positive")
         }
         if let retentionBytes, retentionBytes < 0 { throw .invalidConfiguration("retentionBytes is negative") }
+        guard deleteRetentionMilliseconds >= 0, minCompactionLagMilliseconds >= 0,
+            (0...1).contains(minCleanableDirtyRatio)
+        else { throw .invalidConfiguration("compaction settings out of range") }
         if let retentionMilliseconds, retentionMilliseconds < 0 {
             throw .invalidConfiguration("retentionMilliseconds is negative")
         }

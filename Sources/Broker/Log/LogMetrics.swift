@@ -12,6 +12,8 @@ struct LogMetrics: Sendable {
     let recoveryDroppedBytes: Counter
     /// Bytes retention deleted.
     let retentionDeletedBytes: Counter
+    /// Bytes the cleaner removed from compacted segments.
+    let cleanerReclaimedBytes: Counter
 
     init(partition: String, factory: any MetricsFactory) {
         let dimensions = [("partition", partition)]
@@ -22,5 +24,7 @@ struct LogMetrics: Sendable {
             label: "souk_log_recovery_dropped_bytes_total", dimensions: dimensions, factory: factory)
         retentionDeletedBytes = Counter(
             label: "souk_log_retention_deleted_bytes_total", dimensions: dimensions, factory: factory)
+        cleanerReclaimedBytes = Counter(
+            label: "souk_log_cleaner_reclaimed_bytes_total", dimensions: dimensions, factory: factory)
     }
 }

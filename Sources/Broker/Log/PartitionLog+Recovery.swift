@@ -97,9 +97,23 @@ extension PartitionLog {
     }
 
     /// The base offsets of the segment files in the directory, sorted; removes leftovers of interrupted writes
-    /// (`*.tmp`) and index files with no log file.
+    /// (`*.tmp`, a cleaner's `*.log.cleaned`) and index files with no log file, and finishes a cleaner's
+    /// swap that was ready (`*.log.swap` replaces its `.log`).
     private func segmentFiles() throws(LogError) -> [Int64] {
-        let names = try BlockingFile.contents(ofDirectory: directory)
+        var names = try BlockingFile.contents(ofDirectory: directory)
+        var changed = false
+        for name in names where name.hasSuffix(Self.cleanedSuffix) {
+            logger.warning("removing an unfinished cleaner rewrite", metadata: ["file": "\(name)"])
+            try BlockingFile.remove(directory + "/" + name)
+            changed = true
+        }
+        for name in names where name.hasSuffix(Self.swapSuffix) {
+            guard let base = Self.baseOffset(fileName: name, suffix: Self.swapSuffix) else { continue }
+            logger.notice("finishing a cleaner's segment swap", metadata: ["file": "\(name)"])
+            try Self.completeSwap(directory: directory, baseOffset: base, faults: faults)
+            changed = true
+        }
+        if changed { names = try BlockingFile.contents(ofDirectory: directory) }
         var logs: Set<Int64> = []
         for name in names where name.hasSuffix(LogSegment.logSuffix) {
             if let base = Self.baseOffset(fileName: name, suffix: LogSegment.logSuffix) { logs.insert(base) }

@@ -4,6 +4,7 @@ extension PartitionLog {
     /// Deletes the oldest closed segments that retention allows: older than `retentionMilliseconds` by their
     /// newest timestamp, beyond `retentionBytes`, or wholly below the log start; stops at the first segment
     /// kept. The active segment is never deleted. Moves the log start to the first remaining segment.
+    /// Without `deletesOldSegments` (`cleanup.policy=compact`) only segments below the log start go.
     /// `now` is the wall-clock time in milliseconds since the epoch.
     package func enforceRetention(now: Int64) throws(LogError) -> RetentionResult {
         try checkUsable()
@@ -12,13 +13,15 @@ extension PartitionLog {
             var count = 0
             for segment in segments.dropLast() {
                 var expired = false
-                if let retention = configuration.retentionMilliseconds {
+                if configuration.deletesOldSegments, let retention = configuration.retentionMilliseconds {
                     // Timestamps come from producers: an age that does not fit in 64 bits is simply old.
                     let stamp = try segment.retentionTimestamp()
                     let age = now.subtractingReportingOverflow(stamp)
                     expired = age.overflow ? stamp < now : age.partialValue > retention
                 }
-                let oversized = configuration.retentionBytes.map { remainingBytes - segment.size >= $0 } ?? false
+                let oversized =
+                    configuration.deletesOldSegments
+                    && (configuration.retentionBytes.map { remainingBytes - segment.size >= $0 } ?? false)
                 let belowStart = segment.nextOffset <= logStartOffset
                 guard expired || oversized || belowStart else { break }
                 remainingBytes -= segment.size

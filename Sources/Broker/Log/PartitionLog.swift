@@ -39,6 +39,16 @@ package actor PartitionLog {
     /// Moves when the log is cut back: a background flush begun before does not move the recovery
     /// point past offsets written again since.
     var truncations = 0
+    /// The cleaner compacted every closed segment below this offset (0 after opening: the first pass
+    /// counts every closed segment as dirty).
+    var firstDirtyOffset: Int64 = 0
+    /// Tests: the cleaner fails at this step of a segment swap, as an I/O error there would.
+    package var cleanerFailsAt: CleanerStep?
+
+    /// Tests: makes the cleaner fail at `step` (nil: never).
+    package func failCleaner(at step: CleanerStep?) {
+        cleanerFailsAt = step
+    }
 
     package nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 

@@ -29,6 +29,9 @@ package struct BrokerConfiguration: Sendable {
     package var storageThreads = 1
     /// How fetches send log bytes: sendfile from the segment file, or pread into a buffer.
     package var fetchIO = FetchIO.sendfile
+    /// Pause between two passes of the log cleaner over compacted topics (`log.cleaner.backoff.ms`).
+    /// Default: 15 seconds.
+    package var cleanerInterval: Duration = .seconds(15)
     /// Node id in Metadata. Default: 0.
     package var nodeId: Int32 = 0
 

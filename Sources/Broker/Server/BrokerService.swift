@@ -57,6 +57,13 @@ package final class BrokerService: Service {
                         await registry.enforceRetention(now: RequestRouter.now())
                     }
                 }
+                group.addTask {
+                    // The cleaner's passes over compacted topics, until shutdown.
+                    while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                        try? await Task.sleep(for: configuration.cleanerInterval)
+                        await registry.cleanCompactedLogs(now: RequestRouter.now())
+                    }
+                }
                 try await group.next()
                 group.cancelAll()
             }

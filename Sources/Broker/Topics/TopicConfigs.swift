@@ -1,3 +1,5 @@
+import Foundation
+
 /// A topic's settable configuration, by Kafka name, with the broker defaults behind it.
 package struct TopicConfigs: Sendable, Equatable, Codable {
     /// Values set on this topic (CreateTopics or AlterConfigs), by Kafka config name.
@@ -9,15 +11,24 @@ package struct TopicConfigs: Sendable, Equatable, Codable {
 
     /// Config names Souk understands, for DescribeConfigs and validation.
     package static let names = [
-        "cleanup.policy", "compression.type", "max.message.bytes", "message.timestamp.type", "retention.bytes",
-        "retention.ms", "segment.bytes", "segment.ms",
+        "cleanup.policy", "compression.type", "delete.retention.ms", "max.message.bytes", "message.timestamp.type",
+        "min.cleanable.dirty.ratio", "min.compaction.lag.ms", "retention.bytes", "retention.ms", "segment.bytes",
+        "segment.ms",
     ]
+
+    /// The policies `cleanup.policy` lists (comma-separated, as Kafka writes it).
+    static func policies(_ value: String) -> [Substring] {
+        value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces)[...] }
+    }
 
     /// The broker-wide value of `name` when the topic sets none.
     package static func defaultValue(_ name: String, log: LogConfiguration) -> String? {
         switch name {
         case "cleanup.policy": "delete"
         case "compression.type": "producer"
+        case "delete.retention.ms": String(log.deleteRetentionMilliseconds)
+        case "min.cleanable.dirty.ratio": String(log.minCleanableDirtyRatio)
+        case "min.compaction.lag.ms": String(log.minCompactionLagMilliseconds)
         case "max.message.bytes": String(log.maxBatchBytes)
         case "message.timestamp.type": "CreateTime"
         case "retention.bytes": String(log.retentionBytes ?? -1)
@@ -33,7 +44,18 @@ package struct TopicConfigs: Sendable, Equatable, Codable {
         guard names.contains(name) else { return "unknown or unsupported config '\(name)'" }
         guard let value else { return nil }
         switch name {
-        case "cleanup.policy": return value == "delete" ? nil : "only cleanup.policy=delete is supported"
+        case "cleanup.policy":
+            let policies = Self.policies(value)
+            return !policies.isEmpty && policies.allSatisfy({ $0 == "delete" || $0 == "compact" })
+                ? nil : "cleanup.policy must be delete, compact or compact,delete"
+        case "min.cleanable.dirty.ratio":
+            guard let ratio = Double(value), (0...1).contains(ratio) else {
+                return "min.cleanable.dirty.ratio must be a number from 0 to 1"
+            }
+            return nil
+        case "delete.retention.ms", "min.compaction.lag.ms":
+            guard let number = Int64(value), number >= 0 else { return "\(name) must be an integer ≥ 0" }
+            return nil
         case "compression.type":
             return ["producer", "uncompressed", "gzip", "snappy", "lz4", "zstd"].contains(value)
                 ? nil : "invalid compression.type '\(value)'"
@@ -60,6 +82,18 @@ package struct TopicConfigs: Sendable, Equatable, Codable {
         if let value = overrides["segment.bytes"].flatMap(Int.init) { log.segmentBytes = value }
         if let value = overrides["segment.ms"].flatMap(Int64.init), value > 0 { log.segmentMilliseconds = value }
         if let value = overrides["max.message.bytes"].flatMap(Int.init) { log.maxBatchBytes = value }
+        if let value = overrides["cleanup.policy"] {
+            let policies = Self.policies(value)
+            log.deletesOldSegments = policies.contains("delete")
+            log.compacts = policies.contains("compact")
+        }
+        if let value = overrides["delete.retention.ms"].flatMap(Int64.init) { log.deleteRetentionMilliseconds = value }
+        if let value = overrides["min.compaction.lag.ms"].flatMap(Int64.init) {
+            log.minCompactionLagMilliseconds = value
+        }
+        if let value = overrides["min.cleanable.dirty.ratio"].flatMap(Double.init) {
+            log.minCleanableDirtyRatio = value
+        }
         return log
     }
 }

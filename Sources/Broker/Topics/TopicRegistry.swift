@@ -244,6 +244,18 @@ package actor TopicRegistry {
         }
     }
 
+    /// Runs the cleaner over every partition of the compacted topics (`cleanup.policy=compact`).
+    package func cleanCompactedLogs(now: Int64) async {
+        for topic in topics.values where topic.configs.logConfiguration(base: configuration.log).compacts {
+            for log in topic.partitions {
+                do { _ = try await log.clean(now: now) } catch {
+                    logger.error(
+                        "cleaner failed", metadata: ["log.directory": "\(log.directory)", "error": "\(error)"])
+                }
+            }
+        }
+    }
+
     /// Flushes and closes every log, then releases the data directory lock; returns the logs whose last
     /// flush or close failed (each logged), so that a stop that lost data is not reported as clean.
     @discardableResult

@@ -28,16 +28,22 @@ package struct RecordBatch: Sendable, Equatable {
 
     /// Builds a batch of `records` (their offset and timestamp deltas as given) with `header`'s
     /// fields; batchLength, crc, lastOffsetDelta, maxTimestamp and recordsCount are computed.
-    /// Compression (the codec in `header.attributes`) covers the records only.
-    package init(building records: [Record], header template: RecordBatchHeader) throws(WireError) {
+    /// Compression (the codec in `header.attributes`) covers the records only. With `keepingSpan`,
+    /// lastOffsetDelta and maxTimestamp are the template's: a compacted batch, some of its records
+    /// removed, still covers the offsets and times it did.
+    package init(building records: [Record], header template: RecordBatchHeader, keepingSpan: Bool = false)
+        throws(WireError)
+    {
         var header = template
         header.magic = 2
         header.recordsCount = Int32(records.count)
-        header.lastOffsetDelta = records.map(\.offsetDelta).max() ?? 0
-        if let maxDelta = records.map(\.timestampDelta).max() {
-            header.maxTimestamp = header.baseTimestamp + maxDelta
-        } else {
-            header.maxTimestamp = header.baseTimestamp
+        if !keepingSpan {
+            header.lastOffsetDelta = records.map(\.offsetDelta).max() ?? 0
+            if let maxDelta = records.map(\.timestampDelta).max() {
+                header.maxTimestamp = header.baseTimestamp + maxDelta
+            } else {
+                header.maxTimestamp = header.baseTimestamp
+            }
         }
         var plain = ByteBuffer()
         for record in records { record.encode(into: &plain) }

@@ -17,6 +17,8 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(help: "Partitions of auto-created topics.") var partitions = 3
     @Option(help: "Durability: 'always' (fsync before acknowledging) or 'interval:<ms>'.") var fsync = "interval:1000"
     @Option(help: "Keep data this long: e.g. 7d, 24h, 30m, 90s, or 'forever'.") var retention = "7d"
+    @Option(help: "Pause between passes of the log cleaner over compacted topics: e.g. 15s, 500ms.")
+    var cleanerInterval = "15s"
     @Flag(help: "Do not create topics on first use.") var noAutoCreateTopics = false
     @Option(
         help: "How fetches send log bytes: 'sendfile' (from the segment file) or 'pread' (read, CRC-checked, written).")
@@ -34,6 +36,9 @@ struct BrokerCommand: AsyncParsableCommand {
         }
         guard (try? Self.retentionMilliseconds(retention)) != nil else {
             throw ValidationError("--retention must look like 7d, 24h, 30m, 90s, 500ms or 'forever'")
+        }
+        guard (try? Self.retentionMilliseconds(cleanerInterval)) ?? nil != nil else {
+            throw ValidationError("--cleaner-interval must look like 15s, 500ms or 1m")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("unknown --log-level '\(logLevel)'")
@@ -58,6 +63,9 @@ struct BrokerCommand: AsyncParsableCommand {
         configuration.log.fsyncPolicy = try Self.fsyncPolicy(fsync)
         configuration.log.retentionMilliseconds = try Self.retentionMilliseconds(retention)
         configuration.fetchIO = FetchIO(rawValue: fetchIo) ?? .sendfile
+        if let milliseconds = try Self.retentionMilliseconds(cleanerInterval) {
+            configuration.cleanerInterval = .milliseconds(milliseconds)
+        }
         let broker = BrokerService(configuration: configuration, logger: logger) { host, port in
             writeToStandardError("souk broker listening on \(host):\(port)\n")
         }
@@ -79,7 +87,8 @@ struct BrokerCommand: AsyncParsableCommand {
         throw ValidationError("bad --fsync")
     }
 
-    /// Milliseconds of a duration like `7d`, or nil for `forever`.
+    /// Milliseconds of a duration like `7d`, or nil for `forever` (also for `--cleaner-interval`, where
+    /// `forever` is refused).
     static func retentionMilliseconds(_ text: String) throws -> Int64? {
         if text == "forever" || text == "-1" { return nil }
         let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]

@@ -26,9 +26,10 @@ extension RequestRouter {
                     result.errorCode = refusal.0.rawValue
                     result.errorMessage = refusal.1
                 } else if let topic, partitionData.index >= 0, Int(partitionData.index) < topic.partitions.count {
+                    let log = topic.configs.logConfiguration(base: configuration.log)
                     result = await append(
                         partitionData, topic: topic.name, log: topic.partitions[Int(partitionData.index)],
-                        maxBatchBytes: topic.configs.logConfiguration(base: configuration.log).maxBatchBytes)
+                        maxBatchBytes: log.maxBatchBytes, needsKeys: log.compacts)
                 } else {
                     result.errorCode = ErrorCode.unknownTopicOrPartition.rawValue
                 }
@@ -41,7 +42,8 @@ extension RequestRouter {
     }
 
     private func append(
-        _ data: ProduceRequest.PartitionProduceData, topic: String, log: PartitionLog, maxBatchBytes: Int
+        _ data: ProduceRequest.PartitionProduceData, topic: String, log: PartitionLog, maxBatchBytes: Int,
+        needsKeys: Bool
     ) async -> ProduceResponse.PartitionProduceResponse {
         var result = ProduceResponse.PartitionProduceResponse(index: data.index)
         func fail(_ code: ErrorCode, _ message: String) -> ProduceResponse.PartitionProduceResponse {
@@ -65,6 +67,9 @@ extension RequestRouter {
                 }
                 if header.attributes.isTransactional || header.attributes.isControl {
                     return fail(.transactionalIdAuthorizationFailed, "Souk does not offer transactions")
+                }
+                if needsKeys, let problem = Self.keyProblem(cursor, header: header) {
+                    return fail(problem.0, problem.1)
                 }
                 headers.append(header)
                 cursor.moveReaderIndex(forwardBy: header.totalSize)
@@ -124,6 +129,23 @@ extension RequestRouter {
             }
         case .offsetOutOfRange: .offsetOutOfRange
         default: .kafkaStorageError
+        }
+    }
+
+    /// On a compacted topic every record needs a key (the cleaner keeps the newest record per key), as
+    /// Kafka requires: why the batch at the start of `batches` is refused, or nil.
+    private static func keyProblem(_ batches: ByteBuffer, header: RecordBatchHeader) -> (ErrorCode, String)? {
+        guard let bytes = batches.getSlice(at: batches.readerIndex, length: header.totalSize) else {
+            return (.corruptMessage, "a record batch is truncated")
+        }
+        do {
+            let records = try RecordBatch(validating: bytes).records()
+            guard records.allSatisfy({ $0.key != nil }) else {
+                return (.invalidRecord, "compacted topic: every record needs a key")
+            }
+            return nil
+        } catch {
+            return (.corruptMessage, "malformed record batch: \(error)")
         }
     }
 }
