@@ -97,11 +97,13 @@ extension PartitionLog {
         return newest
     }
 
-    /// The batches of a closed segment, CRC checked; empty when the segment does not read whole (a
-    /// batch rotted on disk: the cleaner leaves such a segment as it is).
+    /// The batches of a closed segment, CRC checked (by `RecordBatch`); empty when the segment does
+    /// not read whole (a batch rotted on disk: the cleaner leaves such a segment as it is). Each
+    /// cleanable segment is read twice per pass, for the key map and for the rewrite, so that memory
+    /// holds one segment at a time, as in Kafka's cleaner.
     private static func batches(of segment: LogSegment) throws(LogError) -> [RecordBatch] {
         guard segment.size > 0 else { return [] }
-        var bytes = try segment.read(at: 0, maxBytes: segment.size, verifyChecksums: true)
+        var bytes = try segment.read(at: 0, maxBytes: segment.size, verifyChecksums: false)
         guard bytes.readableBytes == segment.size else { return [] }
         var batches: [RecordBatch] = []
         while bytes.readableBytes > 0 {
@@ -136,33 +138,29 @@ extension PartitionLog {
                 else { return false }
                 return record.value != nil || !tombstonesExpired
             }
-            guard kept.count < records.count else {
+            // A batch that loses nothing, or cannot be re-encoded (codec), is kept whole.
+            guard kept.count < records.count,
+                let rebuilt = try? RecordBatch(building: kept, header: batch.header, keepingSpan: true)
+            else {
                 output.writeImmutableBuffer(batch.bytes)
                 continue
             }
+            output.writeImmutableBuffer(rebuilt.bytes)
             removed += records.count - kept.count
-            do {
-                output.writeImmutableBuffer(
-                    try RecordBatch(building: kept, header: batch.header, keepingSpan: true).bytes)
-            } catch {
-                output.writeImmutableBuffer(batch.bytes)  // cannot re-encode (codec): keep the batch whole
-                removed -= records.count - kept.count
-            }
         }
         guard removed > 0, let index = segments.firstIndex(where: { $0 === segment }) else { return }
         let base = segment.baseOffset
         let cleanedPath = directory + "/" + LogSegment.fileName(baseOffset: base, suffix: Self.cleanedSuffix)
         let swapPath = directory + "/" + LogSegment.fileName(baseOffset: base, suffix: Self.swapSuffix)
         let cleaned = try BlockingFile.open(cleanedPath, create: true, truncate: true, faults: faults)
+        defer { cleaned.close() }
         do {
             try cleaned.write(output, at: 0)
             try cleaned.sync()
         } catch {
-            cleaned.close()
             try? BlockingFile.remove(cleanedPath)
             throw error
         }
-        cleaned.close()
         try failIfAsked(at: .cleanedWritten)
         try BlockingFile.rename(cleanedPath, to: swapPath)
         try BlockingFile.syncDirectory(directory, faults: faults)
@@ -179,8 +177,9 @@ extension PartitionLog {
         segments[index] = replacement
         result.cleanedSegments.append(base)
         result.removedRecords += removed
-        result.reclaimedBytes += segment.size - output.readableBytes
-        metrics.cleanerReclaimedBytes.increment(by: segment.size - output.readableBytes)
+        let reclaimed = segment.size - output.readableBytes
+        result.reclaimedBytes += reclaimed
+        metrics.cleanerReclaimedBytes.increment(by: reclaimed)
     }
 
     /// Puts `<base>.log.swap` in the place of `<base>.log`: the old indexes go first (rebuilt from the

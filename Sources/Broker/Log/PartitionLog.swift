@@ -43,7 +43,7 @@ package actor PartitionLog {
     /// counts every closed segment as dirty).
     var firstDirtyOffset: Int64 = 0
     /// Tests: the cleaner fails at this step of a segment swap, as an I/O error there would.
-    package var cleanerFailsAt: CleanerStep?
+    var cleanerFailsAt: CleanerStep?
 
     /// Tests: makes the cleaner fail at `step` (nil: never).
     package func failCleaner(at step: CleanerStep?) {

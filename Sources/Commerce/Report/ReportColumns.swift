@@ -107,7 +107,6 @@ struct ReportColumns: Sendable {
     static let dictionaryColumns: Set<String> = ["user_id", "city", "category", "payment_method"]
 
     var count = 0
-    var ids: ParquetByteArrays?
     var users: ReportStrings?
     var cities: ReportStrings?
     var categories: ReportStrings?
@@ -118,8 +117,8 @@ struct ReportColumns: Sendable {
     var times: [Int64]?
     /// The rows inside the report's range; nil when every row is.
     var selection: [Int]?
-    /// The file and row group the columns come from: a column left undecoded (the transaction ids)
-    /// is read from there for the few rows that need it.
+    /// The file and row group the columns come from: the transaction ids, never decoded with the
+    /// others, are read from there for the few rows that need them.
     var source: (file: ParquetFileReader, group: Int)?
 
     /// Reads column `name` of row group `group` alone (the others nil): workers decode a row group's
@@ -139,7 +138,6 @@ struct ReportColumns: Sendable {
         }
         guard buffer.validity?.contains(false) != true else { throw Self.mismatch(name, "holds a null") }
         switch (name, buffer.values) {
-        case ("transaction_id", .byteArray(let values)): ids = values
         case ("amount", .double(let values)): amounts = values
         case ("quantity", .int32(let values)): quantities = values
         case ("timestamp", .int64(let values)): times = values
@@ -160,7 +158,6 @@ struct ReportColumns: Sendable {
             throw .corrupt("columns of one row group hold \(other.count) and \(count) rows")
         }
         source = other.source ?? source
-        ids = other.ids ?? ids
         users = other.users ?? users
         cities = other.cities ?? cities
         categories = other.categories ?? categories

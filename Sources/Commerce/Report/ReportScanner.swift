@@ -158,42 +158,48 @@ package struct ReportScanner: Sendable {
         // The transaction ids are read later, for the rows that can enter the top transactions alone.
         let order = columns.indices.filter { columns[$0] != "transaction_id" }
             .sorted { task.columnBytes[$0] > task.columnBytes[$1] }
-        let next = NextIndex()
-        typealias Decoded = [(Int, Result<ReportColumns, ParquetError>)]
-        let decoded = try await withThrowingTaskGroup(of: Decoded.self) { group in
-            for _ in 0..<min(workers, order.count) {
-                group.addTask {
-                    try await pool.runIfActive {
-                        var done: Decoded = []
-                        while true {
-                            let taken = next.value.add(1, ordering: .relaxed).oldValue
-                            guard taken < order.count else { return done }
-                            let index = order[taken]
-                            do throws(ParquetError) {
-                                done.append(
-                                    (
-                                        index,
-                                        .success(
-                                            try ReportColumns(file: file, group: task.group, column: columns[index]))
-                                    ))
-                            } catch { done.append((index, .failure(error))) }
-                        }
-                    }
-                }
-            }
-            var results: Decoded = []
-            for try await done in group { results += done }
-            return results.sorted { $0.0 < $1.0 }
+        let decoded = try await sideBySide(order.count, workers: workers, pool: pool) {
+            (taken) -> Result<ReportColumns, ParquetError> in
+            do throws(ParquetError) {
+                return .success(try ReportColumns(file: file, group: task.group, column: columns[order[taken]]))
+            } catch { return .failure(error) }
         }
         do throws(ParquetError) {
             var columns = ReportColumns()
-            for (position, (_, column)) in decoded.enumerated() {
+            // In the plan's column order, whatever order they were decoded in.
+            for (position, column) in zip(order, decoded).sorted(by: { $0.0 < $1.0 }).map(\.1).enumerated() {
                 try columns.absorb(try column.get(), first: position == 0)
             }
             return .success(columns)
         } catch {
             return .failure(.corrupt(path: task.path, reason: "row group \(task.group): \(error)"))
         }
+    }
+
+    /// Runs `job(0..<count)` on up to `workers` pool threads, each thread taking the next job not yet
+    /// taken; the results in job order.
+    private static func sideBySide<Output: Sendable>(
+        _ count: Int, workers: Int, pool: NIOThreadPool, _ job: @escaping @Sendable (Int) -> Output
+    ) async throws -> [Output] {
+        let next = NextIndex()
+        let done = try await withThrowingTaskGroup(of: [(Int, Output)].self) { group in
+            for _ in 0..<min(workers, count) {
+                group.addTask {
+                    try await pool.runIfActive {
+                        var done: [(Int, Output)] = []
+                        while true {
+                            let taken = next.value.add(1, ordering: .relaxed).oldValue
+                            guard taken < count else { return done }
+                            done.append((taken, job(taken)))
+                        }
+                    }
+                }
+            }
+            var all: [(Int, Output)] = []
+            for try await some in group { all += some }
+            return all
+        }
+        return done.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     /// Adds the rows of a decoded row group: worker `w` of `W` takes the `w`-th of `W` equal slices
@@ -218,29 +224,12 @@ package struct ReportScanner: Sendable {
         -> Result<TopN<Transaction>, ReportError>
     {
         let reads = candidates.idReads(parts: workers)
-        let next = NextIndex()
-        typealias Done = [(TopCandidates.IDRead, Result<[String], ReportError>)]
-        let done = try await withThrowingTaskGroup(of: Done.self) { group in
-            for _ in 0..<min(workers, reads.count) {
-                group.addTask {
-                    try await pool.runIfActive {
-                        var done: Done = []
-                        while true {
-                            let taken = next.value.add(1, ordering: .relaxed).oldValue
-                            guard taken < reads.count else { return done }
-                            do throws(ReportError) {
-                                done.append((reads[taken], .success(try reads[taken].read())))
-                            } catch { done.append((reads[taken], .failure(error))) }
-                        }
-                    }
-                }
-            }
-            var all: Done = []
-            for try await some in group { all += some }
-            return all
+        let done = try await sideBySide(reads.count, workers: workers, pool: pool) {
+            (taken) -> Result<[String], ReportError> in
+            do throws(ReportError) { return .success(try reads[taken].read()) } catch { return .failure(error) }
         }
         var read: [(read: TopCandidates.IDRead, ids: [String])] = []
-        for (reading, result) in done {
+        for (reading, result) in zip(reads, done) {
             switch result {
             case .success(let ids): read.append((reading, ids))
             case .failure(let error): return .failure(error)

@@ -8,9 +8,8 @@ import Storage
 /// pages of every slice's own leaders.
 struct TopCandidates: Sendable {
     struct Candidate: Sendable {
-        /// The row as a transaction; its id is read at the end unless it was decoded (`id`).
+        /// The row as a transaction; its id is read at the end.
         var transaction: Transaction
-        var id: String?
         var file: ParquetFileReader
         var group: Int
         var row: Int
@@ -43,9 +42,7 @@ struct TopCandidates: Sendable {
         for row in rows where amounts[row] >= floor {
             guard let transaction = columns.transaction(at: row, id: "") else { return }
             candidates.append(
-                Candidate(
-                    transaction: transaction, id: columns.ids.map { $0.string(row) }, file: source.file,
-                    group: source.group, row: row))
+                Candidate(transaction: transaction, file: source.file, group: source.group, row: row))
         }
         prune()
     }
@@ -92,7 +89,7 @@ struct TopCandidates: Sendable {
     /// to `parts` runs, so that workers read them side by side.
     func idReads(parts: Int) -> [IDRead] {
         var byGroup: [GroupKey: (file: ParquetFileReader, rows: Set<Int>)] = [:]
-        for candidate in candidates where candidate.id == nil {
+        for candidate in candidates {
             let key = GroupKey(file: ObjectIdentifier(candidate.file), group: candidate.group)
             byGroup[key, default: (candidate.file, [])].rows.insert(candidate.row)
         }
@@ -120,7 +117,7 @@ struct TopCandidates: Sendable {
         var top = TopN<Transaction>(n: n)
         for candidate in candidates {
             let key = RowKey(file: ObjectIdentifier(candidate.file), group: candidate.group, row: candidate.row)
-            guard let id = candidate.id ?? ids[key] else { continue }
+            guard let id = ids[key] else { continue }
             var transaction = candidate.transaction
             transaction.transactionID = id
             top.insert(score: transaction.amount, id: id, element: transaction)

@@ -25,8 +25,8 @@ struct ColumnChunkReader {
     private var taken: ValueAccumulator?
     private var rowsTaken = 0
     private var takenValidity: [Bool] = []
-    /// The first row of each data page, when the chunk holds only some of them.
-    private var pageFirstRows: [Int]?
+    /// In `readRows`: the first row of each data page the chunk holds.
+    private var pageFirstRows: [Int] = []
     private var dataPagesMet = 0
 
     init(leaf: LeafColumn, column: ParquetColumn, metadata: ColumnMetaData, configuration: ParquetReaderConfiguration)
@@ -64,9 +64,9 @@ struct ColumnChunkReader {
     /// The values of rows `rows` (ascending, each inside the chunk) alone, decoding only the pages
     /// that hold them; a page's wanted values are taken out as soon as it is decoded, so no more
     /// than one page's values are held at a time.
-    /// `pageFirstRows`: the chunk holds only some data pages (found through the offset index or the
-    /// page headers), each starting at that row; nil: it holds them all.
-    mutating func readRows(_ chunk: [UInt8], rowCount: Int, rows: [Int], pageFirstRows: [Int]?)
+    /// The chunk holds only some data pages (found through the offset index or the page headers),
+    /// the `n`-th starting at row `pageFirstRows[n]`.
+    mutating func readRows(_ chunk: [UInt8], rowCount: Int, rows: [Int], pageFirstRows: [Int])
         throws(ParquetError) -> ParquetColumnBuffer
     {
         wantedRows = rows
@@ -146,13 +146,11 @@ struct ColumnChunkReader {
     /// rows as read.
     private mutating func decodes(pageOf count: Int, expected: Int) throws(ParquetError) -> Bool {
         guard let wanted = wantedRows else { return true }
-        if let pageFirstRows {
-            guard dataPagesMet < pageFirstRows.count, pageFirstRows[dataPagesMet] >= rowsRead else {
-                throw .corrupt("data pages disagree with the offset index")
-            }
-            rowsRead = pageFirstRows[dataPagesMet]
-            dataPagesMet += 1
+        guard dataPagesMet < pageFirstRows.count, pageFirstRows[dataPagesMet] >= rowsRead else {
+            throw .corrupt("data pages disagree with the page locations")
         }
+        rowsRead = pageFirstRows[dataPagesMet]
+        dataPagesMet += 1
         let remaining = expected - rowsRead
         guard count >= 0, count <= remaining else {
             throw .corrupt("data page declares \(count) values, \(remaining) remain in the chunk")

@@ -171,14 +171,7 @@ public final class ParquetFileReader: Sendable {
     private func pagesHolding(_ rows: [Int], of chunk: ColumnChunk, rowCount: Int) throws(ParquetError)
         -> (bytes: [UInt8], firstRows: [Int], metadata: ColumnMetaData)
     {
-        guard chunk.filePath == nil else { throw .unsupported("column chunk in an external file") }
-        guard let meta = chunk.metaData else { throw .corrupt("column chunk without metadata") }
-        let chunkStart = Self.chunkStart(meta)
-        let limit = Int64(source.size) - 8
-        guard chunkStart >= 4, meta.totalCompressedSize >= 0, chunkStart <= limit,
-            meta.totalCompressedSize <= limit - chunkStart
-        else { throw .corrupt("column chunk \(chunkStart)+\(meta.totalCompressedSize) lies outside the file") }
-        let chunkEnd = chunkStart + meta.totalCompressedSize
+        let (meta, chunkStart, chunkEnd) = try chunkRange(chunk)
         let pages: [PageLocation]
         if let indexed = try indexedPages(of: chunk, start: chunkStart, end: chunkEnd, rowCount: rowCount) {
             pages = indexed
@@ -303,19 +296,28 @@ public final class ParquetFileReader: Sendable {
         return dictionaryOffset
     }
 
-    /// The bytes of a column chunk (checked against the file) and a reader for them.
-    private func chunkReader(group: RowGroup, leafIndex: Int) throws(ParquetError) -> ([UInt8], ColumnChunkReader) {
-        let leaf = leaves[leafIndex]
-        guard let column = leaf.column else { throw .unsupportedNestedColumn(leaf.dottedPath) }
-        let chunk = group.columns[leafIndex]
+    /// A column chunk's metadata and where its bytes lie, checked against the file.
+    private func chunkRange(_ chunk: ColumnChunk, column name: String? = nil) throws(ParquetError)
+        -> (meta: ColumnMetaData, start: Int64, end: Int64)
+    {
         guard chunk.filePath == nil else { throw .unsupported("column chunk in an external file") }
         guard let meta = chunk.metaData else { throw .corrupt("column chunk without metadata") }
         let start = Self.chunkStart(meta)
         let length = meta.totalCompressedSize
         let limit = Int64(source.size) - 8
         guard start >= 4, length >= 0, start <= limit, length <= limit - start else {
-            throw .corrupt("column '\(column.name)' chunk \(start)+\(length) lies outside the file")
+            let what = name.map { "column '\($0)' chunk" } ?? "column chunk"
+            throw .corrupt("\(what) \(start)+\(length) lies outside the file")
         }
+        return (meta, start, start + length)
+    }
+
+    /// The bytes of a column chunk (checked against the file) and a reader for them.
+    private func chunkReader(group: RowGroup, leafIndex: Int) throws(ParquetError) -> ([UInt8], ColumnChunkReader) {
+        let leaf = leaves[leafIndex]
+        guard let column = leaf.column else { throw .unsupportedNestedColumn(leaf.dottedPath) }
+        let (meta, start, end) = try chunkRange(group.columns[leafIndex], column: column.name)
+        let length = end - start
         guard length <= Int64(configuration.maxColumnChunkSize) else {
             throw .sizeLimitExceeded(what: "column chunk", size: Int(length), limit: configuration.maxColumnChunkSize)
         }
