@@ -7,6 +7,9 @@ VENV        := .venv
 DEMO_ARGS   ?=
 PYTHON      := $(VENV)/bin/python
 REQUIREMENTS := Tests/Interop/requirements.txt
+# Quix Streams pins an older confluent-kafka than the other tests use: it gets a venv of its own.
+QUIX_VENV   := .venv-quix
+QUIX_REQUIREMENTS := Tests/Interop/requirements-quix.txt
 # System packages: the C codec libraries Souk links, and the peers the tests drive.
 APT_PACKAGES := libzstd-dev libsnappy-dev liblz4-dev zlib1g-dev pkg-config python3-venv kcat libjs-chart.js chromium chromium-driver docker-compose tmux openjdk-17-jre-headless
 # Only for the benchmarks: librdkafka's C API (the load driver and mock cluster) and Redis Streams.
@@ -19,7 +22,7 @@ SWIFT_FORMAT_PATHS := Package.swift Sources Tests Benchmarks/Package.swift Bench
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-setup: system-packages python-packages ## Install what is missing: system packages (apt-get) and the Python test clients (.venv).
+setup: system-packages python-packages ## Install what is missing: system packages (apt-get) and the Python test clients (.venv, and .venv-quix for Quix Streams).
 
 system-packages:
 	@command -v swift >/dev/null || { echo "make setup: Swift 6.1 or newer is required: https://www.swift.org/install/" >&2; exit 1; }
@@ -40,11 +43,16 @@ system-packages:
 	  echo "make setup: no apt-get or brew here; install the development packages of zstd, snappy, lz4 and zlib, pkg-config, python3 with venv, and kcat" >&2; exit 1; \
 	fi
 
-python-packages: $(VENV)/.installed
+python-packages: $(VENV)/.installed $(QUIX_VENV)/.installed
 
 $(VENV)/.installed: $(REQUIREMENTS)
 	@test -x $(PYTHON) || python3 -m venv $(VENV)
 	$(PYTHON) -m pip install -q --disable-pip-version-check -r $(REQUIREMENTS)
+	@touch $@
+
+$(QUIX_VENV)/.installed: $(QUIX_REQUIREMENTS)
+	@test -x $(QUIX_VENV)/bin/python || python3 -m venv $(QUIX_VENV)
+	$(QUIX_VENV)/bin/python -m pip install -q --disable-pip-version-check -r $(QUIX_REQUIREMENTS)
 	@touch $@
 
 build: system-packages ## Build the debug binary (.build/debug/souk).
@@ -114,4 +122,4 @@ screenshot: setup build ## Refresh docs/dashboard.png: the demo's dashboard in h
 	  $(PYTHON) -m pytest -q -p no:cacheprovider Tests/Interop/test_dashboard_browser.py -k demo_dashboard
 
 clean: ## Remove build products and the virtualenvs.
-	rm -rf .build Benchmarks/.build $(VENV) .venv-bench
+	rm -rf .build Benchmarks/.build $(VENV) $(QUIX_VENV) .venv-bench

@@ -142,7 +142,9 @@ struct PartitionLogTests {
         }
     }
 
-    @Test("segments roll by age, measured from the first batch's timestamp or the append time")
+    @Test(
+        "segments roll by age as Kafka measures it: first batch's timestamp to the incoming batch's, else append times"
+    )
     func rollByAge() async throws {
         let fixture = try LogFixture()
         var configuration = LogFixture.configuration()
@@ -156,16 +158,38 @@ struct PartitionLogTests {
         #expect(await log.segmentBaseOffsets == [0, 2])
         _ = try await log.append(batches: TestBatch.make(records: 1, maxTimestamp: t + 1001), now: t + 1001)
         #expect(await log.segmentBaseOffsets == [0, 2])
-        // The segment at 2 is 1000 ms old by its first batch (t + 1000); the new one's age counts from t + 1500,
-        // its first batch's timestamp, not from the append time t + 2000.
-        _ = try await log.append(batches: TestBatch.make(records: 1, maxTimestamp: t + 1500), now: t + 2000)
-        #expect(await log.segmentBaseOffsets == [0, 2, 4])
-        // A batch without timestamps (-1): the segment's age counts from its append time, t + 5000.
-        _ = try await log.append(batches: TestBatch.make(records: 1, maxTimestamp: -1), now: t + 5000)
-        _ = try await log.append(batches: TestBatch.make(records: 1, maxTimestamp: -1), now: t + 5999)
-        #expect(await log.segmentBaseOffsets == [0, 2, 4, 5])
-        _ = try await log.append(batches: TestBatch.make(records: 1, maxTimestamp: -1), now: t + 6000)
-        #expect(await log.segmentBaseOffsets == [0, 2, 4, 5, 7])
+        // The wall clock does not count while batches carry timestamps: 500 ms of records (t + 1000 to
+        // t + 1500) appended an hour later stay in the segment; a batch 1000 ms after its first one rolls it.
+        _ = try await log.append(batches: TestBatch.make(records: 1, maxTimestamp: t + 1500), now: t + 3_600_000)
+        #expect(await log.segmentBaseOffsets == [0, 2])
+        _ = try await log.append(batches: TestBatch.make(records: 1, maxTimestamp: t + 2000), now: t + 3_600_001)
+        #expect(await log.segmentBaseOffsets == [0, 2, 5])
+        // A batch without timestamps (-1) in a segment whose first batch has one is no later than it: no roll.
+        _ = try await log.append(batches: TestBatch.make(records: 1, maxTimestamp: -1), now: t + 7_200_000)
+        #expect(await log.segmentBaseOffsets == [0, 2, 5])
+        _ = try await log.append(batches: TestBatch.make(records: 1, maxTimestamp: t + 3000), now: t + 7_200_000)
+        #expect(await log.segmentBaseOffsets == [0, 2, 5, 7])
+
+        // A segment that starts without timestamps ages by the wall clock, from its first append.
+        let untimedFixture = try LogFixture()
+        let untimed = try await untimedFixture.open(configuration)
+        _ = try await untimed.append(batches: TestBatch.make(records: 1, maxTimestamp: -1), now: t)
+        _ = try await untimed.append(batches: TestBatch.make(records: 1, maxTimestamp: t - 86_400_000), now: t + 999)
+        #expect(await untimed.segmentBaseOffsets == [0])
+        _ = try await untimed.append(batches: TestBatch.make(records: 1, maxTimestamp: -1), now: t + 1000)
+        #expect(await untimed.segmentBaseOffsets == [0, 2])
+    }
+
+    @Test("a log of old records replayed today rolls by size, not at every append")
+    func oldRecordsDoNotRollByAge() async throws {
+        let fixture = try LogFixture()
+        let log = try await fixture.open(LogFixture.configuration())
+        let wallClock = Self.now + 365 * 86_400_000
+        for index in 0..<50 {
+            let timestamp = Self.now + Int64(index) * 100
+            _ = try await log.append(batches: TestBatch.make(records: 1, maxTimestamp: timestamp), now: wallClock)
+        }
+        #expect(await log.segmentBaseOffsets == [0])
     }
 }
 

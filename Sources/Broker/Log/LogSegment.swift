@@ -19,8 +19,8 @@ final class LogSegment {
     private(set) var maxTimestamp: Int64 = -1
     /// The baseOffset of the last batch, nil when the segment is empty.
     private(set) var lastBatchOffset: Int64?
-    /// The time its age is measured from (see `LogConfiguration.segmentMilliseconds`), once known.
-    private var rollBaseTimestamp: Int64?
+    /// What its age is measured from (see `timeWaitedForRoll`), once known.
+    private var rollBase: RollBase?
     private var bytesSinceIndexEntry = 0
     /// Whether appended bytes are not yet synced.
     private(set) var isDirty = false
@@ -76,7 +76,7 @@ final class LogSegment {
     func append(payload: ByteBuffer, headers: [BatchHeader], now: Int64) throws(LogError) {
         try log.write(payload, at: size)
         if size == 0, let first = headers.first {
-            rollBaseTimestamp = first.maxTimestamp >= 0 ? first.maxTimestamp : now
+            rollBase = first.maxTimestamp >= 0 ? .firstTimestamp(first.maxTimestamp) : .appendTime(now)
         }
         isDirty = true
         var position = size
@@ -151,15 +151,22 @@ final class LogSegment {
         try timeIndex.storage.sync()
     }
 
-    /// The time the segment's age is measured from: its first batch's maxTimestamp, else when it was written.
-    func ageBase() throws(LogError) -> Int64? {
+    /// How long the segment has waited to roll, as Kafka measures it: from its first batch's maxTimestamp to
+    /// `incomingTimestamp` (the newest timestamp of the batches about to be appended) when the first batch has
+    /// one, so a log of old records replayed today does not roll at every append; else from its first append
+    /// (the file's modification time after a restart) to `now`. Nil when the segment is empty.
+    func timeWaitedForRoll(incomingTimestamp: Int64, now: Int64) throws(LogError) -> Int64? {
         guard size > 0 else { return nil }
-        if let rollBaseTimestamp { return rollBaseTimestamp }
-        let first = try log.read(count: BatchHeader.size, at: 0)
-        let timestamp = BatchHeader(parsing: first, at: 0)?.maxTimestamp ?? -1
-        let base = timestamp >= 0 ? timestamp : try log.modificationTimeMilliseconds()
-        rollBaseTimestamp = base
-        return base
+        if rollBase == nil {
+            let first = try log.read(count: BatchHeader.size, at: 0)
+            let timestamp = BatchHeader(parsing: first, at: 0)?.maxTimestamp ?? -1
+            rollBase = timestamp >= 0 ? .firstTimestamp(timestamp) : .appendTime(try log.modificationTimeMilliseconds())
+        }
+        switch rollBase {
+        case .firstTimestamp(let first): return incomingTimestamp - first
+        case .appendTime(let appended): return now - appended
+        case nil: return nil
+        }
     }
 
     /// The newest timestamp retention compares: the newest batch timestamp, else the file's modification time.
@@ -359,7 +366,7 @@ final class LogSegment {
         lastBatchOffset = nil
         nextOffset = expectedOffset
         bytesSinceIndexEntry = 0
-        if position == 0 { rollBaseTimestamp = nil }
+        if position == 0 { rollBase = nil }
         var scanner = BatchScanner(file: log, from: position, to: fileSize, validates: validates)
         var expected = expectedOffset
         var offsetEntries: [OffsetIndex.Entry] = []
@@ -376,7 +383,7 @@ final class LogSegment {
                     defect = .unexpectedBaseOffset(found: header.baseOffset, expected: expected)
                     break scan
                 }
-                if at == 0 { rollBaseTimestamp = header.maxTimestamp >= 0 ? header.maxTimestamp : nil }
+                if at == 0 { rollBase = header.maxTimestamp >= 0 ? .firstTimestamp(header.maxTimestamp) : nil }
                 let (offsetEntry, timeEntry) = account(
                     header: header, position: at, lastTime: rebuildIndexes ? timeEntries.last : nil)
                 if let offsetEntry { offsetEntries.append(offsetEntry) }
@@ -425,4 +432,12 @@ final class LogSegment {
         try BlockingFile.remove(offsetIndex.storage.file.path)
         try BlockingFile.remove(timeIndex.storage.file.path)
     }
+}
+
+/// What a segment's age (for `LogConfiguration.segmentMilliseconds`) is measured from.
+enum RollBase {
+    /// The maxTimestamp of its first batch.
+    case firstTimestamp(Int64)
+    /// When its first batch, which had no timestamp, was appended.
+    case appendTime(Int64)
 }

@@ -147,15 +147,18 @@ extension PartitionLog {
     // MARK: Rolling
 
     /// Starts a new segment when the active one is not empty and the append would make it larger than
-    /// `segmentBytes`, its first batch is older than `segmentMilliseconds`, or relative offsets would overflow.
-    func rollIfNeeded(incomingBytes: Int, lastOffset: Int64, now: Int64) throws(LogError) {
+    /// `segmentBytes`, it has waited `segmentMilliseconds` to roll (see `LogSegment.timeWaitedForRoll`), or
+    /// relative offsets would overflow.
+    func rollIfNeeded(incomingBytes: Int, incomingTimestamp: Int64, lastOffset: Int64, now: Int64) throws(LogError) {
         guard let active = activeSegment, active.size > 0 else { return }
         var reason: String?
         if active.size + incomingBytes > configuration.segmentBytes {
             reason = "size"
         } else if lastOffset - active.baseOffset > Int64(UInt32.max) {
             reason = "offset range"
-        } else if let base = try active.ageBase(), now - base >= configuration.segmentMilliseconds {
+        } else if let waited = try active.timeWaitedForRoll(incomingTimestamp: incomingTimestamp, now: now),
+            waited >= configuration.segmentMilliseconds
+        {
             reason = "age"
         }
         guard let reason else { return }

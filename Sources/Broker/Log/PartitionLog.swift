@@ -136,7 +136,9 @@ package actor PartitionLog {
             position += headers[index].totalSize
         }
         do throws(LogError) {
-            try rollIfNeeded(incomingBytes: payload.readableBytes, lastOffset: nextOffset - 1, now: now)
+            try rollIfNeeded(
+                incomingBytes: payload.readableBytes, incomingTimestamp: headers.map(\.maxTimestamp).max() ?? -1,
+                lastOffset: nextOffset - 1, now: now)
             guard let segment = activeSegment else { throw LogError.closed }
             try segment.append(payload: payload, headers: headers, now: now)
             if configuration.fsyncPolicy == .always {
