@@ -126,7 +126,7 @@ struct ParquetTableSinkTests {
         #expect(ids == (0..<210).map { "r\($0)" })
         #expect(Self.inProgress(directory).isEmpty)
         #expect(try Self.committed(directory).files == [file])
-        // The manifest names the rewritten part: a restart keeps it and removes nothing.
+        // The Delta commit adds the rewritten part: a restart keeps it and removes nothing.
         sink.close()
         _ = try Self.sink(directory, rowGroupRows: 100)
         #expect(try Self.committed(directory).ids == Self.ids(0..<210))
@@ -148,7 +148,7 @@ struct ParquetTableSinkTests {
         #expect((0..<reader.rowGroupCount).map(reader.rowCount(ofRowGroup:)) == [150, 150, 150, 10])
     }
 
-    @Test("a crash while a part is rewritten, before its manifest entry: the old part stays open, the new one goes")
+    @Test("a crash while a part is rewritten, before its commit: the old part stays open, the new one goes")
     func crashDuringRewrite() throws {
         let directory = Self.directory()
         do {
@@ -160,8 +160,8 @@ struct ParquetTableSinkTests {
             sink.close()
         }
         let open = try #require(Self.inProgress(directory).first)
-        // What the rewrite leaves when the process dies before the manifest: the old part with its footer
-        // written after the recorded length, and a complete new part that no manifest names.
+        // What the rewrite leaves when the process dies before the commit: the old part with its footer
+        // written after the recorded length, and a complete new part that no commit adds.
         let old = try #require(FileHandle(forWritingAtPath: directory + "/" + open))
         old.seekToEndOfFile()
         old.write(Data(repeating: 0x42, count: 300))
@@ -218,7 +218,7 @@ struct ParquetTableSinkTests {
         #expect(try Self.committed(directory).ids == Self.ids(0..<8))
     }
 
-    @Test("a crash between the manifest and the rename is rolled forward; orphans are removed")
+    @Test("a crash between the Delta commit and the rename is rolled forward; orphans are removed")
     func rollForwardAndOrphans() throws {
         let directory = Self.directory()
         var sink = try Self.sink(directory)
@@ -226,7 +226,7 @@ struct ParquetTableSinkTests {
         let commit = try sink.commit(batch: 0, nowMicros: 0, rollAll: true)
         sink.close()
         let file = try #require(commit.files.first)
-        // Undo the rename, as if the process died right after writing the manifest entry.
+        // Undo the rename, as if the process died right after the Delta commit.
         try FileManager.default.moveItem(atPath: directory + "/" + file, toPath: directory + "/" + file + ".inprogress")
         let orphan = directory + "/date=2026-11-24/hour=10/part-00000000000000000007-deadbeef.parquet.inprogress"
         #expect(FileManager.default.createFile(atPath: orphan, contents: Data("junk".utf8)))
@@ -238,7 +238,7 @@ struct ParquetTableSinkTests {
         #expect(!FileManager.default.fileExists(atPath: temporary))
     }
 
-    @Test("a torn newest manifest entry falls back to the previous one; only 100 entries are kept")
+    @Test("a torn newest record of the sink's own falls back to the previous one; only 100 are kept")
     func manifests() throws {
         let directory = Self.directory()
         var sink = try Self.sink(directory)
@@ -246,7 +246,7 @@ struct ParquetTableSinkTests {
             try sink.write(batch: batch, columns: Self.rows(Int(batch)..<Int(batch + 1)))
             _ = try sink.commit(batch: batch, nowMicros: 0, rollAll: false)
         }
-        let manifests = directory + "/_souk_manifest"
+        let manifests = directory + "/_souk_writer"
         let names = try FileManager.default.contentsOfDirectory(atPath: manifests).sorted()
         #expect(names.count == 100)
         #expect(names.first == "00000000000000000005.json")

@@ -159,7 +159,7 @@ def final_watermark(data_dir, job="ecommerce") -> int:
 
 def raw_rows(data_dir):
     """(transaction_id, user_id, city, category, amount, quantity, payment_method, µs) of the raw table."""
-    pattern = str(pathlib.Path(data_dir, "tables", "transactions", "**", "*.parquet"))
+    pattern = str(pathlib.Path(data_dir, "tables", "transactions", "date=*", "hour=*", "*.parquet"))
     if not glob.glob(pattern, recursive=True):
         return []
     return duckdb.sql(
@@ -180,7 +180,7 @@ def expected_raw(entries):
 
 
 def window_rows(data_dir):
-    pattern = str(pathlib.Path(data_dir, "tables", "windows", "**", "*.parquet"))
+    pattern = str(pathlib.Path(data_dir, "tables", "windows", "date=*", "hour=*", "*.parquet"))
     if not glob.glob(pattern, recursive=True):
         return []
     return duckdb.sql(

@@ -184,7 +184,7 @@ def test_tables_are_typed_as_the_contract_says(tmp_path):
     assert hours == {("date=2026-11-24", "hour=09"), ("date=2026-11-24", "hour=10")}
     import polars
 
-    assert polars.read_parquet(str(data / "tables" / "windows" / "**" / "*.parquet")).height == len(window_rows(data))
+    assert polars.read_parquet(str(data / "tables" / "windows" / "date=*" / "hour=*" / "*.parquet")).height == len(window_rows(data))
 
 
 def test_a_second_stream_on_the_same_data_dir_is_refused(broker, tmp_path):

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -102,3 +103,75 @@ def test_spark_and_pandas_read_both_tables_as_duckdb_does(tmp_path, spark, codec
     assert abs(table["amount"].sum() - sum(r[2] for r in expected_raw)) < 1e-6
     assert sorted(table["transaction_id"]) == [r[0] for r in expected_raw]
     assert len(pd.read_parquet(windows)) == len(expected_windows)
+
+
+def test_delta_readers_see_every_version_with_the_rows_the_engine_had_committed_then(tmp_path):
+    """Three runs of `souk stream --file --once` over a growing input, with parts small enough to roll
+    mid-run: delta-rs reads every version (time travel) with exactly the rows committed by then, polars
+    reads the table as DuckDB reads the glob, and each `add`'s statistics match its file."""
+    import deltalake
+    import duckdb
+    import polars as pl
+
+    from stream_support import run_stream, transactions
+
+    start = datetime.datetime(2026, 11, 24, 9, 40, tzinfo=datetime.timezone.utc)
+    entries = transactions(3000, start, seed=41, spacing_ms=3600, jitter_ms=2000)
+    lines = tmp_path / "in.jsonl"
+    data = tmp_path / "data"
+    raw, windows = data / "tables" / "transactions", data / "tables" / "windows"
+    glob_of = lambda table: f"read_parquet('{table}/date=*/hour=*/*.parquet')"  # noqa: E731
+    run_ends = []  # (Delta version, ids a glob sees) after each run
+    for run in range(3):
+        with open(lines, "ab") as out:
+            out.writelines(json.dumps(e["record"]).encode() + b"\n" for e in entries[run * 1000:(run + 1) * 1000])
+        code, _, log = run_stream(data, "--file", lines, "--once", "--trigger", "0",
+                                  "--max-records-per-partition", "100", "--roll-size", "12KiB")
+        assert code == 0, log
+        ids = sorted(r[0] for r in duckdb.sql(f"select transaction_id from {glob_of(raw)}").fetchall())
+        assert len(ids) == (run + 1) * 1000
+        run_ends.append((deltalake.DeltaTable(str(raw)).version(), ids))
+
+    latest = run_ends[-1][0]
+    assert latest >= 6, "parts rolled mid-run, so each run added several versions"
+    assert sorted(int(p.name[:20]) for p in (raw / "_delta_log").glob("*.json")) == list(range(latest + 1))
+    previous = []
+    for version in range(latest + 1):
+        table = deltalake.DeltaTable(str(raw), version=version)
+        ids = sorted(table.to_pyarrow_table(columns=["transaction_id"]).column(0).to_pylist())
+        assert set(previous) <= set(ids) and len(ids) == len(set(ids)), version
+        previous = ids
+        for end_version, expected in run_ends:
+            if version == end_version:
+                assert ids == expected, version
+    assert deltalake.DeltaTable(str(raw), version=0).to_pyarrow_table().num_rows == 0
+
+    # DuckDB reads the hour directory (`hour=09`) as text: the Delta schema says integer.
+    columns = "transaction_id, epoch_us(timestamp), amount, quantity, city, cast(date as date), cast(hour as int)"
+    expected = sorted(duckdb.sql(f"select {columns} from {glob_of(raw)}").fetchall())
+    frame = pl.read_delta(str(raw))
+    got = sorted(duckdb.sql(f"select {columns} from frame").fetchall())
+    assert got == expected
+    assert pl.read_delta(str(windows)).height == duckdb.sql(f"select count(*) from {glob_of(windows)}").fetchall()[0][0]
+
+    adds = pa.table(deltalake.DeltaTable(str(raw)).get_add_actions(flatten=True)).to_pylist()
+    assert sorted(a["path"] for a in adds) == sorted(
+        str(p.relative_to(raw)) for p in raw.glob("date=*/hour=*/*.parquet"))
+    for add in adds:
+        path = raw / add["path"]
+        assert add["size_bytes"] == path.stat().st_size
+        [(count, low, high, low_amount, high_amount)] = duckdb.sql(
+            f"select count(*), min(epoch_us(timestamp)), max(epoch_us(timestamp)), min(amount), max(amount) "
+            f"from read_parquet('{path}')").fetchall()
+        assert add["num_records"] == count
+        assert add["min.amount"] == low_amount and add["max.amount"] == high_amount
+        # Delta keeps timestamps to the millisecond: the minimum rounded down, the maximum up.
+        assert epoch_us(add["min.timestamp"]) == low - low % 1000
+        assert epoch_us(add["max.timestamp"]) == high + (-high % 1000)
+        assert add["null_count.transaction_id"] == 0
+        day, hour = add["partition.date"], add["partition.hour"]
+        assert f"date={day}/hour={hour:02d}/" in add["path"]
+
+
+def epoch_us(moment):
+    return int(moment.replace(tzinfo=datetime.timezone.utc).timestamp()) * 1_000_000 + moment.microsecond

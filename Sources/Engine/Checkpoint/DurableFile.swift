@@ -26,6 +26,31 @@ enum DurableFile {
 
     static func replace(_ path: String, with bytes: [UInt8]) throws(Failure) {
         let temporary = path + ".tmp"
+        try writeSynced(temporary, bytes)
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw Failure(operation: "rename", path: path, code: code)
+        }
+        try syncDirectory(of: path)
+    }
+
+    /// Creates `path` with `bytes` only if nothing is there (put-if-absent): a temporary file, fsynced,
+    /// hard-linked to `path` (`link` fails with EEXIST rather than replace), the directory fsynced.
+    /// Returns false, writing nothing, when `path` exists: another writer got there first.
+    static func createExclusively(_ path: String, with bytes: [UInt8], temporary: String) throws(Failure) -> Bool {
+        try writeSynced(temporary, bytes)
+        defer { unlink(temporary) }
+        guard link(temporary, path) == 0 else {
+            if errno == EEXIST { return false }
+            throw Failure(operation: "link", path: path, code: errno)
+        }
+        try syncDirectory(of: path)
+        return true
+    }
+
+    /// Writes `bytes` to a new (or truncated) file `temporary` and fsyncs it; the file is removed on failure.
+    private static func writeSynced(_ temporary: String, _ bytes: [UInt8]) throws(Failure) {
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw Failure(operation: "open", path: temporary, code: errno) }
         var failure: Failure?
@@ -49,12 +74,6 @@ enum DurableFile {
             unlink(temporary)
             throw failure
         }
-        guard rename(temporary, path) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw Failure(operation: "rename", path: path, code: code)
-        }
-        try syncDirectory(of: path)
     }
 
     static func syncDirectory(of path: String) throws(Failure) {

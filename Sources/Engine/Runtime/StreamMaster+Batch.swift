@@ -5,7 +5,7 @@ import NIOPosix
 import Storage
 
 /// One batch: computing it (read, map, reduce, close windows; no side effect) and committing it
-/// (`offsets/N`, dead letters, tables through their manifests, `state/N`, `commits/N`, progress).
+/// (`offsets/N`, dead letters, tables through their Delta logs, `state/N`, `commits/N`, progress).
 extension StreamMaster {
     /// A batch computed in memory, waiting for its commit.
     struct ComputedBatch: Sendable {
@@ -133,7 +133,7 @@ extension StreamMaster {
             snapshot: StreamSnapshot(batchId: id, tracker: tracker, summary: summary, groups: groups))
     }
 
-    /// Makes a computed batch durable: `offsets/N`, dead letters, tables (each through its manifest),
+    /// Makes a computed batch durable: `offsets/N`, dead letters, tables (each through its Delta log),
     /// `state/N`, `commits/N`; then reports its progress.
     func commit(_ batch: ComputedBatch?) async throws(StreamError) {
         guard let batch, let checkpoint, let sinks else { return }

@@ -12,7 +12,7 @@ import Synchronization
 ///
 /// Batch N: plan → read → map (workers) → reduce and close windows (workers) → the live view; then,
 /// in order behind the commits of earlier batches, `offsets/N` → dead letters, raw table, result
-/// table (each committed through its manifest) → `state/N` → `commits/N`. After a crash the newest
+/// table (each committed through its Delta log) → `state/N` → `commits/N`. After a crash the newest
 /// `offsets/N` without `commits/N` is replayed with the same ranges and watermark; sinks skip a batch
 /// they already committed.
 public actor StreamMaster<Job: StreamJob>: Service {

@@ -2,22 +2,27 @@ import Foundation
 import Storage
 
 /// A Parquet table written exactly once across crashes: Hive-partitioned by hour, parts rolled by
-/// size and age rather than one file per batch, committed through a manifest.
+/// size and age rather than one file per batch, committed through a Delta Lake transaction log
+/// (`_delta_log/`), so Delta readers (delta-rs, polars, Spark) read it as a table, and a glob over
+/// `date=*/hour=*/*.parquet` sees exactly the committed rows.
 ///
 /// Each batch appends one row group per hour partition to that hour's open part and fsyncs it; the
-/// part is named `….parquet.inprogress`, so a reader globbing `**/*.parquet` never sees it. A commit
-/// writes the footer of every part due to roll, then the manifest entry of the batch (atomically:
-/// it lists the rolled parts and the synced length and row groups of every open part), then renames
-/// the rolled parts to `.parquet`. Recovery reads the newest entry, finishes interrupted renames,
-/// cuts open parts back to their recorded length and deletes everything else in progress.
+/// part is named `….parquet.inprogress`, so a glob never sees it. A commit writes the footer of every
+/// part due to roll, then one record of the batch (atomically: it holds the synced length and row
+/// groups of every open part), then renames the rolled parts to `.parquet`. When parts rolled, the
+/// record is the next Delta version: `add` for each (with its statistics), `txn` with the batch, and
+/// the open parts in `commitInfo`. When none did, it is a file of the sink's own, `_souk_writer/<batch>.json`,
+/// so the Delta log grows by a version per roll, not per batch. Recovery takes the newer of the two,
+/// finishes interrupted renames, cuts open parts back to their recorded length and deletes everything
+/// else in progress. A table written with the older `_souk_manifest/` is converted on first recovery.
 ///
 /// At low rates every batch is a small row group, and readers pay per row group (its dictionary
 /// pages, statistics and footer entries). So a rolling part with small row groups is rewritten,
 /// before its commit, into a new part of row groups of `rowGroupRows` rows or `rowGroupBytes` bytes;
-/// the manifest entry commits the new part and the old one is deleted. A crash before the entry
-/// leaves the old part open as the previous entry recorded it (the new one is deleted in recovery,
-/// and the batch is replayed); a crash after it finishes the rename like any other roll. At high
-/// rates the row groups are full already and nothing is rewritten.
+/// the commit adds the new part and the old one is deleted. A crash before the commit leaves the old
+/// part open as the previous record says (the new one is deleted in recovery, and the batch is
+/// replayed); a crash after it finishes the rename like any other roll. At high rates the row groups
+/// are full already and nothing is rewritten.
 ///
 /// Blocking file I/O, not thread-safe: the caller serializes calls and runs them off the
 /// cooperative pool.
@@ -37,15 +42,20 @@ public final class ParquetTableSink {
     private var parts: [String: Part] = [:]
     private var rowsSinceCommit: Int64 = 0
     private var recovered = false
-    private var manifestDirectory: String { configuration.directory + "/" + TableManifest.directoryName }
+    private var writerDirectory: String { configuration.directory + "/" + TableManifest.writerDirectoryName }
     private let rollAgeMicros: Int64
+    private let log: DeltaLog
+    /// The newest version of the Delta log.
+    private var logVersion: Int64 = 0
+
+    /// The `txn` application id of Souk's stream in a table's Delta log.
+    package static let transactionAppId = "souk-stream"
 
     public init(_ configuration: ParquetTableSinkConfiguration) throws(SinkError) {
         self.configuration = configuration
         rollAgeMicros = configuration.rollAge.microseconds
-        do { try DurableFile.createDirectories(configuration.directory + "/" + TableManifest.directoryName) } catch {
-            throw .io("\(error)")
-        }
+        log = DeltaLog(table: configuration.directory)
+        do { try DurableFile.createDirectories(writerDirectory) } catch { throw .io("\(error)") }
     }
 
     deinit {
@@ -60,42 +70,84 @@ public final class ParquetTableSink {
         for part in parts.values { part.writer.abandon() }
         parts = [:]
         rowsSinceCommit = 0
-        let manifest = try newestManifest()
+        try convertLegacyManifest()
+        try createLogIfNeeded()
+        let (logged, added) = try newestLoggedState()
+        let own = try newestManifest(in: writerDirectory)
+        let manifest = [logged, own].compactMap { $0 }.max { $0.batch < $1.batch }
         lastCommittedBatch = manifest?.batch
+        for relative in added {
+            let final = path(relative)
+            let pending = final + TableManifest.inProgressSuffix
+            if !exists(final) && exists(pending) { try rename(pending, to: final) }
+        }
         var keep = Set<String>()
-        if let manifest {
-            for file in manifest.committed {
-                let final = path(file.path)
-                let pending = final + TableManifest.inProgressSuffix
-                if !exists(final) && exists(pending) { try rename(pending, to: final) }
+        for open in manifest?.open ?? [] {
+            guard let state = open.state else {
+                throw .corruptManifest("open part \(open.path) has bad row groups")
             }
-            for open in manifest.open {
-                guard let state = open.state else {
-                    throw .corruptManifest("open part \(open.path) has bad row groups")
-                }
-                let file = path(open.path) + TableManifest.inProgressSuffix
-                guard exists(file) else { throw .corruptManifest("open part \(open.path) is missing") }
-                let writer: ParquetFileWriter
-                do {
-                    writer = try ParquetFileWriter(
-                        resumingPart: file, at: state, schema: configuration.schema, configuration: configuration.writer
-                    )
-                } catch { throw .parquet(error) }
-                parts[Self.partitionDirectory(of: open.path)] = Part(
-                    path: open.path, createdMicros: open.createdMicros, writer: writer, state: state)
-                keep.insert(open.path + TableManifest.inProgressSuffix)
-            }
+            let file = path(open.path) + TableManifest.inProgressSuffix
+            guard exists(file) else { throw .corruptManifest("open part \(open.path) is missing") }
+            let writer: ParquetFileWriter
+            do {
+                writer = try ParquetFileWriter(
+                    resumingPart: file, at: state, schema: configuration.schema, configuration: configuration.writer)
+            } catch { throw .parquet(error) }
+            parts[Self.partitionDirectory(of: open.path)] = Part(
+                path: open.path, createdMicros: open.createdMicros, writer: writer, state: state)
+            keep.insert(open.path + TableManifest.inProgressSuffix)
         }
         try removeOrphans(in: "", keeping: keep)
         recovered = true
         return lastCommittedBatch
     }
 
-    /// The newest manifest entry that parses; torn or temporary newer files are removed.
-    private func newestManifest() throws(SinkError) -> TableManifest? {
-        let names = (DurableFile.list(manifestDirectory) ?? []).sorted(by: >)
+    /// Version 0 of a new table's log: the protocol (reader 1, writer 2) and the table's metadata.
+    private func createLogIfNeeded() throws(SinkError) {
+        guard log.versions().isEmpty else { return }
+        let partitioned = configuration.partitionColumn != nil
+        let metadata = DeltaMetadata(
+            id: UUID().uuidString.lowercased(),
+            name: configuration.directory.split(separator: "/").last.map(String.init),
+            schemaString: DeltaTableFormat.schemaString(configuration.schema, partitioned: partitioned),
+            partitionColumns: partitioned ? DeltaTableFormat.hourPartitionColumns : [],
+            createdTime: Int64(Date().timeIntervalSince1970 * 1000))
+        do {
+            try log.commit(
+                [
+                    DeltaAction(protocol: DeltaProtocol(minReaderVersion: 1, minWriterVersion: 2)),
+                    DeltaAction(metaData: metadata),
+                    DeltaAction(commitInfo: commitInfo(operation: "CREATE TABLE", batch: nil, writer: nil)),
+                ], version: 0)
+        } catch .versionExists {
+            // Created meanwhile by another writer: theirs stands.
+        } catch { throw .delta(error) }
+    }
+
+    /// The sink's state in the newest Delta version that records it, and the files added from that
+    /// version on (the only ones whose rename a crash can have interrupted). Sets `logVersion`.
+    private func newestLoggedState() throws(SinkError) -> (TableManifest?, [String]) {
+        let versions = log.versions()
+        guard let newest = versions.last else { throw .delta(.noVersions(log.directory)) }
+        guard versions.first == 0, versions.count == Int(newest) + 1 else {
+            throw .delta(.gap(versions.count, newest))
+        }
+        logVersion = newest
+        var added: [String] = []
+        for version in versions.reversed() {
+            let actions: [DeltaAction]
+            do { actions = try log.actions(of: version) } catch { throw .delta(error) }
+            added += actions.compactMap(\.add?.path)
+            if let state = actions.lazy.compactMap(\.commitInfo?.soukWriter).first { return (state, added) }
+        }
+        return (nil, added)
+    }
+
+    /// The newest manifest in `directory` that parses; torn or temporary newer files are removed.
+    private func newestManifest(in directory: String) throws(SinkError) -> TableManifest? {
+        let names = (DurableFile.list(directory) ?? []).sorted(by: >)
         for name in names {
-            let file = manifestDirectory + "/" + name
+            let file = directory + "/" + name
             guard TableManifest.batch(ofFileName: name) != nil else {
                 DurableFile.remove(file)
                 continue
@@ -110,9 +162,57 @@ public final class ParquetTableSink {
         return nil
     }
 
+    /// A table written by an older Souk (`_souk_manifest/`, no Delta log) becomes a Delta table: its
+    /// newest manifest entry's renames are finished, version 0 is created and version 1 adds every
+    /// committed part (every `.parquet` file) with the entry's batch and open parts; the old manifest goes
+    /// last, so a crash on the way redoes the conversion from the start.
+    private func convertLegacyManifest() throws(SinkError) {
+        let legacy = configuration.directory + "/" + TableManifest.legacyDirectoryName
+        guard DurableFile.isDirectory(legacy) else { return }
+        let manifest = try newestManifest(in: legacy)
+        for file in manifest?.committed ?? [] {
+            let final = path(file.path)
+            let pending = final + TableManifest.inProgressSuffix
+            if !exists(final) && exists(pending) { try rename(pending, to: final) }
+        }
+        for name in DurableFile.list(log.directory) ?? [] { DurableFile.remove(log.directory + "/" + name) }
+        try createLogIfNeeded()
+        var state = manifest
+        state?.committed = []
+        var actions: [DeltaAction] = []
+        if let batch = manifest?.batch {
+            actions.append(DeltaAction(txn: transaction(batch)))
+        }
+        for relative in committedParts(in: "").sorted() {
+            let bytes: Int64
+            do { bytes = try Int64(ParquetFileReader(path: path(relative)).fileSize) } catch { throw .parquet(error) }
+            actions.append(DeltaAction(add: try addAction(relative: relative, finalPath: path(relative), bytes: bytes)))
+        }
+        actions.append(DeltaAction(commitInfo: commitInfo(operation: "CONVERT", batch: manifest?.batch, writer: state)))
+        do { try log.commit(actions, version: 1) } catch { throw .delta(error) }
+        for name in DurableFile.list(legacy) ?? [] { DurableFile.remove(legacy + "/" + name) }
+        rmdir(legacy)
+        do { try DurableFile.syncDirectory(of: legacy) } catch { throw .io("\(error)") }
+    }
+
+    /// Relative paths of every `.parquet` file under `relative` (the sink's own directories left out).
+    private func committedParts(in relative: String) -> [String] {
+        let directory = relative.isEmpty ? configuration.directory : path(relative)
+        var found: [String] = []
+        for name in DurableFile.list(directory) ?? [] where !name.hasPrefix("_") && !name.hasPrefix(".") {
+            let child = relative.isEmpty ? name : relative + "/" + name
+            if DurableFile.isDirectory(path(child)) {
+                found += committedParts(in: child)
+            } else if name.hasSuffix(".parquet") {
+                found.append(child)
+            }
+        }
+        return found
+    }
+
     private func removeOrphans(in relative: String, keeping keep: Set<String>) throws(SinkError) {
         let directory = relative.isEmpty ? configuration.directory : path(relative)
-        for name in DurableFile.list(directory) ?? [] where name != TableManifest.directoryName {
+        for name in DurableFile.list(directory) ?? [] where !(relative.isEmpty && name.hasPrefix("_")) {
             let child = relative.isEmpty ? name : relative + "/" + name
             if DurableFile.isDirectory(path(child)) {
                 try removeOrphans(in: child, keeping: keep)
@@ -122,6 +222,30 @@ public final class ParquetTableSink {
                 DurableFile.remove(path(child))
             }
         }
+    }
+
+    // MARK: - Delta actions
+
+    private func transaction(_ batch: Int64) -> DeltaTransaction {
+        DeltaTransaction(
+            appId: Self.transactionAppId, version: batch, lastUpdated: Int64(Date().timeIntervalSince1970 * 1000))
+    }
+
+    private func commitInfo(operation: String, batch: Int64?, writer: TableManifest?) -> DeltaCommitInfo {
+        DeltaCommitInfo(
+            timestamp: Int64(Date().timeIntervalSince1970 * 1000), operation: operation,
+            operationParameters: batch.map { ["epochId": String($0), "outputMode": "Append"] } ?? [:],
+            engineInfo: "Souk/\(SoukVersion.current)", isBlindAppend: true, soukWriter: writer)
+    }
+
+    /// The `add` of a part whose complete file is at `finalPath` (or still at its `.inprogress` name).
+    private func addAction(relative: String, finalPath: String, bytes: Int64) throws(SinkError) -> DeltaAdd {
+        let reader: ParquetFileReader
+        do { reader = try ParquetFileReader(path: finalPath) } catch { throw .parquet(error) }
+        return DeltaAdd(
+            path: relative, partitionValues: DeltaTableFormat.partitionValues(ofPath: relative), size: bytes,
+            modificationTime: Int64(Date().timeIntervalSince1970 * 1000), dataChange: true,
+            stats: DeltaTableFormat.statistics(rows: reader.rowCount, summaries: reader.columnSummaries()))
     }
 
     // MARK: - Writing
@@ -181,20 +305,35 @@ public final class ParquetTableSink {
             parts[partition] = nil
         }
         let manifest = TableManifest(
-            batch: batch, committed: committed,
+            batch: batch, committed: [],
             open: parts.values.sorted { $0.path < $1.path }.map { part in
                 TableManifest.OpenPart(
                     path: part.path, createdMicros: part.createdMicros, length: part.state.length,
                     rows: part.state.rows,
                     rowGroups: Data(part.state.rowGroups).base64EncodedString())
             })
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            try DurableFile.replace(
-                manifestDirectory + "/" + TableManifest.fileName(batch: batch),
-                with: Array(try encoder.encode(manifest)))
-        } catch { throw .io("cannot write the manifest of batch \(batch): \(error)") }
+        if committed.isEmpty {
+            do {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                try DurableFile.replace(
+                    writerDirectory + "/" + TableManifest.fileName(batch: batch),
+                    with: Array(try encoder.encode(manifest)))
+            } catch { throw .io("cannot record batch \(batch): \(error)") }
+        } else {
+            var actions = [DeltaAction(txn: transaction(batch))]
+            for file in committed {
+                actions.append(
+                    DeltaAction(
+                        add: try addAction(
+                            relative: file.path, finalPath: path(file.path) + TableManifest.inProgressSuffix,
+                            bytes: file.bytes)))
+            }
+            actions.append(
+                DeltaAction(commitInfo: commitInfo(operation: "STREAMING UPDATE", batch: batch, writer: manifest)))
+            do { try log.commit(actions, version: logVersion + 1) } catch { throw .delta(error) }
+            logVersion += 1
+        }
         for file in committed {
             try rename(path(file.path) + TableManifest.inProgressSuffix, to: path(file.path))
         }
@@ -366,10 +505,10 @@ public final class ParquetTableSink {
     }
 
     private func pruneManifests() {
-        let batches = (DurableFile.list(manifestDirectory) ?? []).compactMap(TableManifest.batch(ofFileName:)).sorted()
+        let batches = (DurableFile.list(writerDirectory) ?? []).compactMap(TableManifest.batch(ofFileName:)).sorted()
         guard batches.count > configuration.retainedManifests else { return }
         for batch in batches.prefix(batches.count - configuration.retainedManifests) {
-            DurableFile.remove(manifestDirectory + "/" + TableManifest.fileName(batch: batch))
+            DurableFile.remove(writerDirectory + "/" + TableManifest.fileName(batch: batch))
         }
     }
 }

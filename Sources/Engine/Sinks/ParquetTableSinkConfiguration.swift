@@ -19,7 +19,7 @@ public struct ParquetTableSinkConfiguration: Sendable {
     /// … or this many bytes, whichever comes first: a row group is small below this uncompressed size,
     /// and the rewrite closes a row group when the writer holds this many encoded bytes. Default: 64 MiB.
     public var rowGroupBytes: Int64 = 64 << 20
-    /// Manifest entries kept. Default: 100.
+    /// Records of the sink's own (`_souk_writer/`, batches that rolled nothing) kept. Default: 100.
     public var retainedManifests = 100
     public var writer = ParquetWriterConfiguration()
 
@@ -44,12 +44,14 @@ public struct SinkCommit: Sendable, Equatable {
 public enum SinkError: Error, Sendable, CustomStringConvertible {
     case io(String)
     case corruptManifest(String)
+    case delta(DeltaError)
     case parquet(ParquetError)
 
     public var description: String {
         switch self {
         case .io(let message): "I/O: \(message)"
         case .corruptManifest(let message): "manifest: \(message)"
+        case .delta(let error): "\(error)"
         case .parquet(let error): "parquet: \(error)"
         }
     }

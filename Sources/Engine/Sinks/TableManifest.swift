@@ -1,17 +1,19 @@
 import Foundation
 import Storage
 
-/// One manifest entry, `_souk_manifest/<batch>.json`: the parts batch N made visible and the state
-/// of every part still open after it. The newest entry alone is enough to recover the table.
-struct TableManifest: Codable, Sendable, Equatable {
-    struct CommittedFile: Codable, Sendable, Equatable {
+/// The state of a table sink after batch N: the synced length and row groups of every part still open.
+/// Kept in the Delta commit of a batch that rolled parts (`commitInfo.soukWriter`), else in
+/// `_souk_writer/<batch>.json`; the newest of them alone is enough to resume the open parts. Tables of
+/// older Souk versions kept one per batch in `_souk_manifest/`, with the parts each batch made visible.
+package struct TableManifest: Codable, Sendable, Equatable {
+    package struct CommittedFile: Codable, Sendable, Equatable {
         /// Relative to the table: `date=…/hour=…/part-….parquet`.
         var path: String
         var rows: Int64
         var bytes: Int64
     }
 
-    struct OpenPart: Codable, Sendable, Equatable {
+    package struct OpenPart: Codable, Sendable, Equatable {
         /// The final relative path; the file is at this path plus `.inprogress` until it rolls.
         var path: String
         var createdMicros: Int64
@@ -29,7 +31,8 @@ struct TableManifest: Codable, Sendable, Equatable {
     var committed: [CommittedFile]
     var open: [OpenPart]
 
-    static let directoryName = "_souk_manifest"
+    static let writerDirectoryName = "_souk_writer"
+    static let legacyDirectoryName = "_souk_manifest"
     static let inProgressSuffix = ".inprogress"
 
     static func fileName(batch: Int64) -> String {

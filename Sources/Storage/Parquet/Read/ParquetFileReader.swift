@@ -77,6 +77,9 @@ public final class ParquetFileReader: Sendable {
         createdBy = metadata.createdBy
     }
 
+    /// The file's size in bytes.
+    public var fileSize: Int { source.size }
+
     /// Bytes read from the file so far (footer, page indexes, pages).
     package var bytesRead: Int { source.bytesRead }
 
