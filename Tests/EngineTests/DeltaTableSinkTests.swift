@@ -119,6 +119,37 @@ struct DeltaTableSinkTests {
         #expect(Set(try Self.log(directory).snapshot().files.keys) == Set(try Sink.committed(directory).files))
     }
 
+    @Test("a checkpoint every 10 versions, named by _last_checkpoint; one a crash skipped is written on recovery")
+    func checkpoints() throws {
+        let directory = Sink.directory()
+        var sink = try Sink.sink(directory)
+        for batch in Int64(0)..<12 {
+            try sink.write(batch: batch, columns: Sink.rows(Int(batch)..<Int(batch + 1)))
+            _ = try sink.commit(batch: batch, nowMicros: 0, rollAll: true)
+        }
+        let log = Self.log(directory)
+        #expect(log.versions().last == 12)
+        #expect(log.lastCheckpoint() == 10)
+        let checkpoint = try ParquetFileReader(path: log.directory + "/" + DeltaCheckpoint.fileName(version: 10))
+        // protocol, metaData, txn, and the ten parts the first ten rolls added.
+        #expect(checkpoint.rowCount == 13)
+        #expect(checkpoint.nestedColumnPaths.contains("add.partitionValues.key_value.key"))
+        #expect(checkpoint.nestedColumnPaths.contains("metaData.partitionColumns.list.element"))
+
+        // A crash between version 20 and its checkpoint: the next recovery writes it.
+        for batch in Int64(12)..<20 {
+            try sink.write(batch: batch, columns: Sink.rows(Int(batch)..<Int(batch + 1)))
+            _ = try sink.commit(batch: batch, nowMicros: 0, rollAll: true)
+        }
+        #expect(log.lastCheckpoint() == 20)
+        sink.close()
+        try FileManager.default.removeItem(atPath: log.directory + "/" + DeltaCheckpoint.fileName(version: 20))
+        try FileManager.default.removeItem(atPath: log.directory + "/_last_checkpoint")
+        sink = try Sink.sink(directory)
+        #expect(log.lastCheckpoint() == 20)
+        #expect(try ParquetFileReader(path: log.directory + "/" + DeltaCheckpoint.fileName(version: 20)).rowCount == 23)
+    }
+
     @Test("statistics: timestamps widened to whole milliseconds, strings and numbers as they are, nulls counted")
     func statistics() throws {
         let summaries = [

@@ -126,14 +126,14 @@ def test_delta_readers_see_every_version_with_the_rows_the_engine_had_committed_
         with open(lines, "ab") as out:
             out.writelines(json.dumps(e["record"]).encode() + b"\n" for e in entries[run * 1000:(run + 1) * 1000])
         code, _, log = run_stream(data, "--file", lines, "--once", "--trigger", "0",
-                                  "--max-records-per-partition", "100", "--roll-size", "12KiB")
+                                  "--max-records-per-partition", "100", "--roll-size", "6KiB")
         assert code == 0, log
         ids = sorted(r[0] for r in duckdb.sql(f"select transaction_id from {glob_of(raw)}").fetchall())
         assert len(ids) == (run + 1) * 1000
         run_ends.append((deltalake.DeltaTable(str(raw)).version(), ids))
 
     latest = run_ends[-1][0]
-    assert latest >= 6, "parts rolled mid-run, so each run added several versions"
+    assert latest >= 10, "parts rolled mid-run, so each run added several versions"
     assert sorted(int(p.name[:20]) for p in (raw / "_delta_log").glob("*.json")) == list(range(latest + 1))
     previous = []
     for version in range(latest + 1):
@@ -147,6 +147,36 @@ def test_delta_readers_see_every_version_with_the_rows_the_engine_had_committed_
     assert deltalake.DeltaTable(str(raw), version=0).to_pyarrow_table().num_rows == 0
 
     # DuckDB reads the hour directory (`hour=09`) as text: the Delta schema says integer.
+    # Checkpoints, every 10 versions, come from Souk's nested Parquet writer: pyarrow reads their rows, and
+    # delta-rs reads the table from the newest one alone once the commits it covers are gone.
+    log_dir = raw / "_delta_log"
+    last = json.loads((log_dir / "_last_checkpoint").read_text())
+    assert last["version"] == latest - latest % 10
+    rows = pq.read_table(log_dir / f"{last['version']:020d}.checkpoint.parquet").to_pylist()
+    assert len(rows) == last["size"]
+    assert [r["protocol"] for r in rows if r["protocol"]] == [{"minReaderVersion": 1, "minWriterVersion": 2}]
+    [metadata] = [r["metaData"] for r in rows if r["metaData"]]
+    assert metadata["partitionColumns"] == ["date", "hour"] and metadata["format"]["provider"] == "parquet"
+    first = [json.loads(line) for line in (log_dir / f"{0:020d}.json").read_text().splitlines()]
+    assert [a["metaData"]["schemaString"] for a in first if "metaData" in a] == [metadata["schemaString"]]
+    [txn] = [r["txn"] for r in rows if r["txn"]]
+    assert txn["appId"] == "souk-stream"
+    logged = {a["path"]: a for a in pa.table(deltalake.DeltaTable(str(raw), version=last["version"])
+                                                .get_add_actions(flatten=False)).to_pylist()}
+    checkpointed = {r["add"]["path"]: r["add"] for r in rows if r["add"]}
+    assert checkpointed.keys() == logged.keys()
+    for path, add in checkpointed.items():
+        assert dict(add["partitionValues"]) == {"date": path[5:15], "hour": str(int(path[21:23]))}
+        assert add["size"] == (raw / path).stat().st_size and add["tags"] is None
+        assert json.loads(add["stats"])["numRecords"] == pq.ParquetFile(raw / path).metadata.num_rows
+    copy = tmp_path / "from-checkpoint"
+    shutil.copytree(raw, copy)
+    for version in range(last["version"] + 1):
+        (copy / "_delta_log" / f"{version:020d}.json").unlink()
+    from_checkpoint = deltalake.DeltaTable(str(copy))
+    assert from_checkpoint.version() == latest
+    assert sorted(from_checkpoint.to_pyarrow_table(columns=["transaction_id"]).column(0).to_pylist()) == run_ends[-1][1]
+
     columns = "transaction_id, epoch_us(timestamp), amount, quantity, city, cast(date as date), cast(hour as int)"
     expected = sorted(duckdb.sql(f"select {columns} from {glob_of(raw)}").fetchall())
     frame = pl.read_delta(str(raw))

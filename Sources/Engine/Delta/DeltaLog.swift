@@ -96,7 +96,7 @@ package struct DeltaSnapshot: Sendable {
         self.version = version
     }
 
-    mutating func apply(_ actions: [DeltaAction]) {
+    package mutating func apply(_ actions: [DeltaAction]) {
         for action in actions {
             if let value = action.protocol { self.protocol = value }
             if let value = action.metaData { metadata = value }

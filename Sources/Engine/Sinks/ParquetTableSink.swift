@@ -45,8 +45,8 @@ public final class ParquetTableSink {
     private var writerDirectory: String { configuration.directory + "/" + TableManifest.writerDirectoryName }
     private let rollAgeMicros: Int64
     private let log: DeltaLog
-    /// The newest version of the Delta log.
-    private var logVersion: Int64 = 0
+    /// The table as of the newest version of its Delta log.
+    private var snapshot = DeltaSnapshot(version: 0)
 
     /// The `txn` application id of Souk's stream in a table's Delta log.
     package static let transactionAppId = "souk-stream"
@@ -125,22 +125,37 @@ public final class ParquetTableSink {
     }
 
     /// The sink's state in the newest Delta version that records it, and the files added from that
-    /// version on (the only ones whose rename a crash can have interrupted). Sets `logVersion`.
+    /// version on (the only ones whose rename a crash can have interrupted). Replays the whole log into
+    /// `snapshot` (and writes its checkpoint if a crash came between a version and its checkpoint).
     private func newestLoggedState() throws(SinkError) -> (TableManifest?, [String]) {
         let versions = log.versions()
         guard let newest = versions.last else { throw .delta(.noVersions(log.directory)) }
         guard versions.first == 0, versions.count == Int(newest) + 1 else {
             throw .delta(.gap(versions.count, newest))
         }
-        logVersion = newest
+        var state: TableManifest?
         var added: [String] = []
-        for version in versions.reversed() {
+        snapshot = DeltaSnapshot(version: 0)
+        for version in versions {
             let actions: [DeltaAction]
             do { actions = try log.actions(of: version) } catch { throw .delta(error) }
+            snapshot.version = version
+            snapshot.apply(actions)
+            if let recorded = actions.lazy.compactMap(\.commitInfo?.soukWriter).first {
+                state = recorded
+                added = []
+            }
             added += actions.compactMap(\.add?.path)
-            if let state = actions.lazy.compactMap(\.commitInfo?.soukWriter).first { return (state, added) }
         }
-        return (nil, added)
+        try checkpointIfDue()
+        return (state, added)
+    }
+
+    /// Writes the checkpoint of the snapshot when its version is due one and it has none yet.
+    private func checkpointIfDue() throws(SinkError) {
+        let version = snapshot.version
+        guard version > 0, version % DeltaCheckpoint.interval == 0, log.lastCheckpoint() != version else { return }
+        do { try log.writeCheckpoint(snapshot) } catch { throw .delta(error) }
     }
 
     /// The newest manifest in `directory` that parses; torn or temporary newer files are removed.
@@ -331,8 +346,9 @@ public final class ParquetTableSink {
             }
             actions.append(
                 DeltaAction(commitInfo: commitInfo(operation: "STREAMING UPDATE", batch: batch, writer: manifest)))
-            do { try log.commit(actions, version: logVersion + 1) } catch { throw .delta(error) }
-            logVersion += 1
+            do { try log.commit(actions, version: snapshot.version + 1) } catch { throw .delta(error) }
+            snapshot.version += 1
+            snapshot.apply(actions)
         }
         for file in committed {
             try rename(path(file.path) + TableManifest.inProgressSuffix, to: path(file.path))
@@ -342,6 +358,7 @@ public final class ParquetTableSink {
         rowsSinceCommit = 0
         lastCommittedBatch = batch
         pruneManifests()
+        try checkpointIfDue()
         return SinkCommit(files: committed.map(\.path), rows: rows, openParts: parts.count)
     }
 
