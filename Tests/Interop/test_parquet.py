@@ -204,9 +204,20 @@ def pyarrow_table():
 
 
 def expected_json(value, field_type):
-    """How `souk convert` renders one pyarrow value as JSON."""
+    """How `souk convert` renders one pyarrow value as JSON: structs and maps as objects (map keys as
+    text), lists as arrays."""
     if value is None:
         return None
+    if pa.types.is_struct(field_type):
+        return {field.name: expected_json(value[field.name], field.type) for field in field_type}
+    if pa.types.is_map(field_type):
+        rendered = {}
+        for key, item in value:
+            text = expected_json(key, field_type.key_type)
+            rendered[text if isinstance(text, str) else json.dumps(text)] = expected_json(item, field_type.item_type)
+        return rendered
+    if pa.types.is_list(field_type) or pa.types.is_large_list(field_type):
+        return [expected_json(item, field_type.value_type) for item in value]
     if pa.types.is_timestamp(field_type):
         return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     if pa.types.is_date(field_type):
@@ -355,3 +366,99 @@ def test_checksums_are_verified_only_when_asked(souk, tmp_path):
     assert run.returncode == 1 and "CRC" in run.stderr.decode()
     good = shared / "datapage_v1-snappy-compressed-checksum.parquet"
     assert souk("inspect", "--verify-checksums", good).returncode == 0
+
+
+def nested_table():
+    """Structs, lists, lists of lists, lists of structs and maps, with nulls and empty lists at every
+    depth, over enough rows for several pages."""
+    rng = random.Random(9)
+    n = 2000
+    point = pa.struct([("x", pa.int32()), ("label", pa.string())])
+
+    def maybe(value, chance=0.15):
+        return None if rng.random() < chance else value
+
+    def items(make, most=4):
+        return maybe([maybe(make(), 0.2) for _ in range(rng.randint(0, most))])
+
+    return pa.table({
+        "id": pa.array(range(n), pa.int64()),
+        "point": pa.array([maybe({"x": maybe(rng.randint(-9, 9)), "label": maybe(rng.choice(CITIES))})
+                           for _ in range(n)], point),
+        "tags": pa.array([items(lambda: rng.choice(CITIES)) for _ in range(n)], pa.list_(pa.string())),
+        "grid": pa.array([items(lambda: [rng.randint(0, 99) for _ in range(rng.randint(0, 3))])
+                          for _ in range(n)], pa.list_(pa.list_(pa.int64()))),
+        "points": pa.array([items(lambda: {"x": rng.randint(0, 5), "label": maybe("p")}) for _ in range(n)],
+                           pa.list_(point)),
+        "scores": pa.array([maybe([(f"k{j}", maybe(rng.uniform(0, 1))) for j in range(rng.randint(0, 3))])
+                            for _ in range(n)], pa.map_(pa.string(), pa.float64())),
+        "by_id": pa.array([maybe([(j, maybe([j] * rng.randint(0, 2))) for j in range(rng.randint(0, 2))])
+                           for _ in range(n)], pa.map_(pa.int32(), pa.list_(pa.int32()))),
+        "times": pa.array([items(lambda: rng.randint(0, 2**50)) for _ in range(n)],
+                          pa.list_(pa.timestamp("us", tz="UTC"))),
+    })
+
+
+def assert_converted_like_pyarrow(souk, source, target, table):
+    run = souk("convert", source, target)
+    assert run.returncode == 0, run.stderr.decode()
+    assert run.stderr.decode() == ""
+    lines = target.read_text().splitlines()
+    assert len(lines) == table.num_rows
+    columns = {name: table.column(name).to_pylist() for name in table.column_names}
+    for index, line in enumerate(lines):
+        row = json.loads(line)
+        assert list(row) == table.column_names
+        for field in table.schema:
+            assert row[field.name] == expected_json(columns[field.name][index], field.type), (field.name, index)
+
+
+NESTED_OPTIONS = [
+    pytest.param({}, id="default"),
+    pytest.param({"data_page_version": "2.0", "compression": "zstd"}, id="page-v2-zstd"),
+    pytest.param({"use_dictionary": False, "compression": "none"}, id="plain-uncompressed"),
+    pytest.param({"row_group_size": 300, "data_page_size": 512}, id="many-groups-and-pages"),
+]
+
+
+@pytest.mark.parametrize("options", NESTED_OPTIONS)
+def test_souk_reads_the_nested_columns_pyarrow_writes(souk, tmp_path, options):
+    table = nested_table()
+    source, target = tmp_path / "nested.parquet", tmp_path / "out.jsonl"
+    pq.write_table(table, source, **options)
+    assert_converted_like_pyarrow(souk, source, target, table)
+
+
+def test_souk_reads_the_nested_parquet_testing_files_as_pyarrow_does(souk, tmp_path):
+    import pathlib
+
+    shared = pathlib.Path(__file__).resolve().parents[3] / "shared" / "parquet-testing" / "data"
+    if not shared.exists():
+        pytest.skip(f"parquet-testing not found at {shared}")
+    checked = []
+    for path in sorted(shared.glob("*.parquet")):
+        try:
+            table = pq.read_table(path)
+        except (pa.ArrowException, OSError):
+            continue
+        if not any(pa.types.is_nested(field.type) for field in table.schema):
+            continue
+        assert_converted_like_pyarrow(souk, path, tmp_path / (path.name + ".jsonl"), table)
+        checked.append(path.name)
+    assert {"nonnullable.impala.parquet", "nullable.impala.parquet", "nulls.snappy.parquet"} <= set(checked)
+
+
+def test_files_broken_only_in_their_nested_columns_are_rejected_as_pyarrow_rejects_them(souk, tmp_path):
+    import pathlib
+
+    shared = pathlib.Path(__file__).resolve().parents[3] / "shared" / "parquet-testing" / "bad_data"
+    if not shared.exists():
+        pytest.skip(f"parquet-testing not found at {shared}")
+    for name in ["ARROW-RS-GH-6229-LEVELS.parquet", "ARROW-GH-45185.parquet"]:
+        with pytest.raises((pa.ArrowException, OSError)):
+            pq.read_table(shared / name)
+        run = souk("convert", shared / name, tmp_path / "out.jsonl")
+        assert run.returncode == 1, (name, run.stdout)
+        lines = run.stderr.decode().strip().splitlines()
+        assert len(lines) == 1 and name in lines[0], lines
+        assert not (tmp_path / "out.jsonl").exists()

@@ -68,6 +68,23 @@ struct ParquetNestedWriterTests {
         #expect(ids == [1, 2, 3, 4])
     }
 
+    @Test("the reader assembles the records the writer shredded, and sees the same shapes")
+    func roundTrip() throws {
+        let reader = try ParquetFileReader(
+            bytes: try ParquetNestedWriter.encode(schema: Self.schema, records: Self.records))
+        #expect(try reader.readRecords(ofRowGroup: 0) == Self.records)
+        let schema = try reader.nestedSchema()
+        #expect(schema.map(\.name) == ["id", "doc"])
+        guard case .group(_, .optional, let children) = schema[1], children.count == 2,
+            case .list(_, .optional, .leaf(let element)) = children[0],
+            case .map(_, .optional, let key, .leaf(let value)) = children[1]
+        else {
+            Issue.record("doc read back as \(schema[1])")
+            return
+        }
+        #expect(element.logicalType == .string && key.repetition == .required && value.physicalType == .int64)
+    }
+
     @Test("a value that does not fit its node, or a null in a required one, is refused")
     func refusesMismatches() {
         #expect(throws: ParquetError.self) {

@@ -11,7 +11,8 @@ struct ConvertCommand: ParsableCommand {
         discussion: """
             INPUT.jsonl OUTPUT.parquet writes Parquet with a flat schema inferred from the data (string, int64, \
             double, bool, timestamp from ISO-8601 strings) or the built-in transaction schema. \
-            FILE.parquet OUTPUT.jsonl writes one JSON object per row.
+            FILE.parquet OUTPUT.jsonl writes one JSON object per row (structs and maps as objects, lists as \
+            arrays).
             """)
 
     enum Codec: String, ExpressibleByArgument, CaseIterable {
@@ -101,7 +102,7 @@ struct ConvertCommand: ParsableCommand {
         do {
             var conversion = ParquetToJSONLines()
             conversion.configuration.verifyChecksums = verifyChecksums
-            rows = try conversion.run(input: input, output: output) { writeToStandardError($0 + "\n") }
+            rows = try conversion.run(input: input, output: output)
         } catch let error as ParquetError {
             throw CommandFailure(command: "convert", message: "\(input): \(error.description)")
         }

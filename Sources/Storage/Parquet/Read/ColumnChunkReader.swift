@@ -28,6 +28,10 @@ struct ColumnChunkReader {
     /// In `readRows`: the first row of each data page the chunk holds.
     private var pageFirstRows: [Int] = []
     private var dataPagesMet = 0
+    /// Nested columns (`readLevels`): every definition and repetition level is kept, of any depth.
+    private(set) var keepsLevels = false
+    private(set) var definitionLevels: [UInt16] = []
+    private(set) var repetitionLevels: [UInt16] = []
 
     init(leaf: LeafColumn, column: ParquetColumn, metadata: ColumnMetaData, configuration: ParquetReaderConfiguration)
         throws(ParquetError)
@@ -38,7 +42,44 @@ struct ColumnChunkReader {
         self.configuration = configuration
         self.decompressor = try PageDecompressor(codec: metadata.codec)
         self.values = ValueAccumulator(column.physicalType)
-        guard leaf.maxDefinitionLevel <= 1 else { throw .unsupportedNestedColumn(leaf.dottedPath) }
+        guard leaf.maxDefinitionLevel <= 1, leaf.maxRepetitionLevel == 0 else {
+            throw .unsupportedNestedColumn(leaf.dottedPath)
+        }
+    }
+
+    /// A reader of a leaf at any depth, keeping its levels (`readLevels`); `column` is the leaf's type.
+    init(
+        nestedLeaf leaf: LeafColumn, column: ParquetColumn, metadata: ColumnMetaData,
+        configuration: ParquetReaderConfiguration
+    ) throws(ParquetError) {
+        self.leaf = leaf
+        self.column = column
+        self.metadata = metadata
+        self.configuration = configuration
+        self.decompressor = try PageDecompressor(codec: metadata.codec)
+        self.values = ValueAccumulator(column.physicalType)
+        keepsLevels = true
+    }
+
+    /// Decodes every page of the chunk: the non-null values, and one definition and repetition level
+    /// per value slot (levels of a leaf that is never null or repeated are not stored: empty). Checks
+    /// that the chunk holds `rowCount` records (repetition level 0 starts one).
+    mutating func readLevels(_ chunk: [UInt8], rowCount: Int) throws(ParquetError)
+        -> (values: ParquetColumnValues, definitions: [UInt16], repetitions: [UInt16])
+    {
+        try readPages(chunk, rowCount: rowCount)
+        if leaf.maxRepetitionLevel > 0 {
+            guard repetitionLevels.first.map({ $0 == 0 }) ?? (rowCount == 0) else {
+                throw .corrupt("column '\(leaf.dottedPath)' starts with repetition level \(repetitionLevels[0])")
+            }
+            let records = repetitionLevels.count { $0 == 0 }
+            guard records == rowCount else {
+                throw .corrupt("column '\(leaf.dottedPath)' holds \(records) records, the row group \(rowCount)")
+            }
+        } else if rowsRead != rowCount {
+            throw .corrupt("column '\(leaf.dottedPath)' holds \(rowsRead) values, the row group \(rowCount) rows")
+        }
+        return (values.values, definitionLevels, repetitionLevels)
     }
 
     /// Decodes the chunk's bytes (`chunk` starts at the chunk's first page) for `rowCount` rows.
@@ -171,7 +212,9 @@ struct ColumnChunkReader {
     }
 
     private mutating func readPages(_ chunk: [UInt8], rowCount: Int) throws(ParquetError) {
-        guard metadata.numValues >= 0, metadata.numValues <= Int64(rowCount) || rowCount == 0 && metadata.numValues == 0
+        guard metadata.numValues >= 0,
+            metadata.numValues <= Int64(rowCount) || rowCount == 0 && metadata.numValues == 0
+                || leaf.maxRepetitionLevel > 0
         else {
             throw .corrupt("column '\(column.name)' declares \(metadata.numValues) values for \(rowCount) rows")
         }
@@ -268,15 +311,28 @@ struct ColumnChunkReader {
         do {
             var position = 0
             var present = count
+            if leaf.maxRepetitionLevel > 0 {
+                guard header.repetitionLevelEncoding == .rle else {
+                    throw .unsupported("repetition level encoding \(header.repetitionLevelEncoding.rawValue)")
+                }
+                guard raw.count >= 4 else { throw .corrupt("repetition levels length missing") }
+                let length = Int(raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self).littleEndian)
+                guard length <= raw.count - 4 else { throw .corrupt("repetition levels run past the page") }
+                try readRepetitionLevels(raw, start: 4, end: 4 + length, count: count)
+                position = 4 + length
+            }
             if leaf.maxDefinitionLevel > 0 {
                 switch header.definitionLevelEncoding {
                 case .rle:
-                    guard raw.count >= 4 else { throw .corrupt("definition levels length missing") }
-                    let length = Int(raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self).littleEndian)
-                    guard length <= raw.count - 4 else { throw .corrupt("definition levels run past the page") }
-                    present = try readLevels(raw, start: 4, end: 4 + length, count: count)
-                    position = 4 + length
+                    guard raw.count - position >= 4 else { throw .corrupt("definition levels length missing") }
+                    let length = Int(raw.loadUnaligned(fromByteOffset: position, as: UInt32.self).littleEndian)
+                    guard length <= raw.count - position - 4 else {
+                        throw .corrupt("definition levels run past the page")
+                    }
+                    present = try readLevels(raw, start: position + 4, end: position + 4 + length, count: count)
+                    position += 4 + length
                 case .bitPacked:
+                    guard !keepsLevels else { throw .unsupported("BIT_PACKED levels in nested column") }
                     let length = (count + 7) / 8
                     guard length <= raw.count else { throw .corrupt("bit-packed levels run past the page") }
                     present = readBitPackedLevels(raw, count: count)
@@ -305,6 +361,11 @@ struct ColumnChunkReader {
         let valuesRange = (body.lowerBound + repLength + defLength)..<body.upperBound
         let valuesSize = uncompressedSize - repLength - defLength
         var present = count
+        if leaf.maxRepetitionLevel > 0 {
+            try chunk.withParquetBytes { (raw) throws(ParquetError) in
+                try readRepetitionLevels(raw, start: body.lowerBound, end: body.lowerBound + repLength, count: count)
+            }
+        }
         if leaf.maxDefinitionLevel > 0 {
             let start = body.lowerBound + repLength
             present = try chunk.withParquetBytes { (raw) throws(ParquetError) -> Int in
@@ -326,11 +387,28 @@ struct ColumnChunkReader {
         rowsRead += count
     }
 
-    /// Reads `count` definition levels (bit width 1) into `validity`; returns the non-null count.
+    /// Reads `count` definition levels into `validity` (bit width 1), or into `definitionLevels` when
+    /// keeping levels; returns the count of non-null values (levels at the maximum).
     private mutating func readLevels(_ raw: UnsafeRawBufferPointer, start: Int, end: Int, count: Int)
         throws(ParquetError) -> Int
     {
         var levels: [UInt32] = []
+        if keepsLevels {
+            let maximum = leaf.maxDefinitionLevel
+            try RLEHybridDecoder.decode(
+                raw, start: start, end: end, bitWidth: bitWidth(of: UInt64(maximum)), count: count, into: &levels)
+            guard levels.count == count else {
+                throw .corrupt("\(levels.count) definition levels of \(count) in '\(leaf.dottedPath)'")
+            }
+            var present = 0
+            definitionLevels.reserveAdditional(count)
+            for level in levels {
+                guard level <= maximum else { throw .corrupt("definition level \(level) above the maximum") }
+                definitionLevels.append(UInt16(level))
+                present += level == maximum ? 1 : 0
+            }
+            return present
+        }
         try RLEHybridDecoder.decode(raw, start: start, end: end, bitWidth: 1, count: count, into: &levels)
         var present = 0
         for level in levels {
@@ -339,6 +417,24 @@ struct ColumnChunkReader {
             present += Int(level)
         }
         return present
+    }
+
+    /// Reads `count` repetition levels into `repetitionLevels`.
+    private mutating func readRepetitionLevels(_ raw: UnsafeRawBufferPointer, start: Int, end: Int, count: Int)
+        throws(ParquetError)
+    {
+        let maximum = leaf.maxRepetitionLevel
+        var levels: [UInt32] = []
+        try RLEHybridDecoder.decode(
+            raw, start: start, end: end, bitWidth: bitWidth(of: UInt64(maximum)), count: count, into: &levels)
+        guard levels.count == count else {
+            throw .corrupt("\(levels.count) repetition levels of \(count) in '\(leaf.dottedPath)'")
+        }
+        repetitionLevels.reserveAdditional(count)
+        for level in levels {
+            guard level <= maximum else { throw .corrupt("repetition level \(level) above the maximum") }
+            repetitionLevels.append(UInt16(level))
+        }
     }
 
     /// The deprecated BIT_PACKED level encoding (MSB first, no length prefix).

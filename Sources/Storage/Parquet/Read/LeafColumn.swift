@@ -6,6 +6,8 @@ struct LeafColumn: Sendable {
     /// The flat column, or nil when the leaf sits inside a group or is repeated.
     var column: ParquetColumn?
     var maxDefinitionLevel: Int
+    /// The repeated fields on its path, itself included.
+    var maxRepetitionLevel = 0
 
     var dottedPath: String { path.joined(separator: ".") }
 
@@ -14,9 +16,9 @@ struct LeafColumn: Sendable {
         guard let root = schema.first else { throw .corrupt("empty schema") }
         var leaves: [LeafColumn] = []
         var index = 1
-        // Stack of (children still to visit, path, max definition level, repeated or nested).
-        var stack: [(remaining: Int, path: [String], definition: Int, nested: Bool)] = [
-            (Int(root.numChildren ?? 0), [], 0, false)
+        // Stack of (children still to visit, path, max definition and repetition levels, repeated or nested).
+        var stack: [(remaining: Int, path: [String], definition: Int, repetition: Int, nested: Bool)] = [
+            (Int(root.numChildren ?? 0), [], 0, 0, false)
         ]
         guard (root.numChildren ?? 0) >= 0 else { throw .corrupt("negative num_children") }
         while var top = stack.popLast() {
@@ -29,16 +31,20 @@ struct LeafColumn: Sendable {
             let definition = top.definition + (element.repetition == .required || element.repetition == nil ? 0 : 1)
             let path = top.path + [element.name]
             let repeated = element.repetition == .repeated
+            let repetition = top.repetition + (repeated ? 1 : 0)
             if let children = element.numChildren, children > 0 || element.type == nil {
                 guard children >= 0, children <= schema.count - index else {
                     throw .corrupt("bad num_children \(children)")
                 }
                 guard stack.count < 64 else { throw .corrupt("schema nested deeper than 64 levels") }
-                stack.append((Int(children), path, definition, true))
+                stack.append((Int(children), path, definition, repetition, true))
             } else {
                 let flat = !top.nested && !repeated
                 let column = flat ? try ParquetColumn.from(element: element, name: element.name) : nil
-                leaves.append(LeafColumn(path: path, element: element, column: column, maxDefinitionLevel: definition))
+                leaves.append(
+                    LeafColumn(
+                        path: path, element: element, column: column, maxDefinitionLevel: definition,
+                        maxRepetitionLevel: repetition))
             }
         }
         guard index == schema.count else { throw .corrupt("schema has elements outside the tree") }

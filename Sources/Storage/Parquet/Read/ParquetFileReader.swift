@@ -319,12 +319,18 @@ public final class ParquetFileReader: Sendable {
     private func chunkReader(group: RowGroup, leafIndex: Int) throws(ParquetError) -> ([UInt8], ColumnChunkReader) {
         let leaf = leaves[leafIndex]
         guard let column = leaf.column else { throw .unsupportedNestedColumn(leaf.dottedPath) }
-        let (meta, start, end) = try chunkRange(group.columns[leafIndex], column: column.name)
+        let bytes = try chunkBytes(group: group, leafIndex: leafIndex)
+        guard let meta = group.columns[leafIndex].metaData else { throw .corrupt("column chunk without metadata") }
+        return (bytes, try ColumnChunkReader(leaf: leaf, column: column, metadata: meta, configuration: configuration))
+    }
+
+    /// The bytes of a column chunk, checked against the file and the size limit.
+    func chunkBytes(group: RowGroup, leafIndex: Int) throws(ParquetError) -> [UInt8] {
+        let (_, start, end) = try chunkRange(group.columns[leafIndex], column: leaves[leafIndex].dottedPath)
         let length = end - start
         guard length <= Int64(configuration.maxColumnChunkSize) else {
             throw .sizeLimitExceeded(what: "column chunk", size: Int(length), limit: configuration.maxColumnChunkSize)
         }
-        let bytes = try source.read(offset: Int(start), length: Int(length))
-        return (bytes, try ColumnChunkReader(leaf: leaf, column: column, metadata: meta, configuration: configuration))
+        return try source.read(offset: Int(start), length: Int(length))
     }
 }
