@@ -148,6 +148,20 @@ struct DeltaTableSinkTests {
         sink = try Sink.sink(directory)
         #expect(log.lastCheckpoint() == 20)
         #expect(try ParquetFileReader(path: log.directory + "/" + DeltaCheckpoint.fileName(version: 20)).rowCount == 23)
+
+        // The snapshot read from the checkpoint equals the one every commit replays, also once the commits
+        // before it are gone.
+        var replayed = DeltaSnapshot(version: 20)
+        for version in Int64(0)...20 { replayed.apply(try log.actions(of: version)) }
+        for version in Int64(0)..<20 {
+            try FileManager.default.removeItem(atPath: log.directory + "/" + DeltaLog.fileName(version: version))
+        }
+        let read = try log.snapshot()
+        #expect(read.files == replayed.files && read.transactions == replayed.transactions)
+        #expect(read.metadata == replayed.metadata && read.protocol == replayed.protocol)
+        #expect(read.version == 20)
+        sink = try Sink.sink(directory)
+        #expect(sink.lastCommittedBatch == 19)
     }
 
     @Test("statistics: timestamps widened to whole milliseconds, strings and numbers as they are, nulls counted")

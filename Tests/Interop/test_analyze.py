@@ -8,6 +8,7 @@ import glob
 import html.parser
 import io
 import json
+import os
 import subprocess
 
 import duckdb
@@ -337,3 +338,39 @@ def test_bad_input_is_one_line_on_stderr_and_a_non_zero_exit(dataset, tmp_path):
         f.write(b"\xff" * 8)
     got, out, err = analyze(broken)
     assert got == 1 and out == "" and len(err.strip().splitlines()) == 1 and victim in err, err
+
+
+def test_the_report_and_the_dashboard_read_the_table_through_its_delta_log(dataset, tmp_path):
+    """A Parquet file dropped into an hour directory by hand is no part of the table: the Delta log does not
+    add it, so neither the report nor `souk web` counts it (a glob would). A part the log adds that went
+    missing is an error naming it. A table of an older Souk is refused with how to convert it."""
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(dataset, copy)
+    stray = files(copy)[0].replace(".parquet", "-stray.parquet")
+    shutil.copyfile(files(copy)[0], stray)
+    expected = report(dataset)
+    got = report(copy)
+    drop = lambda stats: {k: v for k, v in stats.items() if k != "as_of"}  # noqa: E731
+    assert drop(got["stats"]) == drop(expected["stats"]) and got["scan"]["files"] == expected["scan"]["files"]
+    web = Served(tmp_path, "web", "web", "--data-dir", copy, "--port", "PORT").start()
+    try:
+        assert get(web.port, "/api/stats")[2]["transactions"] == expected["stats"]["transactions"]
+    finally:
+        assert web.stop() == 0, web.log()
+
+    victim = next(f for f in files(copy) if "-stray" not in f)
+    os.remove(victim)
+    code, out, err = analyze(copy)
+    assert code == 1 and out == "" and len(err.strip().splitlines()) == 1 and "missing" in err, err
+    assert os.path.basename(victim) in err, err
+
+    legacy = tmp_path / "legacy"
+    shutil.copytree(dataset, legacy)
+    table = legacy / "tables" / "transactions"
+    shutil.rmtree(table / "_delta_log")
+    (table / "_souk_manifest").mkdir()
+    code, out, err = analyze(legacy)
+    assert code == 1 and out == "" and len(err.strip().splitlines()) == 1, err
+    assert "older Souk" in err and "souk stream --data-dir" in err, err

@@ -28,7 +28,7 @@ package enum ReadModelError: Error, Equatable, CustomStringConvertible {
 ///   transaction id since a part can become visible before or after its batch's dead letters;
 /// - the watermark: the one the newest `checkpoints/<job>/commits/N` applied (`offsets/N`).
 ///
-/// Only committed parts are read: `date=*/hour=*/*.parquet` (parts in progress end in `.inprogress`).
+/// Only committed parts are read: the live files of each table's Delta log.
 /// Blocking file I/O.
 package struct CommittedTables: Sendable {
     package let dataDirectory: String

@@ -2,8 +2,8 @@ import Engine
 import Foundation
 import Storage
 
-/// What a stream committed under a data directory, as files: the committed parts of a table
-/// (`tables/<table>/date=*/hour=*/*.parquet`; parts in progress end in `.inprogress`), the newest
+/// What a stream committed under a data directory, as files: the committed parts of a table (the live
+/// files of its Delta log, `tables/<table>/_delta_log/`), the newest
 /// committed batch and the watermark it applied, and the dead-letter files of committed batches.
 /// Blocking file I/O.
 package struct DataDirectory: Sendable {
@@ -26,17 +26,37 @@ package struct DataDirectory: Sendable {
         self.path = path
     }
 
-    /// The committed parts of a table, in path order.
+    /// The committed parts of a table, in path order: the live files of the newest version of its Delta
+    /// log (a part the newest version added shows once the stream has renamed it from its `.inprogress`
+    /// name, a moment after the commit, as a glob sees it). A table an older Souk wrote (`_souk_manifest/`, no Delta log) is refused
+    /// with how to convert it; a table without either has no parts yet.
     package func parts(of table: String) throws(ReadModelError) -> [Part] {
         let root = "\(path)/tables/\(table)"
-        var parts: [Part] = []
-        for date in try entries(root) where date.hasPrefix("date=") {
-            for hour in try entries("\(root)/\(date)") where hour.hasPrefix("hour=") {
-                let start = Self.hourStart(date: date.dropFirst(5), hour: hour.dropFirst(5))
-                for file in try entries("\(root)/\(date)/\(hour)") where file.hasSuffix(".parquet") {
-                    parts.append(Part(path: "\(root)/\(date)/\(hour)/\(file)", hourStartMicros: start))
-                }
+        let log = DeltaLog(table: root)
+        guard log.exists, !log.versions().isEmpty else {
+            if FileManager.default.fileExists(atPath: root + "/_souk_manifest") {
+                throw .corrupt(
+                    path: root,
+                    reason:
+                        "written by an older Souk (_souk_manifest/, no Delta log): run `souk stream --data-dir \(path)` "
+                        + "once to convert it")
             }
+            return []
+        }
+        let snapshot: DeltaSnapshot
+        do { snapshot = try log.snapshot() } catch { throw .corrupt(path: log.directory, reason: "\(error)") }
+        var parts: [Part] = []
+        for relative in snapshot.files.keys.sorted() {
+            let file = "\(root)/\(relative)"
+            if !FileManager.default.fileExists(atPath: file) {
+                // Committed a moment ago and about to be renamed: seen at the next look, as a glob sees it.
+                if FileManager.default.fileExists(atPath: file + ".inprogress") { continue }
+                throw .corrupt(path: file, reason: "the Delta log names this part, which is missing")
+            }
+            let directories = relative.split(separator: "/").dropLast()
+            let date = directories.first { $0.hasPrefix("date=") }?.dropFirst(5) ?? ""
+            let hour = directories.first { $0.hasPrefix("hour=") }?.dropFirst(5) ?? ""
+            parts.append(Part(path: file, hourStartMicros: Self.hourStart(date: date, hour: hour)))
         }
         return parts
     }

@@ -134,3 +134,131 @@ extension DeltaSnapshot {
         (self.protocol == nil ? 0 : 1) + (metadata == nil ? 0 : 1) + transactions.count + files.count
     }
 }
+
+extension DeltaCheckpoint {
+    /// The actions of a checkpoint file, whatever writer made it: columns are found by name, so other
+    /// writers' column order and extra columns (stats_parsed, domainMetadata, …) do not matter.
+    package static func actions(ofFile path: String) throws(DeltaError) -> [DeltaAction] {
+        let reader: ParquetFileReader
+        let schema: [ParquetNode]
+        var records: [[ParquetValue]] = []
+        do {
+            reader = try ParquetFileReader(path: path)
+            schema = try reader.nestedSchema()
+            for group in 0..<reader.rowGroupCount { records += try reader.readRecords(ofRowGroup: group) }
+        } catch { throw .io("cannot read the checkpoint \(path): \(error)") }
+        let top = Fields(nodes: schema)
+        var actions: [DeltaAction] = []
+        for record in records {
+            var action = DeltaAction()
+            if let txn = top.group("txn", in: record) {
+                guard let appId = txn.string("appId"), let version = txn.int64("version") else {
+                    throw .io("checkpoint \(path): a txn without appId or version")
+                }
+                action.txn = DeltaTransaction(appId: appId, version: version, lastUpdated: txn.int64("lastUpdated"))
+            }
+            if let add = top.group("add", in: record) {
+                guard let file = add.string("path"), let size = add.int64("size") else {
+                    throw .io("checkpoint \(path): an add without path or size")
+                }
+                action.add = DeltaAdd(
+                    path: file, partitionValues: add.stringMap("partitionValues") ?? [:], size: size,
+                    modificationTime: add.int64("modificationTime") ?? 0, dataChange: add.boolean("dataChange") ?? true,
+                    stats: add.string("stats"))
+            }
+            if let remove = top.group("remove", in: record) {
+                guard let file = remove.string("path") else { throw .io("checkpoint \(path): a remove without path") }
+                action.remove = DeltaRemove(
+                    path: file, deletionTimestamp: remove.int64("deletionTimestamp"),
+                    dataChange: remove.boolean("dataChange") ?? true)
+            }
+            if let metadata = top.group("metaData", in: record) {
+                guard let id = metadata.string("id"), let schemaString = metadata.string("schemaString") else {
+                    throw .io("checkpoint \(path): metaData without id or schemaString")
+                }
+                var value = DeltaMetadata(
+                    id: id, name: metadata.string("name"), description: metadata.string("description"),
+                    schemaString: schemaString, partitionColumns: metadata.strings("partitionColumns") ?? [],
+                    configuration: (metadata.stringMap("configuration") ?? [:]).compactMapValues { $0 },
+                    createdTime: metadata.int64("createdTime"))
+                if let format = metadata.group("format") {
+                    value.format = DeltaMetadata.Format(
+                        provider: format.string("provider") ?? "parquet",
+                        options: (format.stringMap("options") ?? [:]).compactMapValues { $0 })
+                }
+                action.metaData = value
+            }
+            if let value = top.group("protocol", in: record) {
+                action.protocol = DeltaProtocol(
+                    minReaderVersion: Int(value.int64("minReaderVersion") ?? 1),
+                    minWriterVersion: Int(value.int64("minWriterVersion") ?? 2))
+            }
+            actions.append(action)
+        }
+        return actions
+    }
+
+    /// The fields of a struct, looked up by name.
+    struct Fields {
+        var nodes: [ParquetNode]
+        var values: [ParquetValue] = []
+
+        func group(_ name: String, in record: [ParquetValue]) -> Fields? {
+            Fields(nodes: nodes, values: record).group(name)
+        }
+
+        func group(_ name: String) -> Fields? {
+            guard let (node, value) = field(name), case .group(_, _, let children) = node,
+                case .group(let fields) = value
+            else { return nil }
+            return Fields(nodes: children, values: fields)
+        }
+
+        func string(_ name: String) -> String? {
+            guard case .bytes(let bytes)? = field(name)?.1 else { return nil }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+
+        func int64(_ name: String) -> Int64? {
+            switch field(name)?.1 {
+            case .int64(let v)?: v
+            case .int32(let v)?: Int64(v)
+            default: nil
+            }
+        }
+
+        func boolean(_ name: String) -> Bool? {
+            guard case .boolean(let v)? = field(name)?.1 else { return nil }
+            return v
+        }
+
+        func strings(_ name: String) -> [String]? {
+            guard case .list(let items)? = field(name)?.1 else { return nil }
+            return items.compactMap { item in
+                guard case .bytes(let bytes) = item else { return nil }
+                return String(decoding: bytes, as: UTF8.self)
+            }
+        }
+
+        func stringMap(_ name: String) -> [String: String?]? {
+            guard case .map(let entries)? = field(name)?.1 else { return nil }
+            var map: [String: String?] = [:]
+            for entry in entries {
+                guard case .bytes(let key) = entry.key else { continue }
+                if case .bytes(let value) = entry.value {
+                    map[String(decoding: key, as: UTF8.self)] = String(decoding: value, as: UTF8.self)
+                } else {
+                    map[String(decoding: key, as: UTF8.self)] = .some(nil)
+                }
+            }
+            return map
+        }
+
+        private func field(_ name: String) -> (ParquetNode, ParquetValue)? {
+            guard let index = nodes.firstIndex(where: { $0.name == name }), index < values.count,
+                values[index] != .null
+            else { return nil }
+            return (nodes[index], values[index])
+        }
+    }
+}

@@ -29,6 +29,11 @@ package struct DeltaLog: Sendable {
     /// Whether the log directory exists.
     package var exists: Bool { DurableFile.isDirectory(directory) }
 
+    /// The newest version: of the commits, or of the newest checkpoint when the commits it covers are gone.
+    package func newestVersion() -> Int64? {
+        [versions().last, lastCheckpoint()].compactMap { $0 }.max()
+    }
+
     /// The versions committed, in order.
     package func versions() -> [Int64] {
         (DurableFile.list(directory) ?? []).compactMap(Self.version(ofFileName:)).sorted()
@@ -69,16 +74,36 @@ package struct DeltaLog: Sendable {
         guard created else { throw .versionExists(version) }
     }
 
-    /// The table as of `version` (the newest without one): every action replayed from version 0.
+    /// The table as of `version` (the newest without one): from the newest checkpoint at or before it
+    /// (`_last_checkpoint` when reading the newest), then every commit after it; from version 0 when
+    /// there is no checkpoint to start from.
     package func snapshot(asOf version: Int64? = nil) throws(DeltaError) -> DeltaSnapshot {
         let all = versions()
-        guard let newest = all.last else { throw .noVersions(directory) }
+        guard let newest = newestVersion() else { throw .noVersions(directory) }
         let last = version ?? newest
-        guard all.first == 0, all.count == Int(newest) + 1 else { throw .gap(all.count, newest) }
         guard last >= 0, last <= newest else { throw .missingVersion(last) }
+        var start: Int64 = 0
         var snapshot = DeltaSnapshot(version: last)
-        for v in 0...last { snapshot.apply(try actions(of: v)) }
+        if let checkpoint = checkpointVersion(atOrBefore: last) {
+            snapshot.apply(
+                try DeltaCheckpoint.actions(ofFile: directory + "/" + DeltaCheckpoint.fileName(version: checkpoint)))
+            start = checkpoint + 1
+        }
+        let needed = all.filter { $0 >= start && $0 <= last }
+        guard needed.count == Int(last - start + 1) else { throw .gap(needed.count, last) }
+        for v in needed { snapshot.apply(try actions(of: v)) }
         return snapshot
+    }
+
+    /// The newest checkpoint at or before `version`: `_last_checkpoint`'s when it qualifies, else the
+    /// newest checkpoint file that does.
+    func checkpointVersion(atOrBefore version: Int64) -> Int64? {
+        if let last = lastCheckpoint(), last <= version { return last }
+        let suffix = ".checkpoint.parquet"
+        return (DurableFile.list(directory) ?? []).compactMap { name -> Int64? in
+            guard name.hasSuffix(suffix), name.count == 20 + suffix.count else { return nil }
+            return Int64(name.prefix(20))
+        }.filter { $0 <= version }.max()
     }
 }
 

@@ -76,6 +76,12 @@ public final class ParquetTableSink {
         let own = try newestManifest(in: writerDirectory)
         let manifest = [logged, own].compactMap { $0 }.max { $0.batch < $1.batch }
         lastCommittedBatch = manifest?.batch
+        if let committed = snapshot.transactions[Self.transactionAppId], committed > manifest?.batch ?? -1 {
+            // The commit that recorded the open parts of that batch is gone (deleted by hand?): resuming
+            // without it would delete the rows those parts hold.
+            throw .corruptManifest(
+                "the Delta log's txn says batch \(committed) committed, but the state of its open parts is missing")
+        }
         for relative in added {
             let final = path(relative)
             let pending = final + TableManifest.inProgressSuffix
@@ -104,7 +110,7 @@ public final class ParquetTableSink {
 
     /// Version 0 of a new table's log: the protocol (reader 1, writer 2) and the table's metadata.
     private func createLogIfNeeded() throws(SinkError) {
-        guard log.versions().isEmpty else { return }
+        guard log.newestVersion() == nil else { return }
         let partitioned = configuration.partitionColumn != nil
         let metadata = DeltaMetadata(
             id: UUID().uuidString.lowercased(),
@@ -125,27 +131,20 @@ public final class ParquetTableSink {
     }
 
     /// The sink's state in the newest Delta version that records it, and the files added from that
-    /// version on (the only ones whose rename a crash can have interrupted). Replays the whole log into
-    /// `snapshot` (and writes its checkpoint if a crash came between a version and its checkpoint).
+    /// version on (the only ones whose rename a crash can have interrupted). Reads the table's snapshot
+    /// (from its newest checkpoint) into `snapshot`, and writes the checkpoint a crash may have skipped.
     private func newestLoggedState() throws(SinkError) -> (TableManifest?, [String]) {
-        let versions = log.versions()
-        guard let newest = versions.last else { throw .delta(.noVersions(log.directory)) }
-        guard versions.first == 0, versions.count == Int(newest) + 1 else {
-            throw .delta(.gap(versions.count, newest))
-        }
-        var state: TableManifest?
+        do { snapshot = try log.snapshot() } catch { throw .delta(error) }
         var added: [String] = []
-        snapshot = DeltaSnapshot(version: 0)
-        for version in versions {
+        var state: TableManifest?
+        for version in log.versions().reversed() {
             let actions: [DeltaAction]
             do { actions = try log.actions(of: version) } catch { throw .delta(error) }
-            snapshot.version = version
-            snapshot.apply(actions)
+            added += actions.compactMap(\.add?.path)
             if let recorded = actions.lazy.compactMap(\.commitInfo?.soukWriter).first {
                 state = recorded
-                added = []
+                break
             }
-            added += actions.compactMap(\.add?.path)
         }
         try checkpointIfDue()
         return (state, added)
