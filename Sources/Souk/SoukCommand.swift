@@ -17,7 +17,8 @@ struct SoukCommand: AsyncParsableCommand {
         version: "souk version \(SoukVersion.current)",
         subcommands: [
             DemoCommand.self, BrokerCommand.self, ProduceCommand.self, StreamCommand.self, WebCommand.self,
-            AnalyzeCommand.self, ConvertCommand.self, InspectCommand.self, BenchCommand.self, CodecCommand.self,
+            AnalyzeCommand.self, CompactCommand.self, ConvertCommand.self, InspectCommand.self, BenchCommand.self,
+            CodecCommand.self,
         ]
     )
 }

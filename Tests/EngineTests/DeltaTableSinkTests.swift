@@ -164,6 +164,30 @@ struct DeltaTableSinkTests {
         #expect(sink.lastCommittedBatch == 19)
     }
 
+    @Test("a compaction between two commits of the stream: the stream reads its version and commits the next")
+    func compactionBetweenCommits() throws {
+        let directory = Sink.directory()
+        let sink = try Sink.sink(directory)
+        let late = Sink.base + 3 * Sink.hour
+        for batch in Int64(0)..<3 {
+            try sink.write(batch: batch, columns: Sink.rows(Int(batch) * 2..<Int(batch) * 2 + 2))
+            _ = try sink.commit(batch: batch, nowMicros: 0, rollAll: true, watermarkMicros: late)
+        }
+        #expect(try Sink.committed(directory).files.count == 3)
+        let compactor = TableCompactor(directory: directory, sortColumn: "ts")
+        let outcome = try compactor.compact(olderThan: .seconds(3600), retain: .seconds(3600), nowMillis: 0)
+        #expect(outcome.merges.map(\.parts) == [3] && outcome.watermarkMicros == late)
+        #expect(try Sink.committed(directory).files.count == 1)
+
+        try sink.write(batch: 3, columns: Sink.rows(6..<8))
+        _ = try sink.commit(batch: 3, nowMicros: 0, rollAll: true, watermarkMicros: late)
+        let log = Self.log(directory)
+        #expect(log.versions() == [0, 1, 2, 3, 4, 5])
+        #expect(try log.actions(of: 4).compactMap(\.commitInfo?.operation) == ["OPTIMIZE"])
+        #expect(Set(try log.snapshot().files.keys) == Set(try Sink.committed(directory).files))
+        #expect(try Sink.committed(directory).ids == Sink.ids(0..<8))
+    }
+
     @Test("statistics: timestamps widened to whole milliseconds, strings and numbers as they are, nulls counted")
     func statistics() throws {
         let summaries = [

@@ -7,6 +7,7 @@ import glob
 import json
 import os
 import shutil
+import signal
 import subprocess
 
 import pyarrow as pa
@@ -205,3 +206,128 @@ def test_delta_readers_see_every_version_with_the_rows_the_engine_had_committed_
 
 def epoch_us(moment):
     return int(moment.replace(tzinfo=datetime.timezone.utc).timestamp()) * 1_000_000 + moment.microsecond
+
+
+def streamed_hours(tmp_path, *extra):
+    """Three hours of transactions (09:40 to 12:10 UTC) through `souk stream --file --once` with parts small
+    enough that every hour holds several."""
+    from stream_support import run_stream, transactions
+
+    start = datetime.datetime(2026, 11, 24, 9, 40, tzinfo=datetime.timezone.utc)
+    lines = tmp_path / "in.jsonl"
+    lines.write_bytes(b"".join(json.dumps(e["record"]).encode() + b"\n"
+                               for e in transactions(3000, start, seed=43, spacing_ms=3000, jitter_ms=2000)))
+    data = tmp_path / "data"
+    code, _, log = run_stream(data, "--file", lines, "--once", "--trigger", "0", "--max-records-per-partition", "100",
+                              "--roll-size", "6KiB", *extra)
+    assert code == 0, log
+    return data
+
+
+def table_rows(table):
+    import duckdb
+
+    # As text: exact, and no time-zone module needed for timestamps.
+    return sorted(duckdb.sql(f"select columns(*)::varchar from read_parquet('{table}/date=*/hour=*/*.parquet')").fetchall())
+
+
+def parts_by_hour(table):
+    hours = {}
+    for part in sorted(table.glob("date=*/hour=*/*.parquet")):
+        hours.setdefault(str(part.parent.relative_to(table)), []).append(part)
+    return hours
+
+
+def compact(data, *args, env=None):
+    return subprocess.run([str(souk_binary()), "compact", "--data-dir", str(data), *args],
+                          capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_compaction_merges_each_hour_closed_by_the_watermark_into_one_sorted_part_of_the_same_rows(tmp_path):
+    import deltalake
+
+    data = streamed_hours(tmp_path)
+    tables = [data / "tables" / "transactions", data / "tables" / "windows"]
+    before = {table: table_rows(table) for table in tables}
+    versions = {table: deltalake.DeltaTable(str(table)).version() for table in tables}
+    assert all(len(parts) > 1 for hour, parts in parts_by_hour(tables[0]).items() if not hour.endswith("hour=12"))
+
+    # The watermark (event time) is about 12:09: the 09:00 hour ended 2h09 before it, the 10:00 hour 1h09.
+    # By the wall clock (December 2026) every hour would be old enough.
+    run = compact(data, "--older-than", "2h", "--table", "transactions")
+    assert run.returncode == 0, run.stderr
+    hours = parts_by_hour(tables[0])
+    assert len(hours["date=2026-11-24/hour=09"]) == 1 and len(hours["date=2026-11-24/hour=10"]) > 1, run.stdout
+    assert "1 hours merged" in run.stdout and "watermark 2026-11-24T12:" in run.stdout, run.stdout
+
+    run = compact(data, "--older-than", "0s")
+    assert run.returncode == 0, run.stderr
+    for table in tables:
+        hours = parts_by_hour(table)
+        closed = [h for h in hours if not h.endswith("hour=12")]
+        assert closed and all(len(hours[h]) == 1 for h in closed), hours
+        assert len(hours["date=2026-11-24/hour=12"]) >= 1
+        # The same rows, to the last field, through a glob and through the Delta log.
+        assert table_rows(table) == before[table]
+        assert deltalake.DeltaTable(str(table)).to_pyarrow_table().num_rows == len(before[table])
+        # Each merged part is sorted by event time, in full row groups (one, below 128k rows).
+        sort_column = "timestamp" if table.name == "transactions" else "window_start"
+        for hour in closed:
+            part = pq.ParquetFile(hours[hour][0])
+            times = part.read(columns=[sort_column]).column(0).to_pylist()
+            assert times == sorted(times) and part.metadata.num_row_groups == 1
+        # The replaced parts left every glob under their `.removed` names.
+        assert list(table.glob("date=*/hour=*/*.parquet.removed"))
+
+    log_dir = tables[0] / "_delta_log"
+    newest = max(int(p.name[:20]) for p in log_dir.glob("*.json"))
+    actions = [json.loads(line) for line in (log_dir / f"{newest:020d}.json").read_text().splitlines()]
+    removes = [a["remove"] for a in actions if "remove" in a]
+    adds = [a["add"] for a in actions if "add" in a]
+    info = [a["commitInfo"] for a in actions if "commitInfo" in a]
+    assert removes and len(adds) == 1 and info[0]["operation"] == "OPTIMIZE"
+    assert not any(r["dataChange"] for r in removes) and not adds[0]["dataChange"]
+    # Time travel to before the compaction finds its files gone.
+    with pytest.raises(Exception):
+        deltalake.DeltaTable(str(tables[0]), version=versions[tables[0]]).to_pyarrow_table()
+
+    again = compact(data, "--older-than", "0s")
+    assert again.returncode == 0 and "0 hours merged" in again.stdout, again.stdout
+    deleted = compact(data, "--older-than", "0s", "--retain", "0s")
+    assert deleted.returncode == 0, deleted.stderr
+    assert not list(data.glob("tables/*/date=*/hour=*/*.removed")), deleted.stdout
+    assert all(table_rows(table) == before[table] for table in tables)
+
+
+def test_a_stream_with_compact_after_merges_the_closed_hours_itself(tmp_path):
+    data = streamed_hours(tmp_path, "--compact-after", "0s")
+    for table in (data / "tables" / "transactions", data / "tables" / "windows"):
+        hours = parts_by_hour(table)
+        assert all(len(parts) == 1 for hour, parts in hours.items() if not hour.endswith("hour=12")), hours
+
+
+@pytest.mark.parametrize("step", ["after-write", "after-new-rename", "after-commit", "after-removed-renames"])
+def test_a_compaction_killed_at_any_step_leaves_a_readable_table_and_the_next_run_finishes(tmp_path, step):
+    import deltalake
+
+    from stream_support import run_stream
+
+    data = streamed_hours(tmp_path)
+    table = data / "tables" / "transactions"
+    before = table_rows(table)
+    run = compact(data, "--older-than", "0s", "--table", "transactions",
+                  env=dict(os.environ, SOUK_COMPACT_CRASH_AT=step))
+    if run.returncode == 1 and "testing switch of debug builds" in run.stderr:
+        pytest.skip("crash points are compiled into debug builds only; SOUK_BIN is a release build")
+    assert run.returncode == -signal.SIGKILL, (run.returncode, run.stderr)
+    # Whatever the step, Delta readers see every row once.
+    assert sorted(deltalake.DeltaTable(str(table)).to_pyarrow_table().column("transaction_id").to_pylist()) == \
+        sorted(r[0] for r in before)
+    run = compact(data, "--older-than", "0s", "--table", "transactions")
+    assert run.returncode == 0, run.stderr
+    assert table_rows(table) == before
+    assert all(len(parts) == 1 for hour, parts in parts_by_hour(table).items() if not hour.endswith("hour=12"))
+    # The stream's next start deletes what the killed compaction left in progress.
+    code, _, log = run_stream(data, "--file", tmp_path / "in.jsonl", "--once", "--trigger", "0")
+    assert code == 0, log
+    assert not list(table.glob("date=*/hour=*/*.inprogress")) and table_rows(table) == before

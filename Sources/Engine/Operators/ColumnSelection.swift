@@ -49,3 +49,44 @@ enum ColumnSelection {
         return result
     }
 }
+
+extension ColumnSelection {
+    /// The row groups `groups` (each one buffer per column) as one buffer per column, in order.
+    static func concatenate(_ groups: [[ParquetColumnBuffer]], columnCount: Int) -> [ParquetColumnBuffer] {
+        (0..<columnCount).map { column in concatenate(groups.map { $0[column] }) }
+    }
+
+    private static func concatenate(_ buffers: [ParquetColumnBuffer]) -> ParquetColumnBuffer {
+        var validity: [Bool]? = buffers.contains { $0.validity != nil } ? [] : nil
+        for buffer in buffers {
+            validity?.append(contentsOf: buffer.validity ?? Array(repeating: true, count: buffer.rowCount))
+        }
+        func joined<T>(_ extract: (ParquetColumnValues) -> [T]?) -> [T] {
+            var all: [T] = []
+            for buffer in buffers { all += extract(buffer.values) ?? [] }
+            return all
+        }
+        func joinedBytes() -> ParquetByteArrays {
+            var all = ParquetByteArrays()
+            for buffer in buffers {
+                switch buffer.values {
+                case .byteArray(let more), .fixedLenByteArray(let more):
+                    for index in 0..<more.count { all.append(more[index]) }
+                default: break
+                }
+            }
+            return all
+        }
+        let values: ParquetColumnValues
+        switch buffers.first?.values ?? .int64([]) {
+        case .boolean: values = .boolean(joined { if case .boolean(let v) = $0 { return v } else { return nil } })
+        case .int32: values = .int32(joined { if case .int32(let v) = $0 { return v } else { return nil } })
+        case .int64: values = .int64(joined { if case .int64(let v) = $0 { return v } else { return nil } })
+        case .float: values = .float(joined { if case .float(let v) = $0 { return v } else { return nil } })
+        case .double: values = .double(joined { if case .double(let v) = $0 { return v } else { return nil } })
+        case .byteArray: values = .byteArray(joinedBytes())
+        case .fixedLenByteArray: values = .fixedLenByteArray(joinedBytes())
+        }
+        return ParquetColumnBuffer(values, validity: validity)
+    }
+}

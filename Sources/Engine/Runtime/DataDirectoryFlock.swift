@@ -6,10 +6,10 @@
 
 /// The engine's exclusive `flock` on `<data-dir>/.stream.lock`: two streams never write the same
 /// checkpoints and tables. The kernel releases it when the process dies, even by `kill -9`.
-final class DataDirectoryFlock: @unchecked Sendable {
+package final class DataDirectoryFlock: @unchecked Sendable {
     private var descriptor: Int32
 
-    init(directory: String) throws(StreamError) {
+    package init(directory: String) throws(StreamError) {
         do { try DurableFile.createDirectories(directory) } catch { throw .checkpoint("\(error)") }
         let path = directory + "/.stream.lock"
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
@@ -23,7 +23,7 @@ final class DataDirectoryFlock: @unchecked Sendable {
         }
     }
 
-    func release() {
+    package func release() {
         if descriptor >= 0 { close(descriptor) }
         descriptor = -1
     }

@@ -42,6 +42,9 @@ public struct EngineConfiguration: Sendable {
     public var rowGroupRows = 128 * 1024
     /// Default: 64 MiB.
     public var rowGroupBytes: Int64 = 64 << 20
+    /// Merge the parts of each table hour that ended this long before the watermark (a compaction pass
+    /// at most once a minute, between commits); nil: never. Replaced parts are deleted an hour later.
+    public var compactAfter: Duration?
     /// Compression of the tables' Parquet pages. Default: snappy.
     public var compression: ParquetWriterConfiguration.Compression = .snappy
     /// Batches whose checkpoint entries are kept. Default: 100.

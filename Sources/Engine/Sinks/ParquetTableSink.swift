@@ -82,7 +82,9 @@ public final class ParquetTableSink {
             throw .corruptManifest(
                 "the Delta log's txn says batch \(committed) committed, but the state of its open parts is missing")
         }
-        for relative in added {
+        // Every live part, not only those of the newest versions: a compaction's new part may sit under
+        // its `.inprogress` name behind later commits, and must not be taken for an orphan.
+        for relative in Set(added).union(snapshot.files.keys) {
             let final = path(relative)
             let pending = final + TableManifest.inProgressSuffix
             if !exists(final) && exists(pending) { try rename(pending, to: final) }
@@ -141,6 +143,7 @@ public final class ParquetTableSink {
             let actions: [DeltaAction]
             do { actions = try log.actions(of: version) } catch { throw .delta(error) }
             added += actions.compactMap(\.add?.path)
+            try finishRemovals(actions.compactMap(\.remove?.path))
             if let recorded = actions.lazy.compactMap(\.commitInfo?.soukWriter).first {
                 state = recorded
                 break
@@ -148,6 +151,13 @@ public final class ParquetTableSink {
         }
         try checkpointIfDue()
         return (state, added)
+    }
+
+    /// Renames the parts a compaction removed that a crash left under their `.parquet` names.
+    private func finishRemovals(_ removed: [String]) throws(SinkError) {
+        for relative in removed where exists(path(relative)) {
+            try rename(path(relative), to: path(relative) + TableManifest.removedSuffix)
+        }
     }
 
     /// Writes the checkpoint of the snapshot when its version is due one and it has none yet.
@@ -240,6 +250,28 @@ public final class ParquetTableSink {
 
     // MARK: - Delta actions
 
+    /// Commits `actions` as the next version. Another writer (a compaction) may have taken that version:
+    /// its commits are read into the snapshot and the next version is tried. A stream's appends never
+    /// conflict with a compaction's rewrite of closed hours.
+    private func commitToLog(_ actions: [DeltaAction]) throws(SinkError) {
+        for _ in 0..<100 {
+            do {
+                try log.commit(actions, version: snapshot.version + 1)
+                snapshot.version += 1
+                snapshot.apply(actions)
+                return
+            } catch .versionExists {
+                do {
+                    for version in log.versions() where version > snapshot.version {
+                        snapshot.apply(try log.actions(of: version))
+                        snapshot.version = version
+                    }
+                } catch { throw .delta(error) }
+            } catch { throw .delta(error) }
+        }
+        throw .delta(.io("gave up committing after 100 versions taken by other writers"))
+    }
+
     private func transaction(_ batch: Int64) -> DeltaTransaction {
         DeltaTransaction(
             appId: Self.transactionAppId, version: batch, lastUpdated: Int64(Date().timeIntervalSince1970 * 1000))
@@ -296,7 +328,9 @@ public final class ParquetTableSink {
 
     /// Commits batch `batch`: rolls parts due (all with `rollAll`), writes the manifest entry, renames
     /// the rolled parts. Nothing is written when the batch changed nothing.
-    public func commit(batch: Int64, nowMicros: Int64, rollAll: Bool) throws(SinkError) -> SinkCommit {
+    public func commit(batch: Int64, nowMicros: Int64, rollAll: Bool, watermarkMicros: Int64? = nil)
+        throws(SinkError) -> SinkCommit
+    {
         guard recovered else { throw .io("recover() must run before committing") }
         if let last = lastCommittedBatch, batch <= last { return SinkCommit(openParts: parts.count) }
         for (partition, part) in parts where part.createdMicros == Int64.min {
@@ -325,7 +359,7 @@ public final class ParquetTableSink {
                     path: part.path, createdMicros: part.createdMicros, length: part.state.length,
                     rows: part.state.rows,
                     rowGroups: Data(part.state.rowGroups).base64EncodedString())
-            })
+            }, watermarkMicros: watermarkMicros)
         if committed.isEmpty {
             do {
                 let encoder = JSONEncoder()
@@ -345,9 +379,7 @@ public final class ParquetTableSink {
             }
             actions.append(
                 DeltaAction(commitInfo: commitInfo(operation: "STREAMING UPDATE", batch: batch, writer: manifest)))
-            do { try log.commit(actions, version: snapshot.version + 1) } catch { throw .delta(error) }
-            snapshot.version += 1
-            snapshot.apply(actions)
+            try commitToLog(actions)
         }
         for file in committed {
             try rename(path(file.path) + TableManifest.inProgressSuffix, to: path(file.path))

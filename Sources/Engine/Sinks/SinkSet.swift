@@ -8,6 +8,10 @@ final class SinkSet: @unchecked Sendable {
     let deadLetters: DeadLetterWriter
     private let rawName: String?
     private let resultName: String
+    /// The compaction of each table (`EngineConfiguration.compactAfter`), and when it last ran.
+    private let compactors: [TableCompactor]
+    private let compactAfter: Duration?
+    private var lastCompactionMicros: Int64?
 
     init<Job: StreamJob>(job: Job, configuration: EngineConfiguration) throws(StreamError) {
         let tables = configuration.dataDirectory + "/tables"
@@ -29,6 +33,17 @@ final class SinkSet: @unchecked Sendable {
         }
         raw = try job.rawTable.map(sink)
         results = try sink(job.resultTable)
+        compactAfter = configuration.compactAfter
+        compactors = [job.rawTable, job.resultTable].compactMap { table in
+            guard let table, let column = table.partitionColumn else { return nil }
+            var compactor = TableCompactor(
+                directory: "\(tables)/\(table.name)", sortColumn: table.schema.columns[column].name)
+            compactor.rowGroupRows = configuration.rowGroupRows
+            compactor.rowGroupBytes = configuration.rowGroupBytes
+            compactor.writer.compression = configuration.compression
+            for (name, options) in table.columnOptions { compactor.writer.columnOptions[name] = options }
+            return compactor
+        }
         rawName = job.rawTable?.name
         resultName = job.resultTable.name
         deadLetters = try DeadLetterWriter(directory: configuration.dataDirectory + "/deadletter")
@@ -52,17 +67,34 @@ final class SinkSet: @unchecked Sendable {
             if let raw, let rawName {
                 try raw.write(batch: batch, batches: rows)
                 crash?.check(.afterRawWrite, batch: batch)
-                let commit = try raw.commit(batch: batch, nowMicros: nowMicros, rollAll: rollAll)
+                let commit = try raw.commit(
+                    batch: batch, nowMicros: nowMicros, rollAll: rollAll, watermarkMicros: watermarkMicros)
                 reports.append(
                     .init(description: "parquet[\(rawName)]", committedFiles: commit.files, numOutputRows: commit.rows))
             }
             crash?.check(.betweenSinks, batch: batch)
             if (resultRows.first?.rowCount ?? 0) > 0 { try results.write(batch: batch, columns: resultRows) }
-            let commit = try results.commit(batch: batch, nowMicros: nowMicros, rollAll: rollAll)
+            let commit = try results.commit(
+                batch: batch, nowMicros: nowMicros, rollAll: rollAll, watermarkMicros: watermarkMicros)
             reports.append(
                 .init(description: "parquet[\(resultName)]", committedFiles: commit.files, numOutputRows: commit.rows))
         } catch { throw .sink("\(error)") }
+        try compactIfDue(nowMicros: nowMicros, finalCommit: rollAll)
         return reports
+    }
+
+    /// A compaction pass over every table when `compactAfter` is set: at most once a minute, and after
+    /// the commit that rolls every part (the stream stopping, or `--once` at its end).
+    private func compactIfDue(nowMicros: Int64, finalCommit: Bool) throws(StreamError) {
+        guard let compactAfter else { return }
+        let due = lastCompactionMicros.map { nowMicros.subtractingReportingOverflow($0).partialValue >= 60_000_000 }
+        guard finalCommit || due ?? true else { return }
+        lastCompactionMicros = nowMicros
+        for compactor in compactors {
+            do {
+                _ = try compactor.compact(olderThan: compactAfter, retain: .seconds(3600), nowMillis: nowMicros / 1000)
+            } catch { throw .sink("compaction of \(compactor.directory): \(error)") }
+        }
     }
 
     /// When the first open part of any table is due to roll (a batch must run then, even without

@@ -30,10 +30,14 @@ package struct TableManifest: Codable, Sendable, Equatable {
     var batch: Int64
     var committed: [CommittedFile]
     var open: [OpenPart]
+    /// The event-time watermark the batch applied (µs); what compaction measures an hour's age by.
+    var watermarkMicros: Int64?
 
     static let writerDirectoryName = "_souk_writer"
     static let legacyDirectoryName = "_souk_manifest"
     static let inProgressSuffix = ".inprogress"
+    /// What a part a compaction replaced is renamed to, until it is deleted.
+    static let removedSuffix = ".removed"
 
     static func fileName(batch: Int64) -> String {
         let digits = String(batch)

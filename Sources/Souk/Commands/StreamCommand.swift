@@ -37,6 +37,8 @@ struct StreamCommand: AsyncParsableCommand {
     var rowGroupRows = 128 * 1024
     @Option(help: "… or their encoded size, whichever comes first, e.g. 64MiB.") var rowGroupBytes = "64MiB"
     @Option(help: "Table compression: snappy, zstd or none.") var compression = "snappy"
+    @Option(help: "Merge each table hour into one part once it ended this long before the watermark, e.g. 1h.")
+    var compactAfter: String?
     @Option(help: "Job name: the checkpoint directory under checkpoints/.") var job = "ecommerce"
     @Flag(help: "Print each batch's progress report as one JSON line on standard output.") var progress = false
     @Flag(help: "Report event time to live view latency in the progress (event times must be the producer's clock).")
@@ -49,7 +51,7 @@ struct StreamCommand: AsyncParsableCommand {
     func validate() throws {
         for (flag, value) in [
             ("--trigger", trigger), ("--watermark", watermark), ("--idle-timeout", idleTimeout),
-            ("--roll-age", rollAge),
+            ("--roll-age", rollAge), ("--compact-after", compactAfter ?? "0s"),
         ] {
             guard DurationText.parse(value) != nil else {
                 throw ValidationError("\(flag) '\(value)' is not a duration (e.g. 200ms, 1s, 5m)")
@@ -107,6 +109,7 @@ struct StreamCommand: AsyncParsableCommand {
         configuration.maxRecordsPerPartition = maxRecordsPerPartition
         configuration.rollBytes = ByteSizeText.parse(rollSize) ?? configuration.rollBytes
         configuration.rollAge = DurationText.parse(rollAge) ?? configuration.rollAge
+        configuration.compactAfter = compactAfter.flatMap { DurationText.parse($0) }
         configuration.rowGroupRows = rowGroupRows
         configuration.rowGroupBytes = ByteSizeText.parse(rowGroupBytes) ?? configuration.rowGroupBytes
         if let text = ProcessInfo.processInfo.environment["SOUK_STREAM_CRASH_AT"] {
