@@ -228,8 +228,9 @@ package struct TableCompactor {
 
     // MARK: Files
 
-    /// Finishes renames a crash interrupted: live parts still under `.inprogress`, and `.parquet` files
-    /// of the table's hour directories that the log does not hold (parts a compaction replaced).
+    /// Finishes renames a crash interrupted: live parts still under `.inprogress`, and Souk's `part-…`
+    /// files in the hour directories that the log does not hold (parts a compaction replaced, or the new
+    /// part of one killed before its commit). Files of other names are left alone.
     private func finishRenames(_ snapshot: DeltaSnapshot) throws(SinkError) {
         for relative in snapshot.files.keys {
             let final = path(relative)
@@ -238,7 +239,7 @@ package struct TableCompactor {
             }
         }
         for partition in hourDirectories() {
-            for name in DurableFile.list(path(partition)) ?? [] where name.hasSuffix(".parquet") {
+            for name in DurableFile.list(path(partition)) ?? [] where name.hasPrefix("part-") && name.hasSuffix(".parquet") {
                 let relative = partition + "/" + name
                 if snapshot.files[relative] == nil {
                     try rename(path(relative), to: path(relative) + TableManifest.removedSuffix)
