@@ -96,54 +96,50 @@ package struct TableCompactor {
     private func merge(_ partition: String, _ adds: [DeltaAdd], into snapshot: inout DeltaSnapshot)
         throws(SinkError) -> Outcome.Merge
     {
-        var groups: [[ParquetColumnBuffer]] = []
-        var schema: ParquetSchema?
+        var readers: [ParquetFileReader] = []
         var configuration = writer
         do throws(ParquetError) {
             for add in adds {
                 let reader = try ParquetFileReader(path: path(add.path))
-                if schema == nil, let codec = reader.metadata.rowGroups.first?.columns.first?.metaData?.codec {
-                    // The codec the stream wrote the hour with.
-                    switch codec {
-                    case .uncompressed: configuration.compression = .none
-                    case .snappy: configuration.compression = .snappy
-                    case .zstd: configuration.compression = .zstd(level: 1)
-                    case .gzip: configuration.compression = .gzip()
-                    case .lz4Raw: configuration.compression = .lz4Raw
-                    default: break
-                    }
-                }
-                if let schema, schema != reader.schema {
+                if let first = readers.first, first.schema != reader.schema {
                     throw .invalidArgument("\(add.path) has another schema than the other parts of \(partition)")
                 }
-                schema = reader.schema
-                for group in 0..<reader.rowGroupCount { groups.append(try reader.readRowGroup(group)) }
+                readers.append(reader)
             }
         } catch { throw .parquet(error) }
-        guard let schema, let sortIndex = schema.columns.firstIndex(where: { $0.name == sortColumn }) else {
+        guard let schema = readers.first?.schema, schema.columns.contains(where: { $0.name == sortColumn }) else {
             throw .io("\(partition): no column \(sortColumn) to sort by")
         }
-        let columns = ColumnSelection.concatenate(groups, columnCount: schema.columns.count)
-        let order = Self.sortedOrder(columns[sortIndex])
-        let sorted = ColumnSelection.select(columns, rows: order)
+        if let codec = readers.first?.metadata.rowGroups.first?.columns.first?.metaData?.codec {
+            // The codec the stream wrote the hour with.
+            switch codec {
+            case .uncompressed: configuration.compression = .none
+            case .snappy: configuration.compression = .snappy
+            case .zstd: configuration.compression = .zstd(level: 1)
+            case .gzip: configuration.compression = .gzip()
+            case .lz4Raw: configuration.compression = .lz4Raw
+            default: break
+            }
+        }
 
         let name = ParquetTableSink.rewrittenName(of: adds[0].path)
         let pending = path(name) + TableManifest.inProgressSuffix
         configuration.rowGroupRowLimit = rowGroupRows
         configuration.rowGroupByteLimit = Int(clamping: rowGroupBytes)
         let length: Int64
+        let rows: Int
         do throws(ParquetError) {
             let output = try ParquetFileWriter(part: pending, schema: schema, configuration: configuration)
             do {
-                try output.append(sorted)
+                rows = try writeSorted(readers, schema: schema, into: output)
                 try output.close()
             } catch {
                 output.abandon()
                 DurableFile.remove(pending)
                 throw error
             }
-            guard output.rowCount == order.count else {
-                throw .corrupt("compacting \(partition): \(output.rowCount) rows written of \(order.count)")
+            guard output.rowCount == rows else {
+                throw .corrupt("compacting \(partition): \(output.rowCount) rows written of \(rows)")
             }
             length = output.length
         } catch { throw .parquet(error) }
@@ -178,7 +174,7 @@ package struct TableCompactor {
         for add in adds { try rename(path(add.path), to: path(add.path) + TableManifest.removedSuffix) }
         reach(.afterRemovedRenames)
         return Outcome.Merge(
-            partition: partition, parts: adds.count, rows: order.count, bytesBefore: adds.reduce(0) { $0 + $1.size },
+            partition: partition, parts: adds.count, rows: rows, bytesBefore: adds.reduce(0) { $0 + $1.size },
             bytesAfter: length)
     }
 
@@ -209,21 +205,75 @@ package struct TableCompactor {
         throw .delta(.io("gave up committing after 100 versions taken by other writers"))
     }
 
-    /// Row order by the sort column, nulls first, stable.
-    static func sortedOrder(_ column: ParquetColumnBuffer) -> [Int] {
-        guard case .int64(let values) = column.values else { return Array(0..<column.rowCount) }
+    /// Writes the rows of every row group of `readers` sorted by the sort column (nulls first; ties in
+    /// the order read), `rowGroupRows` at a time; returns the row count. Only the sort column of every
+    /// row group is held throughout; a row group's other columns are decoded when an output slice first
+    /// needs a row of it and dropped once all its rows are written. The stream appends rows nearly in
+    /// event-time order, so few row groups are decoded at once.
+    private func writeSorted(_ readers: [ParquetFileReader], schema: ParquetSchema, into output: ParquetFileWriter)
+        throws(ParquetError) -> Int
+    {
+        var sources: [(reader: ParquetFileReader, group: Int)] = []
+        for reader in readers {
+            for group in 0..<reader.rowGroupCount { sources.append((reader, group)) }
+        }
+        // (key, source, row) of every row, sorted.
+        var order: [(key: Int64, source: Int32, row: Int32)] = []
+        var remaining: [Int] = []
+        for (index, source) in sources.enumerated() {
+            let column = try source.reader.readRowGroup(source.group, columns: [sortColumn])[0]
+            let keys = Self.keys(column)
+            remaining.append(keys.count)
+            for (row, key) in keys.enumerated() { order.append((key, Int32(index), Int32(row))) }
+        }
+        order.sort { ($0.key, $0.source, $0.row) < ($1.key, $1.source, $1.row) }
+
+        var decoded: [Int32: [ParquetColumnBuffer]] = [:]
+        var start = 0
+        while start < order.count {
+            let slice = order[start..<min(start + rowGroupRows, order.count)]
+            start = slice.endIndex
+            // The row groups this slice draws from, decoded once, laid end to end.
+            var needed: [Int32] = []
+            var offsets: [Int32: Int] = [:]
+            var total = 0
+            for entry in slice where offsets[entry.source] == nil {
+                if decoded[entry.source] == nil {
+                    let source = sources[Int(entry.source)]
+                    decoded[entry.source] = try source.reader.readRowGroup(source.group)
+                }
+                offsets[entry.source] = total
+                total += decoded[entry.source]?.first?.rowCount ?? 0
+                needed.append(entry.source)
+            }
+            let joined = ColumnSelection.concatenate(
+                needed.compactMap { decoded[$0] }, columnCount: schema.columns.count)
+            try output.append(
+                ColumnSelection.select(joined, rows: slice.map { offsets[$0.source, default: 0] + Int($0.row) }))
+            for entry in slice {
+                remaining[Int(entry.source)] -= 1
+                if remaining[Int(entry.source)] == 0 { decoded[entry.source] = nil }
+            }
+        }
+        return order.count
+    }
+
+    /// The sort keys of a column: its INT64 values (µs), Int64.min for nulls.
+    static func keys(_ column: ParquetColumnBuffer) -> [Int64] {
+        guard case .int64(let values) = column.values else { return Array(repeating: 0, count: column.rowCount) }
+        guard let validity = column.validity else { return values }
         var keys: [Int64] = []
         keys.reserveCapacity(column.rowCount)
         var next = 0
-        for row in 0..<column.rowCount {
-            if let validity = column.validity, !validity[row] {
-                keys.append(Int64.min)
-            } else {
+        for present in validity {
+            if present {
                 keys.append(values[next])
                 next += 1
+            } else {
+                keys.append(Int64.min)
             }
         }
-        return Array(0..<column.rowCount).sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
+        return keys
     }
 
     // MARK: Files
@@ -239,7 +289,8 @@ package struct TableCompactor {
             }
         }
         for partition in hourDirectories() {
-            for name in DurableFile.list(path(partition)) ?? [] where name.hasPrefix("part-") && name.hasSuffix(".parquet") {
+            for name in DurableFile.list(path(partition)) ?? []
+            where name.hasPrefix("part-") && name.hasSuffix(".parquet") {
                 let relative = partition + "/" + name
                 if snapshot.files[relative] == nil {
                     try rename(path(relative), to: path(relative) + TableManifest.removedSuffix)
