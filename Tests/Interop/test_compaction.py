@@ -105,7 +105,7 @@ def test_a_compacted_topic_keeps_the_newest_value_of_each_key_at_its_offset(tmp_
         assert broker.stop() == 0, broker.log()
 
 
-def test_a_compacted_topic_refuses_records_without_a_key(tmp_path):
+def test_a_compacted_topic_refuses_records_without_a_key_and_names_them_in_the_batch(tmp_path):
     from confluent_kafka import KafkaError, Producer
 
     broker = Broker(tmp_path / "data").start()
@@ -118,6 +118,19 @@ def test_a_compacted_topic_refuses_records_without_a_key(tmp_path):
         producer.flush(30)
         assert len(errors) == 1 and errors[0] is not None, errors
         assert errors[0].code() == KafkaError.INVALID_RECORD, errors[0]
+
+        # One batch of ten, every third record without a key: the broker names those (KIP-467), so only
+        # they fail with INVALID_RECORD; the others fail as innocent members of a refused batch.
+        outcomes = {}
+        producer = Producer({"bootstrap.servers": broker.bootstrap, "linger.ms": 200})
+        for index in range(10):
+            producer.produce(topic, key=None if index % 3 == 0 else f"k{index}", value=f"v{index}",
+                             on_delivery=lambda error, message: outcomes.__setitem__(
+                                 message.value().decode(), error.code() if error else None))
+        producer.flush(30)
+        assert {v for v, code in outcomes.items() if code == KafkaError.INVALID_RECORD} == {"v0", "v3", "v6", "v9"}
+        assert {v for v, code in outcomes.items() if code == KafkaError._INVALID_DIFFERENT_RECORD} == {
+            "v1", "v2", "v4", "v5", "v7", "v8"}, outcomes
     finally:
         assert broker.stop() == 0, broker.log()
 

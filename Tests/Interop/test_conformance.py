@@ -203,3 +203,21 @@ def test_incremental_alter_configs_changes_only_the_configs_named(broker):
         alter(ConfigEntry("retention.ms", "1", incremental_operation=AlterConfigOpType.APPEND))
     assert "INVALID_CONFIG" in str(refused.value) or "list" in str(refused.value), refused.value
     assert described()["segment.bytes"] == ("2097152", False), "a refused change changes nothing"
+
+
+def test_described_topics_and_cluster_carry_every_operation_as_kafka_without_an_authoriser_does(broker):
+    from confluent_kafka import TopicCollection
+    from confluent_kafka.admin import AclOperation, AdminClient
+
+    topic = topic_name()
+    produce(broker.bootstrap, topic, [b"x"])
+    admin = AdminClient({"bootstrap.servers": broker.bootstrap})
+    described = admin.describe_topics(TopicCollection([topic]), include_authorized_operations=True)[topic].result(10)
+    assert set(described.authorized_operations) == {
+        AclOperation.READ, AclOperation.WRITE, AclOperation.CREATE, AclOperation.DELETE, AclOperation.ALTER,
+        AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS}
+    cluster = admin.describe_cluster(include_authorized_operations=True).result(10)
+    assert set(cluster.authorized_operations) == {
+        AclOperation.CREATE, AclOperation.ALTER, AclOperation.DESCRIBE, AclOperation.CLUSTER_ACTION,
+        AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS, AclOperation.IDEMPOTENT_WRITE}
+    assert [node.id for node in cluster.nodes] == [0]

@@ -10,6 +10,11 @@ extension RequestRouter {
         response.clusterId = "souk"
         // This broker is the controller: librdkafka sends admin requests there.
         response.controllerId = configuration.nodeId
+        // Souk has no authoriser: every client may do everything Kafka lets a cluster and a topic be
+        // asked for, as Kafka answers without one (AclOperation codes as bits).
+        if version >= 8, request.includeClusterAuthorizedOperations {
+            response.clusterAuthorizedOperations = Self.clusterOperations
+        }
         let topics: [TopicRegistry.Topic?]
         var names: [String] = []
         if let requested = request.topics {
@@ -26,6 +31,9 @@ extension RequestRouter {
         }
         for (name, topic) in zip(names, topics) {
             var entry = MetadataResponse.MetadataResponseTopic(name: name)
+            if version >= 8, request.includeTopicAuthorizedOperations, topic != nil {
+                entry.topicAuthorizedOperations = Self.topicOperations
+            }
             if let topic {
                 entry.partitions = topic.partitions.indices.map { index in
                     MetadataResponse.MetadataResponsePartition(
@@ -42,4 +50,11 @@ extension RequestRouter {
         }
         return response
     }
+
+    /// CREATE (5), ALTER (7), DESCRIBE (8), CLUSTER_ACTION (9), DESCRIBE_CONFIGS (10), ALTER_CONFIGS (11),
+    /// IDEMPOTENT_WRITE (12).
+    static let clusterOperations: Int32 = [5, 7, 8, 9, 10, 11, 12].reduce(0) { $0 | (1 << $1) }
+    /// READ (3), WRITE (4), CREATE (5), DELETE (6), ALTER (7), DESCRIBE (8), DESCRIBE_CONFIGS (10),
+    /// ALTER_CONFIGS (11).
+    static let topicOperations: Int32 = [3, 4, 5, 6, 7, 8, 10, 11].reduce(0) { $0 | (1 << $1) }
 }

@@ -69,7 +69,11 @@ extension RequestRouter {
                     return fail(.transactionalIdAuthorizationFailed, "Souk does not offer transactions")
                 }
                 if needsKeys, let problem = Self.keyProblem(cursor, header: header) {
-                    return fail(problem.0, problem.1)
+                    // KIP-467: name the records at fault, so clients fail only those with INVALID_RECORD.
+                    result.recordErrors = problem.records.map {
+                        .init(batchIndex: $0, batchIndexErrorMessage: "compacted topic: a record needs a key")
+                    }
+                    return fail(problem.code, problem.message)
                 }
                 headers.append(header)
                 cursor.moveReaderIndex(forwardBy: header.totalSize)
@@ -133,19 +137,21 @@ extension RequestRouter {
     }
 
     /// On a compacted topic every record needs a key (the cleaner keeps the newest record per key), as
-    /// Kafka requires: why the batch at the start of `batches` is refused, or nil.
-    private static func keyProblem(_ batches: ByteBuffer, header: RecordBatchHeader) -> (ErrorCode, String)? {
+    /// Kafka requires: why the batch at the start of `batches` is refused, and the indexes in the batch of
+    /// the records without a key; nil when every record has one.
+    private static func keyProblem(_ batches: ByteBuffer, header: RecordBatchHeader)
+        -> (code: ErrorCode, message: String, records: [Int32])?
+    {
         guard let bytes = batches.getSlice(at: batches.readerIndex, length: header.totalSize) else {
-            return (.corruptMessage, "a record batch is truncated")
+            return (.corruptMessage, "a record batch is truncated", [])
         }
         do {
             let records = try RecordBatch(validating: bytes).records()
-            guard records.allSatisfy({ $0.key != nil }) else {
-                return (.invalidRecord, "compacted topic: every record needs a key")
-            }
+            let keyless = records.indices.filter { records[$0].key == nil }.map { Int32(clamping: $0) }
+            guard keyless.isEmpty else { return (.invalidRecord, "compacted topic: every record needs a key", keyless) }
             return nil
         } catch {
-            return (.corruptMessage, "malformed record batch: \(error)")
+            return (.corruptMessage, "malformed record batch: \(error)", [])
         }
     }
 }
