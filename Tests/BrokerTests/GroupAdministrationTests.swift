@@ -95,4 +95,19 @@ struct GroupAdministrationTests {
         let keep = await harness.coordinator.fetchOffsets(OffsetFetchRequest(groupId: "keep", topics: nil), version: 5)
         #expect(keep.topics.first?.partitions.first?.committedOffset == 12)
     }
+
+    @Test(
+        "a session that ran out is over when DeleteGroups, DescribeGroups or ListGroups is answered, between timer ticks"
+    )
+    func sessionsEndAtTheirDeadline() async throws {
+        let harness = try await Harness.make()
+        _ = try await harness.formStableGroup(["a"])
+        // The clock passes the member's deadline, and no timer pass has run since.
+        harness.clock.advance(by: .milliseconds(Int64(Harness.sessionTimeoutMs) + 1))
+        #expect(
+            await harness.coordinator.describeGroups(DescribeGroupsRequest(groups: [Harness.groupId])).groups
+                .first?.members.isEmpty == true)
+        let deleted = await harness.coordinator.deleteGroups(DeleteGroupsRequest(groupsNames: [Harness.groupId]))
+        #expect(deleted.results.map(\.errorCode) == [0])
+    }
 }

@@ -10,6 +10,7 @@ extension GroupCoordinator {
     /// Handles a DescribeGroups request. An unknown group is described as Dead with no error, as Kafka does
     /// before v6. Member metadata and assignments are shown only for a Stable group.
     package func describeGroups(_ request: DescribeGroupsRequest) -> DescribeGroupsResponse {
+        if !isShutDown { expireSessions(at: clock.now) }
         let operations = request.includeAuthorizedOperations ? Self.authorizedGroupOperations : Int32.min
         return DescribeGroupsResponse(
             groups: request.groups.map { groupId in
@@ -42,6 +43,7 @@ extension GroupCoordinator {
     /// only hold committed offsets (protocol type "").
     package func listGroups(_ request: ListGroupsRequest) -> ListGroupsResponse {
         guard !isShutDown else { return ListGroupsResponse(errorCode: ErrorCode.coordinatorNotAvailable.rawValue) }
+        expireSessions(at: clock.now)
         return ListGroupsResponse(
             groups: groups.values.filter { $0.state != .dead }.sorted { $0.groupId < $1.groupId }.map {
                 .init(groupId: $0.groupId, protocolType: $0.protocolType ?? "")
@@ -51,6 +53,7 @@ extension GroupCoordinator {
     /// Handles a DeleteGroups request: each group without members is deleted with its committed offsets
     /// (GROUP_ID_NOT_FOUND if unknown, NON_EMPTY_GROUP if it has members). Answers once the deletion is durable.
     package func deleteGroups(_ request: DeleteGroupsRequest) async -> DeleteGroupsResponse {
+        if !isShutDown { expireSessions(at: clock.now) }
         var results: [(groupId: String, error: ErrorCode)] = []
         var records: [OffsetsLogRecord] = []
         for groupId in request.groupsNames {

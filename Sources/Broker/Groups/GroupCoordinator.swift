@@ -83,6 +83,20 @@ package actor GroupCoordinator: Service {
     package func expireDeadlines() async {
         guard !isShutDown else { return }
         let now = clock.now
+        expireSessions(at: now)
+        if configuration.offsetsRetention != nil,
+            now - lastRetentionCheck >= configuration.offsetsRetentionCheckInterval
+        {
+            lastRetentionCheck = now
+            await expireOffsets()
+        }
+        dropForgottenGroups()
+    }
+
+    /// Drops handed-out member ids and members whose session ran out by `now`, and ends join phases whose
+    /// deadline passed. The timer runs it every `timerInterval`; describing, listing and deleting groups run
+    /// it first, so they see a session end at its deadline, as Kafka does, not up to a timer tick later.
+    func expireSessions(at now: Duration) {
         for group in Array(groups.values) {
             expirePendingMembers(of: group, at: now)
             for member in group.orderedMembers where member.hasExpired(at: now) {
@@ -96,13 +110,6 @@ package actor GroupCoordinator: Service {
                 joinDeadlineReached(group)
             }
         }
-        if configuration.offsetsRetention != nil,
-            now - lastRetentionCheck >= configuration.offsetsRetentionCheckInterval
-        {
-            lastRetentionCheck = now
-            await expireOffsets()
-        }
-        dropForgottenGroups()
     }
 
     /// Answers every parked request with NOT_COORDINATOR (clients look for the coordinator again) and closes
