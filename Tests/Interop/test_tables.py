@@ -9,6 +9,7 @@ import os
 import shutil
 import signal
 import subprocess
+import time
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -331,3 +332,32 @@ def test_a_compaction_killed_at_any_step_leaves_a_readable_table_and_the_next_ru
     code, _, log = run_stream(data, "--file", tmp_path / "in.jsonl", "--once", "--trigger", "0")
     assert code == 0, log
     assert not list(table.glob("date=*/hour=*/*.inprogress")) and table_rows(table) == before
+
+
+def test_compact_refuses_bad_arguments_a_missing_directory_and_a_running_stream(tmp_path):
+    for args, fragment in [(["--older-than", "soon"], "--older-than 'soon' is not a duration"),
+                           (["--retain", "1 hour"], "--retain '1 hour' is not a duration"),
+                           (["--table", "orders"], "unknown --table 'orders'")]:
+        run = compact(tmp_path, *args)
+        assert run.returncode == 64 and fragment in run.stderr and run.stdout == "", (args, run.stderr)
+    run = compact(tmp_path / "missing")
+    assert run.returncode == 1 and len(run.stderr.strip().splitlines()) == 1 and "no tables at" in run.stderr
+    assert not (tmp_path / "missing").exists()
+
+    # A stream holds the data directory: compaction belongs inside it then.
+    data = tmp_path / "data"
+    (data / "tables").mkdir(parents=True)
+    source = tmp_path / "empty.jsonl"
+    source.write_text("")
+    stream = subprocess.Popen([str(souk_binary()), "stream", "--file", str(source), "--data-dir", str(data)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while not (data / ".stream.lock").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        run = compact(data)
+        assert run.returncode == 1 and "--compact-after" in run.stderr and "in use" in run.stderr, run.stderr
+    finally:
+        stream.terminate()
+        stream.wait(30)
