@@ -221,3 +221,48 @@ def test_described_topics_and_cluster_carry_every_operation_as_kafka_without_an_
         AclOperation.CREATE, AclOperation.ALTER, AclOperation.DESCRIBE, AclOperation.CLUSTER_ACTION,
         AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS, AclOperation.IDEMPOTENT_WRITE}
     assert [node.id for node in cluster.nodes] == [0]
+
+
+def test_groups_are_listed_with_their_state_and_their_offsets_deleted_as_kafka_does(broker):
+    from confluent_kafka import Consumer, ConsumerGroupState, TopicPartition
+    from confluent_kafka.admin import AdminClient
+
+    topic, other = topic_name(), topic_name()
+    produce(broker.bootstrap, topic, [b"x"] * 3)
+    produce(broker.bootstrap, other, [b"y"])
+    group = f"g-{uuid.uuid4().hex[:8]}"
+    admin = AdminClient({"bootstrap.servers": broker.bootstrap})
+    consumer = Consumer({"bootstrap.servers": broker.bootstrap, "group.id": group, "auto.offset.reset": "earliest",
+                         "enable.auto.commit": False})
+    consumer.subscribe([topic])
+    deadline = time.monotonic() + 30
+    while not consumer.assignment() and time.monotonic() < deadline:
+        consumer.poll(0.2)
+    consumer.commit(offsets=[TopicPartition(topic, 0, 2), TopicPartition(other, 0, 1)], asynchronous=False)
+
+    listed = admin.list_consumer_groups(states={ConsumerGroupState.STABLE}).result(10)
+    assert [(g.group_id, g.state) for g in listed.valid] == [(group, ConsumerGroupState.STABLE)]
+    assert admin.list_consumer_groups(states={ConsumerGroupState.EMPTY}).result(10).valid == []
+
+    # An active group keeps the offsets of the topic it subscribes to, loses the others (kafka-python's
+    # admin client: confluent-kafka's Python package has no call for OffsetDelete).
+    import kafka
+    from kafka.admin import KafkaAdminClient
+    from kafka.errors import GroupSubscribedToTopicError, NoError
+
+    python_admin = KafkaAdminClient(bootstrap_servers=broker.bootstrap)
+    result = python_admin.delete_group_offsets(group, [kafka.TopicPartition(topic, 0), kafka.TopicPartition(other, 0)])
+    assert result == {kafka.TopicPartition(topic, 0): GroupSubscribedToTopicError,
+                      kafka.TopicPartition(other, 0): NoError}, result
+    left = consumer.committed([TopicPartition(topic, 0), TopicPartition(other, 0)], timeout=10)
+    assert [tp.offset for tp in left] == [2, -1001]
+
+    consumer.close()
+    listed = admin.list_consumer_groups(states={ConsumerGroupState.EMPTY}).result(10)
+    assert [(g.group_id, g.state) for g in listed.valid] == [(group, ConsumerGroupState.EMPTY)]
+    result = python_admin.delete_group_offsets(group, [kafka.TopicPartition(topic, 0)])
+    assert result == {kafka.TopicPartition(topic, 0): NoError}, result
+    python_admin.close()
+    reader = Consumer({"bootstrap.servers": broker.bootstrap, "group.id": group})
+    assert reader.committed([TopicPartition(topic, 0)], timeout=10)[0].offset == -1001
+    reader.close()

@@ -158,6 +158,9 @@ package struct RequestRouter: Sendable {
             case .deleteGroups:
                 let request = try DeleteGroupsRequest(decodingWhole: body, version: header.apiVersion)
                 return respond(await groups.deleteGroups(request), header: header)
+            case .offsetDelete:
+                let request = try OffsetDeleteRequest(decodingWhole: body, version: header.apiVersion)
+                return respond(await groups.deleteOffsets(request), header: header)
             default:
                 return .close(reason: "\(key.name) is not implemented")
             }

@@ -27,6 +27,7 @@ package enum KafkaMessageRegistry {
         .incrementalAlterConfigs: IncrementalAlterConfigsRequest.self,
         .deleteRecords: DeleteRecordsRequest.self,
         .deleteGroups: DeleteGroupsRequest.self,
+        .offsetDelete: OffsetDeleteRequest.self,
     ]
 
     /// The request type for a header's api key and version; throws for an unknown key or an unsupported version.

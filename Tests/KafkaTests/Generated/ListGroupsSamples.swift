@@ -10,6 +10,8 @@ extension ListGroupsRequest {
     /// Non-default values in every field that exists in `version` (every field when nil).
     static func sample(version: Int16?) -> Self {
         var value = Self()
+        if version.map({ $0 >= 4 }) ?? true { value.statesFilter = ["statesFilter-é40", "statesFilter-é41"] }
+        if version.map({ $0 >= 5 }) ?? true { value.typesFilter = ["typesFilter-é146", "typesFilter-é147"] }
         return value
     }
 }
@@ -40,6 +42,8 @@ extension ListGroupsResponse.ListedGroup {
         var value = Self()
         value.groupId = "groupId-é37"
         value.protocolType = "protocolType-é8"
+        if version.map({ $0 >= 4 }) ?? true { value.groupState = "groupState-é179" }
+        if version.map({ $0 >= 5 }) ?? true { value.groupType = "groupType-é85" }
         return value
     }
 }

@@ -10,7 +10,8 @@ extension RequestRouter {
         .describeConfigs: 1...3, .createPartitions: 0...1, .alterConfigs: 0...1, .incrementalAlterConfigs: 0...1,
         .deleteRecords: 0...1,
         .joinGroup: 0...5, .syncGroup: 0...3, .heartbeat: 0...3, .leaveGroup: 0...3, .offsetCommit: 2...7,
-        .offsetFetch: 1...5, .describeGroups: 0...4, .listGroups: 0...2, .deleteGroups: 0...1,
+        .offsetFetch: 1...5, .describeGroups: 0...4, .listGroups: 0...5, .deleteGroups: 0...1,
+        .offsetDelete: 0...0,
     ]
 
     private static var apiKeys: [ApiVersionsResponse.ApiVersion] {

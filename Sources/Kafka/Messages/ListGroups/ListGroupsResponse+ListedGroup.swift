@@ -8,20 +8,34 @@ extension ListGroupsResponse {
         package var groupId: String
         /// The group protocol type.
         package var protocolType: String
+        /// The group state name.
+        package var groupState: String
+        /// The group type name.
+        package var groupType: String
 
-        package init(groupId: String = "", protocolType: String = "") {
+        package init(groupId: String = "", protocolType: String = "", groupState: String = "", groupType: String = "") {
             self.groupId = groupId
             self.protocolType = protocolType
+            self.groupState = groupState
+            self.groupType = groupType
         }
 
         package init(from buffer: inout ByteBuffer, version: Int16) throws(WireError) {
-            groupId = try buffer.readKafkaString()
-            protocolType = try buffer.readKafkaString()
+            let flexible = version >= 3
+            groupId = try buffer.readKafkaString(compact: flexible)
+            protocolType = try buffer.readKafkaString(compact: flexible)
+            groupState = version >= 4 ? try buffer.readKafkaString(compact: flexible) : ""
+            groupType = version >= 5 ? try buffer.readKafkaString(compact: flexible) : ""
+            if flexible { try buffer.readTaggedFields() }
         }
 
         package func encode(into buffer: inout ByteBuffer, version: Int16) {
-            buffer.writeKafkaString(groupId)
-            buffer.writeKafkaString(protocolType)
+            let flexible = version >= 3
+            buffer.writeKafkaString(groupId, compact: flexible)
+            buffer.writeKafkaString(protocolType, compact: flexible)
+            if version >= 4 { buffer.writeKafkaString(groupState, compact: flexible) }
+            if version >= 5 { buffer.writeKafkaString(groupType, compact: flexible) }
+            if flexible { buffer.writeEmptyTaggedFields() }
         }
     }
 }
