@@ -131,6 +131,43 @@ struct PartitionLogCleanerTests {
         #expect(try await log.clean(now: Self.now + 60_000) == CleanerResult())
     }
 
+    @Test("a dirty segment whose first record waited max.compaction.lag.ms is compacted below the dirty ratio")
+    func maxCompactionLag() async throws {
+        let fixture = try LogFixture()
+        var configuration = Self.compacted
+        configuration.maxCompactionLagMilliseconds = 300_000
+        let log = try await Self.filledLog(fixture, configuration)
+        #expect(try await log.clean(now: Self.now).removedRecords == 4)
+
+        configuration.minCleanableDirtyRatio = 0.9
+        try await log.reconfigure(configuration)
+        _ = try await log.append(batches: try Self.batch([("a", "a4")]), now: Self.now)
+        _ = try await log.append(batches: try Self.batch([("a", "a5")]), now: Self.now)
+        #expect(try await log.clean(now: Self.now + 299_999) == CleanerResult(), "not yet overdue, ratio too low")
+        let overdue = try await log.clean(now: Self.now + 300_000)
+        #expect(overdue.removedRecords == 2, "c1 and a3 give way to c2 and a4 once the lag is reached")
+        #expect(try await Self.contents(log).records.map(\.1) == ["b", "c", "a", "a"], "b's tombstone, c2, a4, a5")
+    }
+
+    @Test("a topic's max.compaction.lag.ms also rolls its active segment, and flush.messages=1 makes it fsync always")
+    func topicConfigsReachTheLog() {
+        let base = LogConfiguration()
+        let compacted = TopicConfigs(overrides: ["cleanup.policy": "compact", "max.compaction.lag.ms": "60000"])
+        #expect(compacted.logConfiguration(base: base).segmentMilliseconds == 60_000)
+        let deleted = TopicConfigs(overrides: ["max.compaction.lag.ms": "60000"])
+        #expect(deleted.logConfiguration(base: base).segmentMilliseconds == base.segmentMilliseconds)
+        #expect(TopicConfigs(overrides: ["flush.messages": "1"]).logConfiguration(base: base).fsyncPolicy == .always)
+        #expect(
+            TopicConfigs(overrides: ["flush.ms": "200"]).logConfiguration(base: base).fsyncPolicy
+                == .interval(milliseconds: 200))
+        #expect(
+            TopicConfigs(overrides: ["flush.ms": "5000"]).logConfiguration(base: base).fsyncPolicy
+                == base.fsyncPolicy, "never weaker than the broker")
+        #expect(TopicConfigs.problem(name: "compression.type", value: "zstd") != nil)
+        #expect(TopicConfigs.problem(name: "index.interval.bytes", value: "0") != nil)
+        #expect(TopicConfigs.problem(name: "preallocate", value: "TRUE") == nil)
+    }
+
     @Test(
         "a pass that stops at any step of the swap leaves the old segment or the new one whole, and reopening finishes or drops it",
         arguments: CleanerStep.allCases)

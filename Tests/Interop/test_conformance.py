@@ -266,3 +266,46 @@ def test_groups_are_listed_with_their_state_and_their_offsets_deleted_as_kafka_d
     reader = Consumer({"bootstrap.servers": broker.bootstrap, "group.id": group})
     assert reader.committed([TopicPartition(topic, 0)], timeout=10)[0].offset == -1001
     reader.close()
+
+
+def test_kafkas_topic_configs_are_accepted_described_and_applied_where_a_single_broker_can(broker):
+    from confluent_kafka import KafkaError, KafkaException, Producer
+    from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic, ResourceType
+
+    admin = AdminClient({"bootstrap.servers": broker.bootstrap})
+    topic = topic_name()
+    # What librdkafka's compaction test and Kafka's own tools set on a topic, beyond the basics.
+    configs = {
+        "cleanup.policy": "compact", "segment.ms": "10000", "min.cleanable.dirty.ratio": "0.01",
+        "delete.retention.ms": "86400", "file.delete.delay.ms": "10000", "max.compaction.lag.ms": "100",
+        "flush.messages": "1", "index.interval.bytes": "1024", "min.insync.replicas": "2",
+        "message.format.version": "2.8", "unclean.leader.election.enable": "false", "preallocate": "false",
+    }
+    admin.create_topics([NewTopic(topic, 1, 1, config=configs)])[topic].result(10)
+    resource = ConfigResource(ResourceType.TOPIC, topic)
+    described = admin.describe_configs([resource])[resource].result(10)
+    assert {name: described[name].value for name in configs} == configs
+    assert described["segment.jitter.ms"].is_default and described["segment.jitter.ms"].value == "0"
+
+    # min.insync.replicas=2 on the only replica: acks=all fails as Kafka short of replicas does; acks=1 works.
+    failures = []
+
+    def delivered(error, message):
+        if error is not None:
+            failures.append(error.code())
+
+    for acks in ("all", "1"):
+        producer = Producer({"bootstrap.servers": broker.bootstrap, "acks": acks, "enable.idempotence": False,
+                             "message.send.max.retries": 0})
+        producer.produce(topic, key=b"k", value=b"v", on_delivery=delivered)
+        assert producer.flush(30) == 0
+    assert failures == [KafkaError.NOT_ENOUGH_REPLICAS]
+
+    # Kafka would recompress to the topic's codec; Souk keeps the producer's bytes and says so.
+    refused = topic_name()
+    with pytest.raises(KafkaException) as error:
+        admin.create_topics([NewTopic(refused, 1, 1, config={"compression.type": "zstd"})])[refused].result(10)
+    assert "compression.type=producer" in str(error.value)
+    with pytest.raises(KafkaException) as error:
+        admin.create_topics([NewTopic(refused, 1, 1, config={"index.interval.bytes": "0"})])[refused].result(10)
+    assert "index.interval.bytes" in str(error.value)

@@ -32,6 +32,9 @@ package struct LogConfiguration: Sendable, Equatable {
     /// The cleaner runs when at least this share of the closed segments' bytes was written since it last
     /// ran (Kafka `min.cleanable.dirty.ratio`). Default: 0.5.
     package var minCleanableDirtyRatio = 0.5
+    /// A closed segment holding records not compacted for this long is compacted whatever the dirty ratio,
+    /// and a compacted log's active segment rolls by then (Kafka `max.compaction.lag.ms`). Default: never.
+    package var maxCompactionLagMilliseconds = Int64.max
 
     package init() {}
 
@@ -49,7 +52,7 @@ package struct LogConfiguration: Sendable, Equatable {
             throw .invalidConfiguration("fsync interval must be positive")
         }
         if let retentionBytes, retentionBytes < 0 { throw .invalidConfiguration("retentionBytes is negative") }
-        guard deleteRetentionMilliseconds >= 0, minCompactionLagMilliseconds >= 0,
+        guard deleteRetentionMilliseconds >= 0, minCompactionLagMilliseconds >= 0, maxCompactionLagMilliseconds > 0,
             (0...1).contains(minCleanableDirtyRatio)
         else { throw .invalidConfiguration("compaction settings out of range") }
         if let retentionMilliseconds, retentionMilliseconds < 0 {

@@ -40,7 +40,8 @@ extension PartitionLog {
     /// `cleanup.policy=compact`: every record keeps its offset, and only the newest record of each key
     /// stays, a tombstone (null value) only while its batch is younger than `delete.retention.ms`.
     /// Segments whose newest timestamp is younger than `min.compaction.lag.ms` wait; a pass runs when
-    /// the bytes written since the last one make `min.cleanable.dirty.ratio` of the closed segments.
+    /// the bytes written since the last one make `min.cleanable.dirty.ratio` of the closed segments, or
+    /// when the oldest of those bytes waited `max.compaction.lag.ms`.
     ///
     /// A batch keeps its base offset, last offset and timestamps whatever records it loses, so
     /// offsets stay dense between batches (a batch may end up empty). Each segment is rewritten into
@@ -57,11 +58,20 @@ extension PartitionLog {
             return segment.maxTimestamp < 0 || age.overflow || age.partialValue >= lag
         }
         let total = cleanable.reduce(0) { $0 + $1.size }
-        let dirty = cleanable.filter { $0.nextOffset > firstDirtyOffset }.reduce(0) { $0 + $1.size }
-        guard total > 0, dirty > 0, Double(dirty) / Double(total) >= configuration.minCleanableDirtyRatio else {
-            return CleanerResult()
-        }
+        let dirtySegments = cleanable.filter { $0.nextOffset > firstDirtyOffset }
+        let dirty = dirtySegments.reduce(0) { $0 + $1.size }
+        guard total > 0, dirty > 0 else { return CleanerResult() }
         do {
+            // max.compaction.lag.ms: a dirty segment whose first record waited that long is compacted now,
+            // whatever the ratio (Kafka measures from the earliest timestamp of the dirty segments).
+            var overdue = false
+            if configuration.maxCompactionLagMilliseconds < Int64.max, let oldest = dirtySegments.first {
+                let waited = try oldest.timeWaitedForRoll(incomingTimestamp: now, now: now) ?? 0
+                overdue = waited >= configuration.maxCompactionLagMilliseconds
+            }
+            guard overdue || Double(dirty) / Double(total) >= configuration.minCleanableDirtyRatio else {
+                return CleanerResult()
+            }
             let newest = try newestOffsets(of: Array(cleanable))
             var result = CleanerResult()
             for segment in Array(cleanable) {

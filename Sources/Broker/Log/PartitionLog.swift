@@ -183,15 +183,19 @@ package actor PartitionLog {
         }
     }
 
-    /// Applies a topic's new settings (AlterConfigs): segment size and age, retention and the largest
-    /// batch take effect from the next append or retention pass. The fsync policy is the broker's and
-    /// stays as it is.
+    /// Applies a topic's new settings (AlterConfigs): segment size and age, retention, compaction and the
+    /// largest batch take effect from the next append or retention pass, the index interval from the next
+    /// segment, and a new fsync policy at once (the flush timer restarts at the new interval).
     package func reconfigure(_ new: LogConfiguration) throws(LogError) {
-        var updated = new
-        updated.fsyncPolicy = configuration.fsyncPolicy
-        updated.indexIntervalBytes = configuration.indexIntervalBytes
-        try updated.validate()
-        configuration = updated
+        try new.validate()
+        let previous = configuration.fsyncPolicy
+        configuration = new
+        if new.fsyncPolicy != previous {
+            periodicFlush()
+            flushTask?.cancel()
+            flushTask = nil
+            startFlushTimer()
+        }
     }
 
     /// Like `read`, but the batches stay in the file: a slice with its own descriptor, for sendfile.

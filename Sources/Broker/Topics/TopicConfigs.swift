@@ -9,12 +9,31 @@ package struct TopicConfigs: Sendable, Equatable, Codable {
         self.overrides = overrides
     }
 
-    /// Config names Souk understands, for DescribeConfigs and validation.
-    package static let names = [
-        "cleanup.policy", "compression.type", "delete.retention.ms", "max.message.bytes", "message.timestamp.type",
-        "min.cleanable.dirty.ratio", "min.compaction.lag.ms", "retention.bytes", "retention.ms", "segment.bytes",
-        "segment.ms",
+    /// Config names Souk understands, for DescribeConfigs and validation: Kafka's topic configs, except
+    /// the timestamp bounds of KIP-937 and those of tiered storage.
+    package static let names = applied + withoutEffect
+
+    /// Configs that change what the topic's logs do.
+    static let applied = [
+        "cleanup.policy", "compression.type", "delete.retention.ms", "flush.messages", "flush.ms",
+        "index.interval.bytes", "max.compaction.lag.ms", "max.message.bytes", "message.timestamp.type",
+        "min.cleanable.dirty.ratio", "min.compaction.lag.ms", "min.insync.replicas", "retention.bytes",
+        "retention.ms", "segment.bytes", "segment.ms",
     ]
+
+    /// Configs Kafka accepts that change nothing on a single broker that serves message format v2 only and
+    /// keeps no tiered storage: replication (there are no followers), segment files (deleted at once,
+    /// never preallocated, indexes sized to fit), down-conversion (never needed) and the message format
+    /// version (ignored by Kafka 3.0 and later too). Accepted, validated and described, so tools that set
+    /// them work.
+    static let withoutEffect = [
+        "file.delete.delay.ms", "follower.replication.throttled.replicas", "leader.replication.throttled.replicas",
+        "message.downconversion.enable", "message.format.version", "preallocate", "segment.index.bytes",
+        "segment.jitter.ms", "unclean.leader.election.enable",
+    ]
+
+    /// Kafka's `Long.MAX_VALUE` default ("never") of `flush.messages`, `flush.ms` and `max.compaction.lag.ms`.
+    static let never = String(Int64.max)
 
     /// The policies `cleanup.policy` lists (comma-separated, as Kafka writes it).
     static func policies(_ value: String) -> [Substring] {
@@ -27,6 +46,18 @@ package struct TopicConfigs: Sendable, Equatable, Codable {
         case "cleanup.policy": "delete"
         case "compression.type": "producer"
         case "delete.retention.ms": String(log.deleteRetentionMilliseconds)
+        case "file.delete.delay.ms": "60000"
+        case "flush.messages": log.fsyncPolicy == .always ? "1" : never
+        case "flush.ms":
+            if case .interval(let milliseconds) = log.fsyncPolicy { String(milliseconds) } else { "0" }
+        case "follower.replication.throttled.replicas", "leader.replication.throttled.replicas": ""
+        case "index.interval.bytes": String(log.indexIntervalBytes)
+        case "max.compaction.lag.ms": String(log.maxCompactionLagMilliseconds)
+        case "message.downconversion.enable", "preallocate", "unclean.leader.election.enable": "false"
+        case "message.format.version": "3.0-IV1"
+        case "min.insync.replicas": "1"
+        case "segment.index.bytes": "10485760"
+        case "segment.jitter.ms": "0"
         case "min.cleanable.dirty.ratio": String(log.minCleanableDirtyRatio)
         case "min.compaction.lag.ms": String(log.minCompactionLagMilliseconds)
         case "max.message.bytes": String(log.maxBatchBytes)
@@ -57,10 +88,27 @@ package struct TopicConfigs: Sendable, Equatable, Codable {
             guard let number = Int64(value), number >= 0 else { return "\(name) must be an integer ≥ 0" }
             return nil
         case "compression.type":
-            return ["producer", "uncompressed", "gzip", "snappy", "lz4", "zstd"].contains(value)
-                ? nil : "invalid compression.type '\(value)'"
+            // Kafka recompresses batches to the topic's codec; Souk keeps the producer's bytes.
+            return value == "producer" ? nil : "only compression.type=producer is supported"
         case "message.timestamp.type":
             return value == "CreateTime" ? nil : "only message.timestamp.type=CreateTime is supported"
+        case "message.downconversion.enable", "preallocate", "unclean.leader.election.enable":
+            return ["true", "false"].contains(value.lowercased()) ? nil : "\(name) must be true or false"
+        case "follower.replication.throttled.replicas", "leader.replication.throttled.replicas",
+            "message.format.version":
+            return nil
+        case "flush.messages", "max.compaction.lag.ms", "min.insync.replicas", "index.interval.bytes":
+            guard let number = Int64(value), number >= 1 else { return "\(name) must be an integer ≥ 1" }
+            guard name != "index.interval.bytes" || number <= Int32.max else {
+                return "index.interval.bytes must be at most \(Int32.max)"
+            }
+            return nil
+        case "segment.index.bytes":
+            guard let number = Int32(value), number >= 4 else { return "segment.index.bytes must be an integer ≥ 4" }
+            return nil
+        case "flush.ms", "file.delete.delay.ms", "segment.jitter.ms":
+            guard let number = Int64(value), number >= 0 else { return "\(name) must be an integer ≥ 0" }
+            return nil
         case "max.message.bytes", "segment.bytes":
             guard let number = Int(value), number >= 61, number <= Int(Int32.max) else {
                 return "\(name) must be an integer from 61 to \(Int32.max)"
@@ -71,6 +119,10 @@ package struct TopicConfigs: Sendable, Equatable, Codable {
             return nil
         }
     }
+
+    /// The replicas an acks=all produce needs in sync (`min.insync.replicas`): more than one fails with
+    /// NOT_ENOUGH_REPLICAS on a single broker, as it does on a Kafka cluster short of replicas.
+    package var minInsyncReplicas: Int { overrides["min.insync.replicas"].flatMap(Int.init) ?? 1 }
 
     /// The log configuration of a partition of this topic.
     package func logConfiguration(base: LogConfiguration) -> LogConfiguration {
@@ -93,6 +145,22 @@ package struct TopicConfigs: Sendable, Equatable, Codable {
         }
         if let value = overrides["min.cleanable.dirty.ratio"].flatMap(Double.init) {
             log.minCleanableDirtyRatio = value
+        }
+        if let value = overrides["max.compaction.lag.ms"].flatMap(Int64.init) {
+            log.maxCompactionLagMilliseconds = value
+        }
+        // Kafka rolls a compacted topic's active segment by max.compaction.lag.ms too (LogConfig.maxSegmentMs).
+        if log.compacts { log.segmentMilliseconds = min(log.segmentMilliseconds, log.maxCompactionLagMilliseconds) }
+        if let value = overrides["index.interval.bytes"].flatMap(Int.init) { log.indexIntervalBytes = value }
+        // Kafka fsyncs after every flush.messages records or flush.ms; Souk makes a topic with either at
+        // its most eager (1 record, 0 ms) durable before it acknowledges, like --fsync always, and a shorter
+        // flush.ms than the broker's interval flushes at that interval. Never weaker than the broker.
+        if overrides["flush.messages"] == "1" || overrides["flush.ms"] == "0" {
+            log.fsyncPolicy = .always
+        } else if case .interval(let broker) = log.fsyncPolicy,
+            let value = overrides["flush.ms"].flatMap(Int64.init), value > 0, value < broker
+        {
+            log.fsyncPolicy = .interval(milliseconds: value)
         }
         return log
     }

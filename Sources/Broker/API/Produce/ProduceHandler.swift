@@ -25,6 +25,13 @@ extension RequestRouter {
                 if let refusal {
                     result.errorCode = refusal.0.rawValue
                     result.errorMessage = refusal.1
+                } else if let topic, partitionData.index >= 0, Int(partitionData.index) < topic.partitions.count,
+                    request.acks == -1, topic.configs.minInsyncReplicas > 1
+                {
+                    // Kafka's answer when the in-sync replicas are fewer than min.insync.replicas.
+                    result.errorCode = ErrorCode.notEnoughReplicas.rawValue
+                    result.errorMessage =
+                        "min.insync.replicas=\(topic.configs.minInsyncReplicas) but this broker holds the only replica"
                 } else if let topic, partitionData.index >= 0, Int(partitionData.index) < topic.partitions.count {
                     let log = topic.configs.logConfiguration(base: configuration.log)
                     result = await append(
