@@ -21,22 +21,25 @@ struct CommandLineTests {
     }
 
     @Test(
-        "a subcommand not built yet fails with one line naming what is missing, whatever its arguments",
+        "bad bench arguments are usage errors, values that would overflow included",
         arguments: [
-            (["bench"], "bench", "the load tool")
+            ["bench", "produce", "--records", "99999999999999999999"],
+            ["bench", "produce", "--records", "0"],
+            ["bench", "produce", "--bootstrap", "nohost"], ["bench", "produce", "--bootstrap", "h:70000"],
+            ["bench", "produce", "--acks", "2"], ["bench", "produce", "--rate", "nan"],
+            ["bench", "produce", "--record-size", "0"], ["bench", "produce", "--producers", "1000"],
+            ["bench", "consume", "--timeout", "-1"], ["bench", "consume", "--records", "-5"],
         ])
-    func notBuilt(arguments: [String], name: String, missing: String) async throws {
-        var command = try #require(try SoukCommand.parseAsRoot(arguments) as? any AsyncParsableCommand)
-        do {
-            try await command.run()
-            Issue.record("\(name) ran")
-        } catch let failure as CommandFailure {
-            #expect(failure.description == "souk \(name): \(failure.message)")
-            #expect(failure.message.hasPrefix("not built yet: "))
-            #expect(failure.message.contains(missing))
-            #expect(!failure.message.contains("#"), "user-facing text names no issue")
-            #expect(!failure.description.contains("\n"))
-        }
+    func benchArguments(arguments: [String]) {
+        #expect(throws: (any Error).self) { _ = try SoukCommand.parseAsRoot(arguments) }
+    }
+
+    @Test("bench latency percentiles are nearest ranks over every latency")
+    func latencyPercentiles() {
+        let summary = LatencySummary(micros: (1...1000).map { UInt32($0 * 1000) }.shuffled())
+        #expect(summary == LatencySummary(p50: 500, p99: 990, p999: 999, max: 1000))
+        #expect(LatencySummary(micros: [7000]) == LatencySummary(p50: 7, p99: 7, p999: 7, max: 7))
+        #expect(LatencySummary(micros: []) == LatencySummary(p50: 0, p99: 0, p999: 0, max: 0))
     }
 
     @Test(

@@ -13,11 +13,6 @@ struct CommandFailure: Error, CustomStringConvertible {
 
     var description: String { "souk \(command): \(message)" }
 
-    /// The failure of a subcommand that is not built yet: says what is missing.
-    static func notBuilt(_ command: String, what: String) -> CommandFailure {
-        CommandFailure(command: command, message: "not built yet: \(what)")
-    }
-
     /// Prints `failure` to stderr and exits 1.
     static func report(_ failure: CommandFailure) -> Never {
         writeToStandardError(failure.description + "\n")

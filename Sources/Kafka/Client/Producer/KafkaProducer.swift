@@ -91,14 +91,16 @@ package final class KafkaProducer: Sendable {
         }
     }
 
-    /// Queues one record without waiting for it; failures are reported by the next `flush()`.
+    /// Queues one record without waiting for it; failures are reported by the next `flush()`, or to
+    /// `onDelivery` when given (which then also hears of every acknowledgement).
     /// Throws `.queueFull` when `bufferMemory` bytes are waiting already, `.closed` after `close()`.
     package func enqueue(
         topic: String, partition: Int32? = nil, key: ByteBuffer? = nil, value: ByteBuffer?,
-        headers: [RecordHeader] = [], timestamp: Int64? = nil
+        headers: [RecordHeader] = [], timestamp: Int64? = nil, onDelivery: PendingRecord.DeliveryReport? = nil
     ) throws(KafkaClientError) {
         let record = PendingRecord(
-            key: key, value: value, headers: headers, timestamp: timestamp ?? currentTimeMillis())
+            key: key, value: value, headers: headers, timestamp: timestamp ?? currentTimeMillis(),
+            onDelivery: onDelivery)
         try add(Pending(topic: topic, partition: partition, record: record), checkingBuffer: true)
     }
 
@@ -385,7 +387,7 @@ package final class KafkaProducer: Sendable {
             case .failure: state.failed += completed?.records.count ?? 0
             }
             if case .failure(let error) = result, let completed {
-                let unawaited = completed.records.filter { $0.completion == nil }.count
+                let unawaited = completed.records.filter { !$0.isAwaited }.count
                 if unawaited > 0 {
                     state.failuresSinceFlush += unawaited
                     if state.firstFailure == nil { state.firstFailure = "\(error)" }
@@ -397,15 +399,12 @@ package final class KafkaProducer: Sendable {
         }
         if let completed {
             for (index, record) in completed.records.enumerated() {
-                switch result {
-                case .success(let baseOffset):
-                    record.completion?.resume(
-                        returning: RecordMetadata(
+                record.report(
+                    result.map { baseOffset in
+                        RecordMetadata(
                             topic: partition.topic, partition: partition.partition,
-                            offset: baseOffset >= 0 ? baseOffset + Int64(index) : -1, timestamp: record.timestamp))
-                case .failure(let error):
-                    record.completion?.resume(throwing: error)
-                }
+                            offset: baseOffset >= 0 ? baseOffset + Int64(index) : -1, timestamp: record.timestamp)
+                    })
             }
         }
         for waiter in waiters { waiter.resume() }
@@ -414,7 +413,7 @@ package final class KafkaProducer: Sendable {
     private func fail(_ records: [PendingRecord], with error: KafkaClientError) {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.failed += records.count
-            let unawaited = records.filter { $0.completion == nil }.count
+            let unawaited = records.filter { !$0.isAwaited }.count
             if unawaited > 0 {
                 state.failuresSinceFlush += unawaited
                 if state.firstFailure == nil { state.firstFailure = "\(error)" }
@@ -423,7 +422,7 @@ package final class KafkaProducer: Sendable {
             if state.outstanding == 0 { swap(&waiters, &state.flushWaiters) }
             return waiters
         }
-        for record in records { record.completion?.resume(throwing: error) }
+        for record in records { record.report(.failure(error)) }
         for waiter in waiters { waiter.resume() }
     }
 

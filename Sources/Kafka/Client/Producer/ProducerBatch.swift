@@ -9,16 +9,34 @@ package struct PendingRecord: Sendable {
     package var timestamp: Int64
     /// Resumed with the record's metadata or error; nil for `enqueue`d records.
     package var completion: CheckedContinuation<RecordMetadata, any Error>?
+    /// Called once with the record's metadata or error (a delivery report, as librdkafka's), when set.
+    package var onDelivery: DeliveryReport?
+
+    /// What a delivery report receives: the record's metadata, or why it failed for good.
+    package typealias DeliveryReport = @Sendable (Result<RecordMetadata, KafkaClientError>) -> Void
 
     package init(
         key: ByteBuffer?, value: ByteBuffer?, headers: [RecordHeader] = [], timestamp: Int64,
-        completion: CheckedContinuation<RecordMetadata, any Error>? = nil
+        completion: CheckedContinuation<RecordMetadata, any Error>? = nil, onDelivery: DeliveryReport? = nil
     ) {
         self.key = key
         self.value = value
         self.headers = headers
         self.timestamp = timestamp
         self.completion = completion
+        self.onDelivery = onDelivery
+    }
+
+    /// Whether someone learns of this record's fate other than through `flush()`.
+    var isAwaited: Bool { completion != nil || onDelivery != nil }
+
+    /// Tells whoever waits for this record how it ended.
+    func report(_ result: Result<RecordMetadata, KafkaClientError>) {
+        switch result {
+        case .success(let metadata): completion?.resume(returning: metadata)
+        case .failure(let error): completion?.resume(throwing: error)
+        }
+        onDelivery?(result)
     }
 
     /// Roughly the record's encoded size: its bytes plus varint and attribute overhead.
