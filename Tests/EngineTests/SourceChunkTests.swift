@@ -84,6 +84,34 @@ struct JSONLinesFileSourceTests {
         #expect(Self.text(pieces) == Self.text([new[0]]))
     }
 
+    @Test("released pages leave resident memory and read back the same bytes from the file")
+    func releasedPagesReadBackTheSame() async throws {
+        // 40,000 lines of 91 bytes: about 890 pages.
+        let lines = (0..<40_000).map { "{\"n\":\(String(repeating: "x", count: 84 - String($0).count))\($0)}\n" }
+        let (path, remove) = try Self.file(lines.joined())
+        defer { remove() }
+        let source = JSONLinesFileSource(path: path, pieceLines: 10_000)
+        let partition = try #require(try await source.start(resume: [:]).keys.first)
+        let chunks = try await source.read([partition: 0..<40_000])
+        let before = Self.text(chunks)
+        let resident = try #require(Self.residentFilePages())
+        for chunk in chunks { chunk.mapped?.release() }
+        await source.committed([partition: 40_000])
+        let after = try #require(Self.residentFilePages())
+        #expect(resident - after >= 600, "most of the mapping's pages left resident memory (\(resident) → \(after))")
+        #expect(Self.text(chunks) == before)
+        #expect(before == lines.joined())
+    }
+
+    /// Pages of files mapped by this process that are resident (RssFile), from /proc.
+    static func residentFilePages() -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("RssFile:") }),
+            let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true)[1])
+        else { return nil }
+        return kilobytes / 4
+    }
+
     @Test("blank lines are skipped and carriage returns dropped: those pieces are copied")
     func irregularLinesAreCopied() async throws {
         let (path, remove) = try Self.file("{\"a\":1}\r\n\n{\"a\":2}\n   \n{\"a\":3}\n")

@@ -238,7 +238,10 @@ public actor StreamMaster<Job: StreamJob>: Service {
                 enqueue(computed, in: &commits)
             }
             do {
-                if configuration.trigger > .zero {
+                // Toward a target (--once, as Spark's availableNow, or draining at shutdown) batches run
+                // back to back while there is data: the trigger paces a live stream, not a backlog.
+                let backToBack = target != nil && rows > 0
+                if configuration.trigger > .zero && !backToBack {
                     try await Task.sleep(until: started + configuration.trigger, clock: clock)
                 } else if rows == 0 {
                     try await Task.sleep(for: .milliseconds(1))

@@ -18,7 +18,10 @@ actor StreamWorker<Job: StreamJob> {
     }
 
     func map(_ chunks: [SourceChunk], watermarkMicros: Int64, keyGroups: Int) -> [MapOutput<Job.Partial, Job.Summary>] {
-        chunks.map { job.map($0, watermarkMicros: watermarkMicros, keyGroups: keyGroups) }
+        chunks.map { chunk in
+            defer { chunk.mapped?.release() }  // decoded: a file's lines need not stay resident
+            return job.map(chunk, watermarkMicros: watermarkMicros, keyGroups: keyGroups)
+        }
     }
 
     /// Folds the partials of this worker's key groups into their state, then closes the windows the

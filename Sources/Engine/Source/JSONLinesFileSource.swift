@@ -92,7 +92,12 @@ public actor JSONLinesFileSource: StreamSource {
 
     public func run() async throws(StreamError) {}
 
-    public func committed(_ ends: [SourcePartition: Int64]) async {}
+    /// Committed lines are not read again in this run (a restart maps the file anew): their pages leave
+    /// the process's resident memory.
+    public func committed(_ ends: [SourcePartition: Int64]) async {
+        guard let end = ends[partition], end > 0, let contents else { return }
+        contents.release(0..<lineStarts[min(Int(end), lineStarts.count - 1)])
+    }
 
     public func close() async {}
 
@@ -109,13 +114,21 @@ public actor JSONLinesFileSource: StreamSource {
         guard size > (contents?.count ?? 0) else { return }
         let mapping = try MappedRegion(descriptor: descriptor, count: size, path: path)
         contents = mapping
+        // Finding the lines touches every new page: they are released 16 MiB at a time, and batches fault
+        // in again only the ones they read.
         var scan = lineStarts[lineStarts.count - 1]
+        var released = scan
         mapping.withUnsafeBytes { bytes in
             guard let base = bytes.baseAddress else { return }
             while scan < bytes.count, let newline = memchr(base + scan, 0x0A, bytes.count - scan) {
                 scan = base.distance(to: UnsafeRawPointer(newline)) + 1
                 lineStarts.append(scan)
+                if scan - released >= 16 << 20 {
+                    mapping.release(released..<scan)
+                    released = scan
+                }
             }
         }
+        mapping.release(released..<scan)
     }
 }

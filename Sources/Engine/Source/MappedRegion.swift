@@ -26,6 +26,18 @@ public final class MappedRegion: @unchecked Sendable {
         try body(UnsafeRawBufferPointer(start: base, count: count))
     }
 
+    /// Drops the pages wholly inside `range` from this process's memory (MADV_DONTNEED): they stay in the
+    /// page cache, and a later read of them faults them in again from the file. Keeps a scan of a large
+    /// file, and the batches already committed, from counting against the process's resident memory.
+    public func release(_ range: Range<Int>) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let clamped = range.clamped(to: 0..<count)
+        let start = (clamped.lowerBound + page - 1) / page * page
+        let end = clamped.upperBound == count ? count : clamped.upperBound / page * page
+        guard end > start else { return }
+        madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
+    }
+
     /// The bytes of `range` without copying them.
     public func window(_ range: Range<Int>) -> Window {
         Window(region: self, range: range.clamped(to: 0..<count))
@@ -43,6 +55,10 @@ public final class MappedRegion: @unchecked Sendable {
         public func withUnsafeBytes<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
             try region.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
         }
+
+        /// Drops this window's whole pages from resident memory (see `MappedRegion.release`): reading it
+        /// again faults them in from the file.
+        public func release() { region.release(range) }
 
         /// A narrower window of the same mapping (`bytes` relative to this window).
         public func slice(_ bytes: Range<Int>) -> Window {

@@ -25,7 +25,10 @@ struct StreamCommand: AsyncParsableCommand {
     @Option(help: "Directory for checkpoints, tables and dead letters.") var dataDir = "./souk-data"
     @Option(help: "Time between micro-batches, e.g. 1s, 200ms, 10ms; 0 runs them as fast as possible.")
     var trigger = "1s"
-    @Flag(help: "Process everything available now, close what the final watermark allows, roll all parts, exit.")
+    @Flag(
+        help:
+            "Process everything available now in batches back to back, close what the final watermark allows, roll all parts, exit."
+    )
     var once = false
     @Option(help: "Allowed lateness: watermark = max event time minus this, e.g. 10s.") var watermark = "10s"
     @Option(help: "A partition silent this long stops holding the watermark back.") var idleTimeout = "30s"
