@@ -79,6 +79,37 @@ struct JSONColumnDecoderTests {
         #expect(batch.columns[0].values == .int64([1, 2, 3]))
     }
 
+    @Test("a text field takes any value: strings as themselves, anything else as its JSON text, escapes too")
+    func textFields() {
+        let decoder = JSONColumnDecoder(fields: [.init("v", .text, required: false)])
+        let input = [
+            #"{"v": "plain"}"#, #"{"v": 12.50}"#, #"{"v": true}"#, #"{"v": {"k": [1, "x"]}}"#, #"{"v": null}"#,
+            #"{"v": "esc\"aped"}"#, #"{"v": -3}"#,
+        ].joined(separator: "\n")
+        let batch = decoder.decode(input)
+        #expect(batch.malformed.isEmpty)
+        #expect(batch.rowCount == 7 && batch.lineCount == 7)
+        #expect(Self.strings(batch.columns[0]) == ["plain", "12.50", "true", #"{"k": [1, "x"]}"#, "esc\"aped", "-3"])
+        #expect(batch.columns[0].validity == [true, true, true, true, false, true, true])
+    }
+
+    @Test("a schema inferred from a sample refuses fields it never saw and timestamps given as numbers")
+    func strictForInferredSchemas() {
+        var decoder = JSONColumnDecoder(fields: [.init("a", .int64), .init("t", .timestampMicros, required: false)])
+        let input =
+            "{\"a\": 1, \"t\": \"2026-01-02T03:04:05\"}\n\n{\"a\": 2, \"new\": 0}\n{\"a\": 3, \"t\": 1700000000000}"
+        #expect(decoder.decode(input).malformed.isEmpty, "by default unknown fields are skipped, numbers are millis")
+        decoder.refusesUnknownFields = true
+        decoder.timestampsFromTextOnly = true
+        let batch = decoder.decode(input)
+        #expect(batch.malformed.map(\.line) == [2, 3])
+        #expect(batch.malformed[0].reason.contains("unknown field 'new'"))
+        #expect(batch.malformed[1].reason.contains("ISO-8601"))
+        #expect(batch.rowCount == 1 && batch.lineCount == 4)
+        // The general parser (lines with escapes) follows the same rules.
+        #expect(decoder.decode(#"{"a": 1, "n\u0065w": 0}"#).malformed.first?.reason.contains("unknown field") == true)
+    }
+
     @Test("the fast path agrees with the general JSON parser over generated transactions")
     func agreesWithGeneralParser() throws {
         var lines: [String] = []

@@ -462,3 +462,34 @@ def test_files_broken_only_in_their_nested_columns_are_rejected_as_pyarrow_rejec
         lines = run.stderr.decode().strip().splitlines()
         assert len(lines) == 1 and name in lines[0], lines
         assert not (tmp_path / "out.jsonl").exists()
+
+
+@pytest.mark.parametrize("late_line,expected_type", [
+    ({"n": 1, "s": "x", "when": "2026-01-02T03:04:05", "added": "only late"}, None),
+    ({"n": 2.5, "s": "x", "when": "2026-01-02T03:04:05"}, ("n", pa.float64())),
+    ({"n": 1, "s": "x", "when": "not a time"}, ("when", pa.string())),
+    ({"n": 1, "s": "x", "when": 1700000000000}, ("when", pa.string())),
+    ({"n": 1, "s": {"nested": True}, "when": "2026-01-02T03:04:05"}, ("s", pa.string())),
+])
+def test_a_line_past_the_schema_sample_that_does_not_fit_widens_the_schema_as_if_every_line_was_read(
+        souk, tmp_path, late_line, expected_type):
+    rows = [{"n": i, "s": f"v{i}", "when": "2026-01-02T03:04:05"} for i in range(30_000)]
+    rows.insert(25_000, late_line)
+    source, target = tmp_path / "in.jsonl", tmp_path / "out.parquet"
+    write_jsonl(source, rows)
+    run = souk("convert", source, target)
+    assert run.returncode == 0, run.stderr.decode()
+    table = pq.read_table(target)
+    assert table.num_rows == 30_001
+    # The same schema and values as pyarrow's reader infers from the whole file, where it can read it.
+    types = {field.name: field.type for field in table.schema}
+    if expected_type:
+        assert types[expected_type[0]] == expected_type[1]
+    else:
+        assert types["added"] == pa.string()
+        assert table.column("added").to_pylist()[25_000] == "only late"
+        assert table.column("added").null_count == 30_000
+    got = table.column("n").to_pylist()
+    assert got[25_000] == late_line["n"] and got[0] == 0 and got[-1] == 29_999
+    if isinstance(late_line["s"], dict):
+        assert json.loads(table.column("s").to_pylist()[25_000]) == late_line["s"]

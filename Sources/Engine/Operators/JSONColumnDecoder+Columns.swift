@@ -24,7 +24,12 @@ extension JSONColumnDecoder {
             var counts = [Kind: Int]()
             var slots: [Int] = []
             for field in fields {
-                let key: Kind = field.kind == .timestampMicros ? .int64 : field.kind
+                let key: Kind =
+                    switch field.kind {
+                    case .timestampMicros: .int64
+                    case .text: .string
+                    default: field.kind
+                    }
                 slots.append(counts[key, default: 0])
                 counts[key, default: 0] += 1
             }
@@ -97,7 +102,7 @@ extension JSONColumnDecoder {
             for field in set.indices where set[field] {
                 let slot = slots[field]
                 switch kinds[field] {
-                case .string:
+                case .string, .text:
                     strings[slot].offsets.removeLast()
                     strings[slot].bytes.removeLast(strings[slot].bytes.count - Int(strings[slot].offsets.last ?? 0))
                 case .double: doubles[slot].removeLast()
@@ -115,7 +120,7 @@ extension JSONColumnDecoder {
                 let slot = slots[field]
                 let values: ParquetColumnValues =
                     switch kinds[field] {
-                    case .string: .byteArray(strings[slot])
+                    case .string, .text: .byteArray(strings[slot])
                     case .double: .double(doubles[slot])
                     case .int32: .int32(int32s[slot])
                     case .int64, .timestampMicros: .int64(int64s[slot])

@@ -82,6 +82,8 @@ extension JSONColumnDecoder {
                         guard !builder.set[field] else { throw fail("duplicate field '\(decoder.fields[field].name)'") }
                         try value(field, into: &builder)
                         hint = field + 1
+                    } else if decoder.refusesUnknownFields {
+                        throw fail("unknown field '\(String(decoding: key, as: UTF8.self))'")
                     } else {
                         try skipValue(depth: 0)
                     }
@@ -146,6 +148,14 @@ extension JSONColumnDecoder {
             case .string:
                 guard bytes[index] == UInt8(ascii: "\"") else { throw fail("field '\(spec.name)' is not a string") }
                 builder.appendString(field, try rawString())
+            case .text:
+                if bytes[index] == UInt8(ascii: "\"") {
+                    builder.appendString(field, try rawString())
+                } else {
+                    let start = index
+                    try skipValue(depth: 0)
+                    builder.appendString(field, UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
+                }
             case .double:
                 builder.appendDouble(field, try number(integerOnly: false, field: spec.name).double)
             case .int32:
@@ -172,6 +182,9 @@ extension JSONColumnDecoder {
                     }
                     builder.appendInt64(field, micros)
                 } else {
+                    guard !decoder.timestampsFromTextOnly else {
+                        throw fail("field '\(spec.name)' is not an ISO-8601 timestamp")
+                    }
                     let millis = try number(integerOnly: true, field: spec.name).integer
                     let (micros, overflow) = millis.multipliedReportingOverflow(by: 1000)
                     guard !overflow else { throw fail("field '\(spec.name)' is out of range") }
@@ -317,7 +330,13 @@ extension JSONColumnDecoder {
                 return .failure(DecodeFailure(offset: error.offset, reason: error.reason))
             }
             for (key, value) in fields {
-                guard let field = decoder.fields.firstIndex(where: { $0.name == key }) else { continue }
+                guard let field = decoder.fields.firstIndex(where: { $0.name == key }) else {
+                    guard !decoder.refusesUnknownFields else {
+                        builder.discardRow()
+                        return .failure(DecodeFailure(offset: 0, reason: "unknown field '\(key)'"))
+                    }
+                    continue
+                }
                 let spec = decoder.fields[field]
                 if builder.set[field] {
                     builder.discardRow()
@@ -325,7 +344,16 @@ extension JSONColumnDecoder {
                 }
                 switch (spec.kind, value) {
                 case (_, .null) where !spec.required: continue
-                case (.string, .string(var text)):
+                case (.string, .string(var text)), (.text, .string(var text)), (.text, .nested(var text)):
+                    text.withUTF8 { builder.appendString(field, UnsafeRawBufferPointer($0)) }
+                case (.text, .integer(let number)):
+                    var text = String(number)
+                    text.withUTF8 { builder.appendString(field, UnsafeRawBufferPointer($0)) }
+                case (.text, .double(let number)):
+                    var text = String(number)
+                    text.withUTF8 { builder.appendString(field, UnsafeRawBufferPointer($0)) }
+                case (.text, .bool(let flag)):
+                    var text = flag ? "true" : "false"
                     text.withUTF8 { builder.appendString(field, UnsafeRawBufferPointer($0)) }
                 case (.double, .double(let number)): builder.appendDouble(field, number)
                 case (.double, .integer(let number)): builder.appendDouble(field, Double(number))
@@ -335,7 +363,8 @@ extension JSONColumnDecoder {
                 case (.boolean, .bool(let flag)): builder.appendBoolean(field, flag)
                 case (.timestampMicros, .string(let text)) where ISO8601Timestamp.parseMicros(text) != nil:
                     builder.appendInt64(field, ISO8601Timestamp.parseMicros(text) ?? 0)
-                case (.timestampMicros, .integer(let millis)) where abs(millis) < Int64.max / 1000:
+                case (.timestampMicros, .integer(let millis))
+                where abs(millis) < Int64.max / 1000 && !decoder.timestampsFromTextOnly:
                     builder.appendInt64(field, millis * 1000)
                 default:
                     builder.discardRow()

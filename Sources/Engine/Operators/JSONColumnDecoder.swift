@@ -18,6 +18,9 @@ public struct JSONColumnDecoder: Sendable {
         /// Microseconds since the epoch, UTC, from an ISO-8601 string (zone optional, none meaning UTC)
         /// or a number of epoch milliseconds.
         case timestampMicros
+        /// Any value as text: a string as itself, anything else (numbers, booleans, objects, arrays) as its
+        /// JSON text, as it appears in the line.
+        case text
     }
 
     /// One field of the schema.
@@ -46,10 +49,17 @@ public struct JSONColumnDecoder: Sendable {
         public var columns: [ParquetColumnBuffer]
         public var rowCount: Int
         public var malformed: [Malformed]
+        /// Lines of the input, blank ones included (the last one may lack its `\n`).
+        public var lineCount = 0
     }
 
     public let fields: [Field]
     let names: [[UInt8]]
+    /// A line with a key the schema does not name is refused ("unknown field"), instead of the key being
+    /// skipped: for a schema inferred from a sample, which must then be inferred again. Default: false.
+    public var refusesUnknownFields = false
+    /// Timestamp fields take ISO-8601 strings only, not numbers of epoch milliseconds. Default: false.
+    public var timestampsFromTextOnly = false
 
     public init(fields: [Field]) {
         self.fields = fields
@@ -88,7 +98,7 @@ public struct JSONColumnDecoder: Sendable {
             line += 1
             start = end + 1
         }
-        return Batch(columns: builder.finish(), rowCount: builder.rows, malformed: malformed)
+        return Batch(columns: builder.finish(), rowCount: builder.rows, malformed: malformed, lineCount: line)
     }
 
     /// Decodes the UTF-8 text of JSON lines.

@@ -1,8 +1,13 @@
+import Dispatch
+import Engine
 import Foundation
 import Storage
 
-/// Converts a JSON-lines file to Parquet: infers a flat schema (or takes the transaction schema),
-/// reports bad lines by number, and streams rows to the writer in batches.
+/// Converts a JSON-lines file to Parquet through the engine's decoder (`JSONColumnDecoder`), blocks of
+/// lines decoded side by side on every core and written in order. The schema is given (the transaction
+/// schema) or inferred: first from a sample of lines, and again from every line when a later one does
+/// not fit the sample's schema (a field it never saw, a type it did not expect). Bad lines are reported
+/// by number, and fail the conversion unless `skipBad`.
 struct JSONLinesToParquet {
     /// What the conversion did.
     struct Summary {
@@ -14,71 +19,133 @@ struct JSONLinesToParquet {
     var columns: [ParquetColumn]?
     var valueRequired = false
     var skipBad = false
-    var batchRows = 65_536
+    /// Non-blank lines the schema is first inferred from.
+    var sampleLines = 10_000
+    /// Bytes of input one decoder takes at a time (cut at a line end).
+    var blockBytes = 4 << 20
+    /// Decoders running side by side.
+    var parallelism = ProcessInfo.processInfo.activeProcessorCount
     /// The writer settings for the final columns (per-column encodings depend on the inferred types).
     var makeConfiguration: ([ParquetColumn]) -> ParquetWriterConfiguration = { _ in ParquetWriterConfiguration() }
 
     /// Converts `input` (JSON lines) into the Parquet file `output`.
     func run(input: Data, output: String, report: (String) -> Void) throws -> Summary {
-        var summary = Summary()
-        let schemaColumns: [ParquetColumn]
-        if let columns {
-            schemaColumns = columns
-        } else {
-            // Bad lines fail here, or are passed over silently: the writing pass reports them once.
+        try input.withUnsafeBytes { (all: UnsafeRawBufferPointer) throws -> Summary in
+            if let columns {
+                return try convert(all, columns: columns, inferred: false, provisional: false, output, report)
+                    ?? Summary()
+            }
+            var sample = JSONSchemaInference()
+            let coveredAll = Self.forEachLine(all, limit: sampleLines) { _, fields in
+                if case .success(let fields) = fields { sample.observe(fields) }
+            }
+            if !sample.columns.isEmpty,
+                let summary = try convert(
+                    all, columns: sample.columns, inferred: true, provisional: !coveredAll, output, report)
+            {
+                return summary
+            }
+            // Every line decides the schema; bad lines fail here, or are passed over silently: the
+            // decoding pass reports them once.
             var inference = JSONSchemaInference()
-            try forEachLine(input) { number, fields in
+            var firstBad: (Int, String)?
+            Self.forEachLine(all) { number, fields in
                 switch fields {
                 case .success(let fields): inference.observe(fields)
-                case .failure(let error):
-                    if !skipBad { try badLine(number, error.description, &summary, report) }
+                case .failure(let error): if firstBad == nil { firstBad = (number, error.description) }
                 }
             }
-            schemaColumns = inference.columns
+            if let firstBad, !skipBad {
+                throw CommandFailure(command: "convert", message: "line \(firstBad.0): \(firstBad.1)")
+            }
+            return try convert(all, columns: inference.columns, inferred: true, provisional: false, output, report)
+                ?? Summary()
         }
-        guard !schemaColumns.isEmpty else {
+    }
+
+    /// Decodes and writes every line with `columns`. A provisional schema (from a sample) gives up at the
+    /// first line that does not decode: nil, nothing written.
+    private func convert(
+        _ all: UnsafeRawBufferPointer, columns: [ParquetColumn], inferred: Bool, provisional: Bool,
+        _ output: String, _ report: (String) -> Void
+    ) throws -> Summary? {
+        guard !columns.isEmpty else {
             throw CommandFailure(
                 command: "convert", message: "no fields found: the input has no JSON objects with keys")
         }
-        summary.columns = schemaColumns
-        let writer = try ParquetFileWriter(
-            path: output, schema: ParquetSchema(schemaColumns), configuration: makeConfiguration(schemaColumns))
-        var builders = schemaColumns.map { JSONColumnBuilder(column: $0, valueRequired: valueRequired) }
-        let positions = Dictionary(
-            schemaColumns.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
-        var pending = 0
-        var cells = [JSONColumnBuilder.Cell](repeating: .null, count: builders.count)
-        var values = [JSONValue?](repeating: nil, count: builders.count)
+        var decoder = try JSONColumnDecoder(
+            fields: columns.map { column in
+                JSONColumnDecoder.Field(
+                    column.name, try Self.kind(of: column), required: valueRequired || column.repetition == .required)
+            })
+        // An inferred schema has every field the input holds, and reads timestamps from text only.
+        decoder.refusesUnknownFields = inferred
+        decoder.timestampsFromTextOnly = inferred
+        var summary = Summary(columns: columns)
         // On any failure the writer is released unclosed, which removes its temporary file.
-        try forEachLine(input) { number, result in
-            let fields: [(key: String, value: JSONValue)]
-            switch result {
-            case .success(let parsed): fields = parsed
-            case .failure(let error):
-                try badLine(number, error.description, &summary, report)
-                return
-            }
-            for index in values.indices { values[index] = nil }
-            for (key, value) in fields {
-                if let position = positions[key] { values[position] = value }
-            }
-            do {
-                for index in builders.indices { cells[index] = try builders[index].cell(for: values[index]) }
-            } catch let error as LineConversionError {
-                try badLine(number, error.reason, &summary, report)
-                return
-            }
-            for index in builders.indices { builders[index].append(cells[index]) }
-            pending += 1
-            summary.rows += 1
-            if pending == batchRows {
-                try writer.append(builders.indices.map { builders[$0].take() })
-                pending = 0
+        let writer = try ParquetFileWriter(
+            path: output, schema: ParquetSchema(columns), configuration: makeConfiguration(columns))
+        let blocks = Self.blocks(of: all, size: blockBytes)
+        let rounds = stride(from: 0, to: blocks.count, by: parallelism).map {
+            Array(blocks[$0..<min(blocks.count, $0 + parallelism)])
+        }
+        var line = 0
+        // The writer encodes and compresses one round while the decoders take on the next.
+        var next = rounds.first.map { DecodeRound($0, in: all, with: decoder) }
+        for index in rounds.indices {
+            guard let current = next else { break }
+            let batches = current.wait()
+            next = index + 1 < rounds.count ? DecodeRound(rounds[index + 1], in: all, with: decoder) : nil
+            for batch in batches {
+                if !batch.malformed.isEmpty {
+                    if provisional {
+                        _ = next?.wait()
+                        return nil
+                    }
+                    for malformed in batch.malformed {
+                        try badLine(line + malformed.line + 1, malformed.reason, &summary, report)
+                    }
+                }
+                if batch.rowCount > 0 { try writer.append(batch.columns) }
+                summary.rows += batch.rowCount
+                line += batch.lineCount
             }
         }
-        if pending > 0 { try writer.append(builders.indices.map { builders[$0].take() }) }
         try writer.close()
         return summary
+    }
+
+    /// The decoder's kind for a column Souk writes from JSON: text columns take any value.
+    private static func kind(of column: ParquetColumn) throws -> JSONColumnDecoder.Kind {
+        switch (column.physicalType, column.logicalType) {
+        case (.boolean, _): return .boolean
+        case (.int32, _): return .int32
+        case (.int64, .timestamp(.micros, _)): return .timestampMicros
+        case (.int64, _): return .int64
+        case (.double, _): return .double
+        case (.byteArray, _): return .text
+        default:
+            throw CommandFailure(
+                command: "convert", message: "column '\(column.name)' has a type JSON lines cannot fill")
+        }
+    }
+
+    /// Cuts `all` into ranges of about `size` bytes, each ending after a `\n` (the last at the end).
+    private static func blocks(of all: UnsafeRawBufferPointer, size: Int) -> [Range<Int>] {
+        guard let base = all.baseAddress else { return [] }
+        var ranges: [Range<Int>] = []
+        var start = 0
+        while start < all.count {
+            var end = min(all.count, start + size)
+            if end < all.count, let newline = memchr(base + end, 0x0A, all.count - end) {
+                end = base.distance(to: UnsafeRawPointer(newline)) + 1
+            } else {
+                end = all.count
+            }
+            ranges.append(start..<end)
+            start = end
+        }
+        return ranges
     }
 
     private func badLine(_ number: Int, _ reason: String, _ summary: inout Summary, _ report: (String) -> Void) throws {
@@ -87,29 +154,72 @@ struct JSONLinesToParquet {
         report("souk convert: skipped line \(number): \(reason)")
     }
 
-    /// Calls `body` with the 1-based number and parsed fields of every non-blank line.
-    private func forEachLine(
-        _ input: Data, _ body: (Int, Result<[(key: String, value: JSONValue)], JSONError>) throws -> Void
-    ) throws {
-        try input.withUnsafeBytes { (all: UnsafeRawBufferPointer) in
-            var start = 0
-            var number = 0
-            while start < all.count {
-                number += 1
-                var end = start
-                while end < all.count && all[end] != 0x0A { end += 1 }
-                var lineEnd = end
-                if lineEnd > start && all[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-                let line = UnsafeRawBufferPointer(rebasing: all[start..<lineEnd])
-                if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-                    do {
-                        try body(number, .success(try JSONObjectParser.parse(line)))
-                    } catch let error as JSONError {
-                        try body(number, .failure(error))
-                    }
-                }
-                start = end + 1
+    /// Calls `body` with the 1-based number and parsed fields of every non-blank line, or of the first
+    /// `limit` of them; returns whether it saw every line.
+    @discardableResult
+    private static func forEachLine(
+        _ all: UnsafeRawBufferPointer, limit: Int = Int.max,
+        _ body: (Int, Result<[(key: String, value: JSONValue)], JSONError>) -> Void
+    ) -> Bool {
+        var start = 0
+        var number = 0
+        var seen = 0
+        while start < all.count {
+            guard seen < limit else { return false }
+            number += 1
+            var end = all.count
+            if let base = all.baseAddress, let newline = memchr(base + start, 0x0A, all.count - start) {
+                end = base.distance(to: UnsafeRawPointer(newline))
             }
+            var lineEnd = end
+            if lineEnd > start && all[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            let line = UnsafeRawBufferPointer(rebasing: all[start..<lineEnd])
+            if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                seen += 1
+                do throws(JSONError) {
+                    body(number, .success(try JSONObjectParser.parse(line)))
+                } catch {
+                    body(number, .failure(error))
+                }
+            }
+            start = end + 1
         }
+        return true
+    }
+}
+
+/// Blocks of lines being decoded side by side on a background queue; `wait` gives their batches in
+/// block order. The input must outlive the round (every round is waited for before `convert` returns).
+private final class DecodeRound: @unchecked Sendable {
+    // Written by the decoders, each its own slot, before `done` is signalled; read after `wait`.
+    private let results: UnsafeMutableBufferPointer<JSONColumnDecoder.Batch?>
+    private let done = DispatchSemaphore(value: 0)
+    private var finished = false
+
+    init(_ ranges: [Range<Int>], in all: UnsafeRawBufferPointer, with decoder: JSONColumnDecoder) {
+        results = .allocate(capacity: ranges.count)
+        results.initialize(repeating: nil)
+        nonisolated(unsafe) let slots = results
+        nonisolated(unsafe) let input = all
+        let done = done
+        DispatchQueue.global().async {
+            DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
+                slots[index] = decoder.decode(UnsafeRawBufferPointer(rebasing: input[ranges[index]]))
+            }
+            done.signal()
+        }
+    }
+
+    func wait() -> [JSONColumnDecoder.Batch] {
+        if !finished {
+            done.wait()
+            finished = true
+        }
+        return results.compactMap { $0 }
+    }
+
+    deinit {
+        if !finished { done.wait() }
+        results.deinitialize().deallocate()
     }
 }
