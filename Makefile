@@ -17,7 +17,7 @@ BENCH_APT_PACKAGES := librdkafka-dev redis-server redis-tools
 BREW_PACKAGES := zstd snappy lz4 zlib pkg-config python kcat
 SWIFT_FORMAT_PATHS := Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks
 
-.PHONY: bench-tables bench-demo screenshot bench-analyze bench-broker bench-engine bench-web interop-full help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
+.PHONY: bench-convert bench-tables bench-demo screenshot bench-analyze bench-broker bench-engine bench-web interop-full help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -117,6 +117,12 @@ bench-analyze: setup release ## souk analyze beside DuckDB and pandas + pyarrow 
 bench-tables: setup release ## Table bytes per row and read time before and after souk compact, beside pyarrow; compacting a 10M-row hour (one run).
 	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="time"
 	$(PYTHON) Benchmarks/Tables/measure.py $(CURDIR)/.build/release/souk $(CURDIR)/.build/bench-tables
+
+bench-convert: setup release ## JSON lines to Parquet: souk convert beside pyarrow, DuckDB and polars on 1M original-schema transactions (best of 3).
+	mkdir -p $(CURDIR)/.build/bench-convert
+	test -f $(CURDIR)/.build/bench-convert/transactions.jsonl || \
+		$(PYTHON) Benchmarks/Convert/generate.py $(CURDIR)/.build/bench-convert/transactions.jsonl --count 1000000
+	$(PYTHON) Benchmarks/Convert/measure.py $(CURDIR)/.build/bench-convert/transactions.jsonl --souk $(CURDIR)/.build/release/souk
 
 bench-demo: setup release ## souk demo: cold start to the dashboard answering, RSS idle and at 10,000 events/s for 5 minutes (one run).
 	$(PYTHON) Benchmarks/Demo/measure.py $(CURDIR)/.build/release/souk
