@@ -24,6 +24,9 @@ final class LogSegment {
     private var bytesSinceIndexEntry = 0
     /// Whether appended bytes are not yet synced.
     private(set) var isDirty = false
+    /// The bytes whose batches were checked in this process: appended after validation, or read and
+    /// checked by `slice` (or by recovery).
+    private(set) var verified = VerifiedRanges()
     /// Whether both index files were there when the segment was opened.
     private(set) var indexFilesExisted = true
 
@@ -86,6 +89,7 @@ final class LogSegment {
             if let timeEntry { try timeIndex.storage.append(timeEntry) }
             position += header.totalSize
         }
+        verified.insert(size..<position)
         size = position
     }
 
@@ -242,9 +246,12 @@ final class LogSegment {
     }
 
     /// Whole batches from `position` up to `maxBytes` (at least one, as `read`) as a slice of the file
-    /// with a descriptor of its own, for sendfile. Only the batch headers are read; the CRCs are not
-    /// checked here (recovery checked everything written before a crash, and consumers check them).
-    func slice(at position: Int, maxBytes: Int) throws(LogError) -> LogFileSlice? {
+    /// with a descriptor of its own, for sendfile. Only the batch headers are read for bytes this process
+    /// already checked; with `verifyChecksums`, batches it has not checked yet (written before the broker
+    /// started) are read and checked once first, and the slice stops before the first that fails (thrown
+    /// when it is the first batch), as `read` does. From then on those bytes are trusted as the page cache
+    /// holds them.
+    func slice(at position: Int, maxBytes: Int, verifyChecksums: Bool) throws(LogError) -> LogFileSlice? {
         guard position < size else { return nil }
         // Headers only, one read each: the batches' bytes are the kernel's to send.
         var scanner = BatchScanner(file: log, from: position, to: size, chunkSize: BatchHeader.size, validates: false)
@@ -264,6 +271,12 @@ final class LogSegment {
             }
         }
         guard end > position else { return nil }
+        if verifyChecksums && !verified.covers(position..<end) {
+            var batches = try log.read(count: end - position, at: position)
+            try verify(&batches, position: position, checksums: true)
+            end = position + batches.readableBytes
+            verified.insert(position..<end)
+        }
         return LogFileSlice(
             descriptor: try log.duplicateDescriptor(), position: position, length: end - position, containsZstd: zstd)
     }
@@ -397,6 +410,8 @@ final class LogSegment {
                 break scan
             }
         }
+        verified.truncate(to: end)
+        if validates { verified.insert(position..<end) }
         size = end
         if rebuildIndexes {
             try offsetIndex.storage.replace(with: offsetEntries)

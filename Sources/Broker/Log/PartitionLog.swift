@@ -100,6 +100,9 @@ package actor PartitionLog {
 
     var activeSegment: LogSegment? { segments.last }
 
+    /// The byte ranges of the active segment this process has checked (see `VerifiedRanges`).
+    var activeSegmentVerifiedRanges: [Range<Int>] { activeSegment?.verified.ranges ?? [] }
+
     // MARK: Append and read
 
     /// Stores `batches` (one or more RecordBatch v2, back to back) verbatim after validating every one
@@ -201,8 +204,9 @@ package actor PartitionLog {
     /// Like `read`, but the batches stay in the file: a slice with its own descriptor, for sendfile.
     /// Nil when `offset` is the log end.
     package func readSlice(from offset: Int64, maxBytes: Int) throws(LogError) -> LogFileSlice? {
-        try fromBatch(holding: offset) { segment, position throws(LogError) in
-            try segment.slice(at: position, maxBytes: maxBytes)
+        let verify = configuration.verifyChecksumsOnRead
+        return try fromBatch(holding: offset) { segment, position throws(LogError) in
+            try segment.slice(at: position, maxBytes: maxBytes, verifyChecksums: verify)
         } ?? nil
     }
 
