@@ -23,6 +23,16 @@ import Testing
         #expect(ready.first?.records.count == 1)
     }
 
+    /// Appending copied the open batch's records each time (the queue was copied out of its dictionary):
+    /// 300,000 records in one batch then meant about 10^15 bytes copied, and this test would not end.
+    @Test func appendingToALargeBatchDoesNotCopyIt() {
+        var accumulator = RecordAccumulator(batchSize: 1 << 30, linger: .seconds(10))
+        let shared = record(32)
+        for _ in 0..<300_000 { accumulator.append(shared, to: p0, now: start) }
+        let ready = accumulator.drain(now: start, flushing: true, idempotent: false)
+        #expect(ready.count == 1 && ready.first?.records.count == 300_000)
+    }
+
     @Test func fullBatchIsReadyBeforeTheLinger() {
         var accumulator = RecordAccumulator(batchSize: 300, linger: .seconds(10))
         let opened = accumulator.append(record(100), to: p0, now: start)

@@ -31,7 +31,9 @@ package struct RecordAccumulator: Sendable {
         let size = record.estimatedSize
         bufferedBytes += size
         recordCount += 1
-        var queue = queues[partition, default: []]
+        // Taken out of the dictionary, so the queue and its open batch's records stay uniquely referenced
+        // and appending does not copy them (a copy per record made a batch quadratic in its size).
+        var queue = queues.removeValue(forKey: partition) ?? []
         defer { queues[partition] = queue }
         if let last = queue.indices.last, queue[last].isOpen, queue[last].size + size <= batchSize {
             queue[last].records.append(record)
