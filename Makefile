@@ -3,6 +3,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 VENV        := .venv
+# Where the Parquet comparison writes its files: tmpfs, so that no writer waits for the disk.
+BENCH_PARQUET_DIR ?= /dev/shm/souk-bench-parquet
 # Options for `make demo`, e.g. make demo DEMO_ARGS="--rate 1000 --duration 5m".
 DEMO_ARGS   ?=
 PYTHON      := $(VENV)/bin/python
@@ -17,7 +19,7 @@ BENCH_APT_PACKAGES := librdkafka-dev redis-server redis-tools
 BREW_PACKAGES := zstd snappy lz4 zlib pkg-config python kcat
 SWIFT_FORMAT_PATHS := Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks
 
-.PHONY: bench-convert bench-tables bench-demo screenshot bench-analyze bench-broker bench-engine bench-web interop-full help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
+.PHONY: bench-parquet bench-convert bench-tables bench-demo screenshot bench-analyze bench-broker bench-engine bench-web interop-full help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -100,10 +102,12 @@ bench-broker: ## Broker throughput and latency beside Redis Streams and librdkaf
 	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="$(BENCH_APT_PACKAGES)"
 	Benchmarks/Broker/run.sh
 
-bench-engine: setup release ## The stream engine beside PySpark Structured Streaming (one run; installs Java and PySpark).
-	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="openjdk-17-jre-headless bc kcat"
+bench-engine: setup release ## The stream engine beside PySpark Structured Streaming and Apache Flink (one run; installs Java 17, PySpark and PyFlink).
+	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="openjdk-17-jdk-headless bc kcat time"
 	@test -x .venv-bench/bin/python || python3 -m venv .venv-bench
 	.venv-bench/bin/python -m pip install -q --disable-pip-version-check -r Benchmarks/Engine/requirements.txt
+	@test -x .venv-flink/bin/python || python3 -m venv .venv-flink
+	.venv-flink/bin/python -m pip install -q --disable-pip-version-check -r Benchmarks/Engine/requirements-flink.txt
 	SOUK_BIN=$(CURDIR)/.build/release/souk Benchmarks/Engine/run.sh
 
 bench-web: setup release ## The dashboard: API latency with hey over 1M and 10M transactions, SSE fan-out, page load (one run).
@@ -117,6 +121,14 @@ bench-analyze: setup release ## souk analyze beside DuckDB and pandas + pyarrow 
 bench-tables: setup release ## Table bytes per row and read time before and after souk compact, beside pyarrow; compacting a 10M-row hour (one run).
 	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="time"
 	$(PYTHON) Benchmarks/Tables/measure.py $(CURDIR)/.build/release/souk $(CURDIR)/.build/bench-tables
+
+bench-parquet: setup ## Parquet write and read beside pyarrow, DuckDB and polars, one thread each, the same 1M rows for all (one run).
+	mkdir -p $(BENCH_PARQUET_DIR)
+	test -f $(BENCH_PARQUET_DIR)/input.parquet || $(PYTHON) Benchmarks/Parquet/make_input.py $(BENCH_PARQUET_DIR)/input.parquet
+	rm -f $(BENCH_PARQUET_DIR)/souk-*.parquet
+	$(PYTHON) Benchmarks/Parquet/peers.py write $(BENCH_PARQUET_DIR)/input.parquet $(BENCH_PARQUET_DIR)
+	cd Benchmarks && SOUK_PARQUET_DIR=$(BENCH_PARQUET_DIR) swift package --disable-sandbox benchmark --target ParquetBenchmarks
+	$(PYTHON) Benchmarks/Parquet/peers.py read $(BENCH_PARQUET_DIR)
 
 bench-convert: setup release ## JSON lines to Parquet: souk convert beside pyarrow, DuckDB and polars on 1M original-schema transactions (best of 3).
 	mkdir -p $(CURDIR)/.build/bench-convert

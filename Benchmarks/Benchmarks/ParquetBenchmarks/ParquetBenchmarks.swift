@@ -1,48 +1,33 @@
 import Benchmark
+import Foundation
 import Storage
 
-/// The e-commerce transaction table, 1,000,000 rows held as in-memory columns.
-struct TransactionColumns {
-    static let rows = 1_000_000
+/// The table every side of the Parquet comparison writes: `Benchmarks/Parquet/make_input.py` saves it once
+/// (1,000,000 transaction rows, uncompressed, one row group) and this suite loads it untimed, as the peers
+/// do (`Benchmarks/Parquet/peers.py`). `SOUK_PARQUET_DIR` (default `.build/bench-parquet` beside this
+/// package's parent) holds `input.parquet` and the files of every writer, Souk's included, which the read
+/// benchmarks then read.
+enum SharedTable {
+    static let directory =
+        ProcessInfo.processInfo.environment["SOUK_PARQUET_DIR"]
+        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../../.build/bench-parquet"
+        ).standardizedFileURL.path
+
     static let schema = ParquetSchema([
         .string("transaction_id"), .string("user_id"), .string("city"), .string("category"), .double("amount"),
         .int32("quantity"), .string("payment_method"), .timestamp("timestamp", unit: .micros, isAdjustedToUTC: true),
     ])
 
-    static let batch: [ParquetColumnBuffer] = {
-        var ids = ParquetByteArrays()
-        var users = ParquetByteArrays()
-        var cities = ParquetByteArrays()
-        var categories = ParquetByteArrays()
-        var payments = ParquetByteArrays()
-        var amounts: [Double] = []
-        var quantities: [Int32] = []
-        var stamps: [Int64] = []
-        let cityNames = ["Casablanca", "Rabat", "Marrakech", "Fes", "Tangier", "Agadir", "Meknes", "Oujda"]
-        let categoryNames = ["Electronics", "Clothing", "Home & Kitchen", "Books", "Sports", "Beauty", "Toys"]
-        let paymentNames = ["credit_card", "debit_card", "paypal", "apple_pay", "google_pay"]
-        var state: UInt64 = 7
-        func next() -> UInt64 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return state >> 11
+    /// The input's columns (without validity: the table has no nulls), or nil when it is missing.
+    static let batch: [ParquetColumnBuffer]? = {
+        guard let reader = try? ParquetFileReader(path: directory + "/input.parquet"),
+            let columns = try? reader.readRowGroup(0)
+        else {
+            print("no \(directory)/input.parquet: run Benchmarks/Parquet/make_input.py first (make bench-parquet)")
+            return nil
         }
-        for index in 0..<rows {
-            let a = next()
-            let b = next()
-            let hex = String(a, radix: 16) + String(b, radix: 16)
-            ids.append(String(hex.prefix(32)))
-            users.append("user_\(next() % 1000)")
-            cities.append(cityNames[Int(next() % 8)])
-            categories.append(categoryNames[Int(next() % 7)])
-            payments.append(paymentNames[Int(next() % 5)])
-            amounts.append(Double(next() % 200_000) / 100)
-            quantities.append(Int32(next() % 5 + 1))
-            stamps.append(1_795_555_807_000_000 + Int64(index) * 3_600)
-        }
-        return [
-            .init(.byteArray(ids)), .init(.byteArray(users)), .init(.byteArray(cities)), .init(.byteArray(categories)),
-            .init(.double(amounts)), .init(.int32(quantities)), .init(.byteArray(payments)), .init(.int64(stamps)),
-        ]
+        return columns.map { ParquetColumnBuffer($0.values) }
     }()
 }
 
@@ -51,6 +36,7 @@ let benchmarks: @Sendable () -> Void = {
     AllocatorPolicy.retainFreedMemory()
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .throughput], timeUnits: .milliseconds, maxDuration: .seconds(10), maxIterations: 5)
+    guard let batch = SharedTable.batch else { return }
     let codecs: [(String, ParquetWriterConfiguration.Compression)] = [
         ("none", .none), ("snappy", .snappy), ("zstd", .zstd(level: 1)),
     ]
@@ -59,23 +45,32 @@ let benchmarks: @Sendable () -> Void = {
         configuration.compression = compression
         configuration.writePageIndex = false
         Benchmark("parquet write 1M transactions \(name)") { benchmark in
-            let batch = TransactionColumns.batch
             for _ in benchmark.scaledIterations {
-                let writer = try ParquetFileWriter(schema: TransactionColumns.schema, configuration: configuration)
+                let writer = try ParquetFileWriter(schema: SharedTable.schema, configuration: configuration)
                 try writer.append(batch)
                 blackHole(try writer.finishInMemory().readableBytes)
             }
         }
-        let file: [UInt8] = {
-            let writer = try? ParquetFileWriter(schema: TransactionColumns.schema, configuration: configuration)
-            try? writer?.append(TransactionColumns.batch)
-            let buffer = try? writer?.finishInMemory()
-            return buffer.map { Array($0.readableBytesView) } ?? []
-        }()
-        print("souk parquet \(name): \(file.count) bytes")
-        Benchmark("parquet read 1M transactions \(name)") { benchmark in
+        // Souk's file, kept for the peers' readers and for the read benchmarks below (once per process:
+        // package-benchmark runs this closure several times).
+        let path = SharedTable.directory + "/souk-\(name).parquet"
+        if !FileManager.default.fileExists(atPath: path),
+            let writer = try? ParquetFileWriter(schema: SharedTable.schema, configuration: configuration),
+            (try? writer.append(batch)) != nil, let buffer = try? writer.finishInMemory()
+        {
+            FileManager.default.createFile(atPath: path, contents: Data(buffer.readableBytesView))
+            print("souk parquet \(name): \(buffer.readableBytes) bytes")
+        }
+    }
+    // Every writer's file (Souk's and the peers'), read by Souk from memory.
+    let files = ((try? FileManager.default.contentsOfDirectory(atPath: SharedTable.directory)) ?? [])
+        .filter { $0.hasSuffix(".parquet") && $0 != "input.parquet" }.sorted()
+    for file in files {
+        guard let bytes = FileManager.default.contents(atPath: SharedTable.directory + "/" + file) else { continue }
+        let array = [UInt8](bytes)
+        Benchmark("parquet read 1M transactions, \(file)") { benchmark in
             for _ in benchmark.scaledIterations {
-                let reader = try ParquetFileReader(bytes: file)
+                let reader = try ParquetFileReader(bytes: array)
                 blackHole(try reader.readAll().count)
             }
         }
