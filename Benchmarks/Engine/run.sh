@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Engine benchmark, one run on this machine: Souk's stream engine beside PySpark Structured Streaming
-# over the same JSON-lines input, then Souk from the broker, the cost of an idle trigger and of a
+# and Apache Flink over the same JSON-lines input (throughput, CPU seconds, peak RSS, and a check that
+# they wrote the same windows), then Souk from the broker, the cost of an idle trigger and of a
 # batch without data, and end-to-end latency at 100,000 events/s with a 100 ms trigger.
 # Usage: Benchmarks/Engine/run.sh [events]   (SOUK_BIN, default .build/release/souk)
 set -euo pipefail
@@ -9,6 +10,9 @@ EVENTS=${1:-1000000}
 SOUK=${SOUK_BIN:-.build/release/souk}
 PY=.venv/bin/python
 SPARK_PY=.venv-bench/bin/python
+FLINK_PY=.venv-flink/bin/python
+# parquet-mr and the Hadoop client for Flink's Parquet sink come from the pyspark wheel (see flink_windows.py).
+SPARK_JARS=$(ls -d .venv-bench/lib/python3*/site-packages/pyspark/jars 2>/dev/null | head -1)
 WORK=$(mktemp -d /tmp/souk-engine-bench.XXXXXX)
 PIDS=()  # the processes this script started, stopped by id on exit
 cleanup() {
@@ -25,28 +29,79 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "== file source: decode + 1-minute windows (3 dimensions) + raw Parquet sink, --once, 3 runs"
 # Each timed run starts with no dirty pages of earlier steps: an fsync of the engine's checkpoint would
 # otherwise wait for the kernel to write out the input file just generated (ext4 data=ordered).
+# /usr/bin/time gives each run's CPU (user + system) seconds and peak RSS; the wall clock is date's.
+: > "$WORK/souk-runs.txt"
 for run in 1 2 3; do
   rm -rf "$WORK/souk"
   sync
   start=$(date +%s.%N)
-  "$SOUK" stream --file "$WORK/input/events.jsonl" --once --trigger 0 --data-dir "$WORK/souk" --log-level error
+  /usr/bin/time -o "$WORK/souk-time.txt" -f "%e %U %S %M" \
+    "$SOUK" stream --file "$WORK/input/events.jsonl" --once --trigger 0 --data-dir "$WORK/souk" --log-level error
   end=$(date +%s.%N)
-  echo "$EVENTS / ($end - $start)" | bc -l
-done | tee "$WORK/souk-file.txt"
-SOUK_FILE=$(median < "$WORK/souk-file.txt")
+  read -r _ user sys rss < "$WORK/souk-time.txt"
+  seconds=$(echo "$end - $start" | bc -l)
+  echo "$seconds $(echo "$user + $sys" | bc -l) $rss" >> "$WORK/souk-runs.txt"
+  printf 'run %d: %.3f s, %.0f events/s, %.2f CPU s, peak RSS %d MB\n' "$run" "$seconds" \
+    "$(echo "$EVENTS / $seconds" | bc -l)" "$(echo "$user + $sys" | bc -l)" "$((rss / 1024))"
+done
+SOUK_FILE=$(awk '{print $1}' "$WORK/souk-runs.txt" | median | awk -v n="$EVENTS" '{printf "%.0f", n / $1}')
 printf 'souk file source: median %.0f events/s\n' "$SOUK_FILE"
+# Souk's results as one JSON line, like the other engines' (the summary reads them all).
+$PY - "$WORK/souk-runs.txt" "$EVENTS" > "$WORK/souk.json" <<'PYEOF'
+import json, statistics, sys
+runs = [line.split() for line in open(sys.argv[1])]
+seconds = [float(r[0]) for r in runs]
+median = statistics.median(seconds)
+print(json.dumps({"engine": "souk", "events": int(sys.argv[2]), "seconds": round(median, 3),
+                  "runs": [round(s, 3) for s in seconds], "events_per_second": round(int(sys.argv[2]) / median),
+                  "cpu_seconds": [round(float(r[1]), 2) for r in runs],
+                  "peak_rss_mb": round(max(int(r[2]) for r in runs) / 1024)}))
+PYEOF
+ENGINES=("$WORK/souk.json")
 
+# The JVM engines: one process each, an untimed warm-up and three timed runs inside it (JVM start-up
+# excluded), fresh output directories each run; their logs go to a file, shown if they fail.
 if [ -x "$SPARK_PY" ]; then
-  echo "== PySpark Structured Streaming, local[2], availableNow, same input (1 run)"
+  echo "== PySpark Structured Streaming, local[2], availableNow, one query (raw UNION windows, foreachBatch), same input"
   sync
-  "$SPARK_PY" Benchmarks/Engine/spark_windows.py "$WORK/input" "$WORK/spark" --events "$EVENTS" | tee "$WORK/spark.json"
-  SPARK=$($PY -c "import json,sys; print(json.load(open('$WORK/spark.json'))['events_per_second'])")
-  printf 'ratio souk / pyspark: %.1f\n' "$(echo "$SOUK_FILE / $SPARK" | bc -l)"
+  "$SPARK_PY" Benchmarks/Engine/spark_windows.py "$WORK/input" "$WORK/spark" --events "$EVENTS" \
+    > "$WORK/spark.out" 2> "$WORK/spark.log" || { tail -30 "$WORK/spark.out" "$WORK/spark.log" >&2; exit 1; }
+  grep '^{"engine"' "$WORK/spark.out" | tail -1 | tee "$WORK/spark.json"
   # The two must have computed the same thing: the same closed windows with the same aggregates.
-  $PY Benchmarks/Engine/compare_windows.py "$WORK/souk" "$WORK/spark"
+  $PY Benchmarks/Engine/compare_windows.py "$WORK/souk" "$WORK/spark" --engine pyspark
+  ENGINES+=("$WORK/spark.json")
 else
   echo "PySpark not installed (.venv-bench): make bench-engine installs it"
 fi
+
+if [ -x "$FLINK_PY" ]; then
+  echo "== Apache Flink (PyFlink Table API), local mini-cluster, parallelism 2, streaming mode, one job, same input"
+  if [ -n "$SPARK_JARS" ]; then FLINK_SINK=(--spark-jars "$SPARK_JARS" --build-dir "$WORK/flink-build")
+  else echo "no pyspark jars (.venv-bench) for Flink's Parquet sink: Flink writes JSON lines"; FLINK_SINK=(--format json); fi
+  sync
+  FLINK_LOG_DIR="$WORK/flink-logs" "$FLINK_PY" Benchmarks/Engine/flink_windows.py "$WORK/input" "$WORK/flink" --events "$EVENTS" "${FLINK_SINK[@]}" \
+    > "$WORK/flink.out" 2> "$WORK/flink.log" || { tail -30 "$WORK/flink.out" "$WORK/flink.log" >&2; exit 1; }
+  # The JVM's log lines (a Hadoop codec pool's) share stdout with the result line.
+  grep '^{"engine"' "$WORK/flink.out" | tail -1 | tee "$WORK/flink.json"
+  # Flink closes every window at the end of its bounded input; the windows Souk closed must match.
+  $PY Benchmarks/Engine/compare_windows.py "$WORK/souk" "$WORK/flink" --engine flink
+  ENGINES+=("$WORK/flink.json")
+else
+  echo "Flink not installed (.venv-flink): make bench-engine installs it"
+fi
+
+echo "== summary: the same 1-minute windows + raw Parquet, median of 3 runs"
+$PY - "${ENGINES[@]}" <<'PYEOF'
+import json, sys
+results = [json.load(open(path)) for path in sys.argv[1:]]
+souk = results[0]
+print(f"{'engine':<8} {'events/s':>10} {'souk ÷':>7} {'median s':>9}  {'runs (s)':<24} {'CPU s per run':<24} {'peak RSS':>9}")
+for r in results:
+    ratio = souk["events_per_second"] / r["events_per_second"]
+    print(f"{r['engine']:<8} {r['events_per_second']:>10,} {ratio:>6.1f}× {r['seconds']:>9.3f}  "
+          f"{' / '.join(f'{s:.3f}' for s in r['runs']):<24} {' / '.join(f'{c:.2f}' for c in r['cpu_seconds']):<24} "
+          f"{r['peak_rss_mb']:>6} MB")
+PYEOF
 
 echo "== broker source: the same events produced to a souk broker first, then souk stream --once"
 # A free port (--port 0): two runs at once on one machine must not share a broker.
