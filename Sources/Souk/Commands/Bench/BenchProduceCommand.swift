@@ -23,7 +23,7 @@ struct BenchProduceCommand: AsyncParsableCommand {
     @Option(help: "Compression: none, gzip, snappy, lz4 or zstd.") var codec = "none"
     @Option(help: "Records per second over all producers (0: as fast as possible).") var rate = 0.0
     @Option(help: "Producers sending side by side, each with its own connections.") var producers = 1
-    @Option(help: "Bytes per partition batch.") var batchSize = 16_384
+    @Option(help: "Bytes per partition batch.") var batchSize = 1_000_000
     @Option(help: "Milliseconds a batch waits for more records.") var lingerMs = 5
     @Flag(help: "Print the result as JSON on stdout.") var json = false
 
