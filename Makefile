@@ -147,4 +147,4 @@ screenshot: setup build ## Refresh docs/dashboard.png: the demo's dashboard in h
 	  $(PYTHON) -m pytest -q -p no:cacheprovider Tests/Interop/test_dashboard_browser.py -k demo_dashboard
 
 clean: ## Remove build products and the virtualenvs.
-	rm -rf .build Benchmarks/.build $(VENV) $(QUIX_VENV) .venv-bench
+	rm -rf .build Benchmarks/.build $(VENV) $(QUIX_VENV) .venv-bench .venv-flink
