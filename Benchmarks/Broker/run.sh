@@ -25,15 +25,22 @@ stop_broker() { kill %?"broker --port 0" 2>/dev/null || kill "$(jobs -p)" 2>/dev
 
 for fsync in interval:1000 always; do
     start_broker "$fsync"
-    for acks in 1 all; do
-        "$work/produce_bench" -b "127.0.0.1:$port" -t "t-$acks" -n "$records" -a "$acks" -l "souk fsync=$fsync"
-    done
-    # Fetch again with the broker's CPU time measured: is the broker or the one consumer thread the limit?
     pid=$(pgrep -f -- "--data-dir $work/data" | head -1)
+    ticks=$(getconf CLK_TCK)
+    for acks in 1 all; do
+        # The broker's CPU time for the records produced, beside the throughput the client saw.
+        before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+        "$work/produce_bench" -b "127.0.0.1:$port" -t "t-$acks" -n "$records" -a "$acks" -l "souk fsync=$fsync"
+        after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+        echo "{\"target\": \"souk fsync=$fsync\", \"phase\": \"broker cpu during produce acks=$acks\", \"records\": $records, \"cpu_ms\": $(( (after - before) * 1000 / ticks )), \"cpu_s_per_million\": $(python3 -c "print(round(($after - $before) / $ticks * 1e6 / $records, 3))")}"
+    done
+    # Souk's own consumer (souk bench consume) over the same records, beside librdkafka's below.
+    "$souk" bench consume --bootstrap "127.0.0.1:$port" --topic t-1 --records "$records" --json \
+        | python3 -c "import json,sys; r=json.load(sys.stdin); print(json.dumps({'target': 'souk fsync=$fsync', 'phase': 'fetch, souk bench consume', 'records': r['records'], 'records_per_s': round(r['records_per_sec'])}))"
+    # Fetch again with the broker's CPU time measured: is the broker or the one consumer thread the limit?
     before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
     "$work/produce_bench" -b "127.0.0.1:$port" -t "t-1" -n "$records" -F -l "souk fsync=$fsync (fetch only)"
     after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
-    ticks=$(getconf CLK_TCK)
     echo "{\"target\": \"souk fsync=$fsync\", \"phase\": \"broker cpu during fetch\", \"records\": $records, \"cpu_ms\": $(( (after - before) * 1000 / ticks ))}"
     # The broker's own fetch ceiling: a reader that decodes only batch headers (fetch_raw.py), 10 MB
     # per partition per fetch as the librdkafka consumer above asks, with the broker's CPU time.
