@@ -19,7 +19,7 @@ BENCH_APT_PACKAGES := librdkafka-dev redis-server redis-tools
 BREW_PACKAGES := zstd snappy lz4 zlib pkg-config python kcat
 SWIFT_FORMAT_PATHS := Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks
 
-.PHONY: bench-smoke bench-parquet bench-convert bench-tables bench-demo screenshot bench-analyze bench-broker bench-engine bench-web interop-full help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
+.PHONY: bench-ceilings bench-smoke bench-parquet bench-convert bench-tables bench-demo screenshot bench-analyze bench-broker bench-engine bench-web interop-full help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -121,6 +121,10 @@ bench-analyze: setup release ## souk analyze beside DuckDB and pandas + pyarrow 
 bench-tables: setup release ## Table bytes per row and read time before and after souk compact, beside pyarrow; compacting a 10M-row hour (one run).
 	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="time"
 	$(PYTHON) Benchmarks/Tables/measure.py $(CURDIR)/.build/release/souk $(CURDIR)/.build/bench-tables
+
+bench-ceilings: ## The machine's ceilings: cores, memory, kernel, disk, loopback TCP (iperf3) and fdatasync'd sequential write (dd).
+	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="iperf3"
+	Benchmarks/ceilings.sh
 
 bench-smoke: setup build ## The comparison scripts on tiny inputs with the debug binary, so the harness keeps working (seconds; part of make test).
 	SOUK_BIN=$(CURDIR)/.build/debug/souk $(PYTHON) -m pytest -q -p no:cacheprovider Tests/Interop/test_bench_harness.py
