@@ -49,6 +49,7 @@ struct BrokerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        makeCreatedFilesPrivate()
         let level = Logger.Level(rawValue: logLevel) ?? .info
         bootstrapStandardErrorLogging(level: level)
         let logger = Logger(label: "souk.broker")

@@ -43,6 +43,7 @@ struct CompactCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        makeCreatedFilesPrivate()
         guard let olderThan = DurationText.parse(olderThan), let retain = DurationText.parse(retain) else { return }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: "\(dataDir)/tables", isDirectory: &isDirectory),

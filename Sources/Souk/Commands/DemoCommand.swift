@@ -55,6 +55,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        makeCreatedFilesPrivate()
         let started = ContinuousClock.now
         try checkBeforeStarting()
         bootstrapStandardErrorLogging(level: .warning)

@@ -97,6 +97,7 @@ struct StreamCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        makeCreatedFilesPrivate()
         let level = Logger.Level(rawValue: logLevel) ?? .info
         bootstrapStandardErrorLogging(level: level)
         let logger = Logger(label: "souk.stream")
