@@ -26,11 +26,13 @@ public final class MappedRegion: @unchecked Sendable {
         try body(UnsafeRawBufferPointer(start: base, count: count))
     }
 
+    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+
     /// Drops the pages wholly inside `range` from this process's memory (MADV_DONTNEED): they stay in the
     /// page cache, and a later read of them faults them in again from the file. Keeps a scan of a large
     /// file, and the batches already committed, from counting against the process's resident memory.
     public func release(_ range: Range<Int>) {
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let page = Self.pageSize
         let clamped = range.clamped(to: 0..<count)
         let start = (clamped.lowerBound + page - 1) / page * page
         let end = clamped.upperBound == count ? count : clamped.upperBound / page * page

@@ -20,20 +20,24 @@ extension RequestRouter {
         for topicData in request.topicData {
             var topicResponse = ProduceResponse.TopicProduceResponse(name: topicData.name)
             let topic = refusal == nil ? await registry.topicCreatingIfAllowed(topicData.name) : nil
+            // The topic's settings, worked out once for all of its partitions in the request.
+            let log = topic.map { $0.configs.logConfiguration(base: configuration.log) }
+            let minInsyncReplicas = topic?.configs.minInsyncReplicas ?? 1
             for partitionData in topicData.partitionData {
                 var result = ProduceResponse.PartitionProduceResponse(index: partitionData.index)
                 if let refusal {
                     result.errorCode = refusal.0.rawValue
                     result.errorMessage = refusal.1
                 } else if let topic, partitionData.index >= 0, Int(partitionData.index) < topic.partitions.count,
-                    request.acks == -1, topic.configs.minInsyncReplicas > 1
+                    request.acks == -1, minInsyncReplicas > 1
                 {
                     // Kafka's answer when the in-sync replicas are fewer than min.insync.replicas.
                     result.errorCode = ErrorCode.notEnoughReplicas.rawValue
                     result.errorMessage =
-                        "min.insync.replicas=\(topic.configs.minInsyncReplicas) but this broker holds the only replica"
-                } else if let topic, partitionData.index >= 0, Int(partitionData.index) < topic.partitions.count {
-                    let log = topic.configs.logConfiguration(base: configuration.log)
+                        "min.insync.replicas=\(minInsyncReplicas) but this broker holds the only replica"
+                } else if let topic, let log, partitionData.index >= 0,
+                    Int(partitionData.index) < topic.partitions.count
+                {
                     result = await append(
                         partitionData, topic: topic.name, log: topic.partitions[Int(partitionData.index)],
                         maxBatchBytes: log.maxBatchBytes, needsKeys: log.compacts)

@@ -22,3 +22,33 @@ func validateBootstrap(_ bootstrap: String) throws {
         throw ValidationError("--bootstrap: '\(server)' is not host:port")
     }
 }
+
+/// Runs a load, redrawing `progress()` on stderr every second while it runs when stderr is a terminal
+/// (nothing otherwise); a failure becomes the one line `souk <command>: <error>`.
+func runShowingProgress<Result: Sendable>(
+    command: String, progress: @escaping @Sendable () -> String, _ load: () async throws -> Result
+) async throws -> Result {
+    let status = StatusLine()
+    let outcome: Swift.Result<Result, any Error> = await withTaskGroup(of: Void.self) { group in
+        if status.interactive {
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: status.interval)
+                    if Task.isCancelled { return }
+                    status.show("souk \(command): \(progress())")
+                }
+            }
+        }
+        defer { group.cancelAll() }
+        do {
+            return .success(try await load())
+        } catch {
+            return .failure(error)
+        }
+    }
+    status.clear()
+    switch outcome {
+    case .success(let result): return result
+    case .failure(let error): throw CommandFailure(command: command, message: "\(error)")
+    }
+}

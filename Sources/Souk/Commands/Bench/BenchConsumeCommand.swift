@@ -37,30 +37,8 @@ struct BenchConsumeCommand: AsyncParsableCommand {
         configuration.client.allowAutoTopicCreation = false
         let load = ConsumerLoad(
             topic: topic, records: records, timeout: .seconds(timeout), configuration: configuration)
-        let status = StatusLine()
-        let outcome: Result<ConsumerLoad.Result, any Error> = await withTaskGroup(of: Void.self) { group in
-            if status.interactive {
-                group.addTask {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: status.interval)
-                        if Task.isCancelled { return }
-                        status.show("souk bench consume: \(load.progressText)")
-                    }
-                }
-            }
-            defer { group.cancelAll() }
-            do {
-                return .success(try await load.run())
-            } catch {
-                return .failure(error)
-            }
-        }
-        status.clear()
-        switch outcome {
-        case .success(let result):
-            writeToStandardOutput((json ? result.json : result.text) + "\n")
-        case .failure(let error):
-            throw CommandFailure(command: "bench consume", message: "\(error)")
-        }
+        let result = try await runShowingProgress(
+            command: "bench consume", progress: { load.progressText }, { try await load.run() })
+        writeToStandardOutput((json ? result.json : result.text) + "\n")
     }
 }

@@ -58,30 +58,8 @@ struct BenchProduceCommand: AsyncParsableCommand {
             topic: topic, records: records, producers: producers, rate: rate > 0 ? rate : nil,
             payload: ProducerLoad.Payload(rawValue: payload) ?? .random, recordSize: recordSize,
             configuration: producer)
-        let status = StatusLine()
-        let outcome: Result<ProducerLoad.Result, any Error> = await withTaskGroup(of: Void.self) { group in
-            if status.interactive {
-                group.addTask {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: status.interval)
-                        if Task.isCancelled { return }
-                        status.show("souk bench produce: \(load.progressText)")
-                    }
-                }
-            }
-            defer { group.cancelAll() }
-            do {
-                return .success(try await load.run())
-            } catch {
-                return .failure(error)
-            }
-        }
-        status.clear()
-        let result: ProducerLoad.Result
-        switch outcome {
-        case .success(let value): result = value
-        case .failure(let error): throw CommandFailure(command: "bench produce", message: "\(error)")
-        }
+        let result = try await runShowingProgress(
+            command: "bench produce", progress: { load.progressText }, { try await load.run() })
         if json {
             writeToStandardOutput(result.json(acks: acks, codec: codec, producers: producers, rate: rate) + "\n")
         } else {
