@@ -76,11 +76,11 @@ final class IndexFile<Entry: IndexEntry> {
 
     /// A descriptor to sync on another thread when entries changed since the last sync, which
     /// then counts as done (a failed background sync stops the log).
-    func descriptorForBackgroundSync() throws(LogError) -> Int32? {
+    func descriptorForBackgroundSync() throws(LogError) -> BackgroundSync? {
         guard isDirty else { return nil }
         let descriptor = try file.duplicateDescriptor()
         isDirty = false
-        return descriptor
+        return BackgroundSync(descriptor: descriptor, path: file.path)
     }
 
     /// Makes the file durable when entries changed since the last call.

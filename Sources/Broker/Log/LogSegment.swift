@@ -129,17 +129,17 @@ final class LogSegment {
 
     /// Descriptors of the files changed since their last sync, for a sync on another thread
     /// (`PartitionLog.periodicFlush`); from now on they count as synced.
-    func descriptorsForBackgroundSync() throws(LogError) -> [Int32] {
-        var descriptors: [Int32] = []
+    func descriptorsForBackgroundSync() throws(LogError) -> [BackgroundSync] {
+        var descriptors: [BackgroundSync] = []
         do {
             if isDirty {
-                descriptors.append(try log.duplicateDescriptor())
+                descriptors.append(BackgroundSync(descriptor: try log.duplicateDescriptor(), path: log.path))
                 isDirty = false
             }
             if let index = try offsetIndex.storage.descriptorForBackgroundSync() { descriptors.append(index) }
             if let index = try timeIndex.storage.descriptorForBackgroundSync() { descriptors.append(index) }
         } catch {
-            for descriptor in descriptors { BlockingFile.closeDuplicate(descriptor) }
+            for sync in descriptors { BlockingFile.closeDuplicate(sync.descriptor) }
             throw error
         }
         return descriptors

@@ -1,4 +1,5 @@
 import Dispatch
+import Storage
 
 #if canImport(Glibc)
     import Glibc
@@ -26,7 +27,7 @@ extension PartitionLog {
         else { return }
         let target = logEndOffset
         let truncationsBefore = truncations
-        let descriptors: [Int32]
+        let descriptors: [BackgroundSync]
         do {
             try segment.completeTimeIndex()
             descriptors = try segment.descriptorsForBackgroundSync()
@@ -37,28 +38,29 @@ extension PartitionLog {
         flushInFlight = true
         let loop = eventLoop
         let failSyncs = faults?.faults.syncs == true
-        let path = segment.log.path
         LogFlusher.queue.async { [weak self] in
             let start = ContinuousClock.now
-            var failedErrno: Int32?
-            for descriptor in descriptors {
-                if failedErrno == nil {
+            var failure: IOFailure?
+            for sync in descriptors {
+                if failure == nil {
                     if failSyncs {
-                        failedErrno = EIO
-                    } else if fdatasync(descriptor) != 0 {
-                        failedErrno = errno
+                        failure = IOFailure(operation: "fsync", path: sync.path, errno: EIO)
+                    } else {
+                        do throws(FileFailure) {
+                            try DiskFile.sync(descriptor: sync.descriptor, path: sync.path)
+                        } catch { failure = error }
                     }
                 }
-                BlockingFile.closeDuplicate(descriptor)
+                BlockingFile.closeDuplicate(sync.descriptor)
             }
             let elapsed = ContinuousClock.now - start
-            let failure = failedErrno.map { IOFailure(operation: "fsync", path: path, errno: $0) }
             let owner = self
+            let outcome = failure
             loop.execute {
                 // Back on the event loop that is the log's executor.
                 owner?.assumeIsolated { log in
                     log.finishPeriodicFlush(
-                        target: target, truncationsBefore: truncationsBefore, elapsed: elapsed, failure: failure)
+                        target: target, truncationsBefore: truncationsBefore, elapsed: elapsed, failure: outcome)
                 }
             }
         }

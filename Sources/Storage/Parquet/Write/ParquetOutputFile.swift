@@ -1,11 +1,6 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
-/// A file written under a hidden temporary name in the target directory, fsynced and renamed to
-/// its final name only by `commit()`; `discard()` (or never committing) leaves no file behind.
+/// A Parquet file being written, over the one file layer (`DiskFile`): under a hidden temporary name in
+/// the target directory, fsynced and renamed to its final name only by `commit()`; `discard()` (or never
+/// committing) leaves no file behind.
 ///
 /// A part file (`init(part:resumingAt:)`) is written in place instead: `sync()` makes what was written
 /// durable, `finish()` fsyncs and closes without renaming, and an unfinished part stays on disk so a
@@ -14,7 +9,7 @@ final class ParquetOutputFile {
     let path: String
     let temporaryPath: String
     let isPart: Bool
-    private var descriptor: Int32
+    private var file: DiskFile?
     private(set) var position: Int64 = 0
 
     /// Opens a part in place: a new file (`resumingAt` nil; it must not exist) or an existing one cut
@@ -24,33 +19,20 @@ final class ParquetOutputFile {
         temporaryPath = path
         isPart = true
         if let length {
-            descriptor = open(path, O_WRONLY | O_CLOEXEC)
-            guard descriptor >= 0 else { throw .io("cannot open \(path): \(Self.lastError())") }
-            guard ftruncate(descriptor, off_t(length)) == 0,
-                lseek(descriptor, off_t(length), SEEK_SET) == off_t(length),
-                fsync(descriptor) == 0
-            else {
-                let message = Self.lastError()
-                close(descriptor)
-                descriptor = -1
-                throw .io("cannot cut \(path) back to \(length) bytes: \(message)")
+            do {
+                let file = try DiskFile.open(path)
+                try file.truncate(to: Int(length))
+                try file.sync()
+                self.file = file
+            } catch {
+                throw .io("cannot cut \(path) back to \(length) bytes: \(error)")
             }
             position = length
         } else {
-            descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-            guard descriptor >= 0 else { throw .io("cannot create \(path): \(Self.lastError())") }
+            do { file = try DiskFile.open(path, create: true, exclusive: true) } catch {
+                throw .io("cannot create \(path): \(error)")
+            }
         }
-    }
-
-    /// Makes everything written so far durable (a part file).
-    func sync() throws(ParquetError) {
-        guard fsync(descriptor) == 0 else { throw .io("fsync \(path) failed: \(Self.lastError())") }
-    }
-
-    /// Closes the file descriptor, leaving the file as it is (a part file).
-    func release() {
-        if descriptor >= 0 { close(descriptor) }
-        descriptor = -1
     }
 
     init(path: String) throws(ParquetError) {
@@ -61,32 +43,29 @@ final class ParquetOutputFile {
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         guard !name.isEmpty else { throw .invalidArgument("output path '\(path)' has no file name") }
         temporaryPath = "\(directory)/.\(name).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw .io("cannot create \(temporaryPath): \(Self.lastError())") }
+        do { file = try DiskFile.open(temporaryPath, create: true, exclusive: true) } catch {
+            throw .io("cannot create \(temporaryPath): \(error)")
+        }
     }
 
     deinit {
-        if descriptor >= 0 {
-            close(descriptor)
-            if !isPart { unlink(temporaryPath) }
-        }
+        discard()
+    }
+
+    /// Makes everything written so far durable (a part file).
+    func sync() throws(ParquetError) {
+        do { try file?.sync() } catch { throw .io("\(error)") }
+    }
+
+    /// Closes the file, leaving it as it is (a part file).
+    func release() {
+        file?.close()
+        file = nil
     }
 
     func write(_ bytes: [UInt8]) throws(ParquetError) {
-        var failure: ParquetError?
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count, let base = raw.baseAddress {
-                let written = systemWrite(descriptor, base + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = .io("write to \(temporaryPath) failed: \(Self.lastError())")
-                    return
-                }
-                offset += written
-            }
-        }
-        if let failure { throw failure }
+        guard let file else { throw .io("write to \(temporaryPath) after it was closed") }
+        do { try file.write(bytes, at: Int(position)) } catch { throw .io("\(error)") }
         position += Int64(bytes.count)
     }
 
@@ -97,40 +76,23 @@ final class ParquetOutputFile {
             release()
             return
         }
-        guard fsync(descriptor) == 0 else { throw .io("fsync \(temporaryPath) failed: \(Self.lastError())") }
-        guard close(descriptor) == 0 else {
-            descriptor = -1
-            unlink(temporaryPath)
-            throw .io("close \(temporaryPath) failed: \(Self.lastError())")
-        }
-        descriptor = -1
-        guard rename(temporaryPath, path) == 0 else {
-            let message = Self.lastError()
-            unlink(temporaryPath)
-            throw .io("rename to \(path) failed: \(message)")
+        do {
+            try file?.sync()
+            release()
+            try DiskFiles.rename(temporaryPath, to: path)
+        } catch {
+            release()
+            try? DiskFiles.remove(temporaryPath)
+            throw .io("\(error)")
         }
         // Make the rename itself durable.
-        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
-        let dirDescriptor = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_CLOEXEC)
-        if dirDescriptor >= 0 {
-            fsync(dirDescriptor)
-            close(dirDescriptor)
-        }
+        do { try DiskFiles.syncDirectory(of: path) } catch { throw .io("\(error)") }
     }
 
     /// Closes and deletes the temporary file (a part file is only closed).
     func discard() {
-        if descriptor >= 0 {
-            close(descriptor)
-            descriptor = -1
-            if !isPart { unlink(temporaryPath) }
-        }
+        guard file != nil else { return }
+        release()
+        if !isPart { try? DiskFiles.remove(temporaryPath) }
     }
-
-    private static func lastError() -> String { String(cString: strerror(errno)) }
-}
-
-@inline(__always)
-private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    write(fd, buffer, count)
 }
