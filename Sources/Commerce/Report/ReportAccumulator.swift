@@ -60,6 +60,15 @@ struct ReportAccumulator {
         _ values: ReportStrings, rows: some Collection<Int>, part: (index: Int, count: Int), amounts: [Double],
         quantities: [Int32], interner: inout KeyInterner, totals: inout [RevenueAggregate]
     ) {
+        if part.count == 1, case .dictionary(let dictionary, let indices) = values, dictionary.count <= rows.count {
+            // A small dictionary (a dimension's): count per entry first, then intern each entry used once.
+            var local = [RevenueAggregate](repeating: RevenueAggregate(), count: dictionary.count)
+            for row in rows { local[Int(indices[row])].add(amount: amounts[row], quantity: Int64(quantities[row])) }
+            for (entry, aggregate) in local.enumerated() where aggregate.transactions > 0 {
+                totals.add(at: dictionary.withValue(entry) { interner.intern($0, hash: KeyGroups.hash($0)) }, aggregate)
+            }
+            return
+        }
         values.forEachInterned(into: &interner, rows: rows, part: part) { row, id in
             totals.add(at: id, amount: amounts[row], quantity: Int64(quantities[row]))
         }
