@@ -7,6 +7,8 @@ VENV        := .venv
 BENCH_PARQUET_DIR ?= /dev/shm/souk-bench-parquet
 # Options for `make demo`, e.g. make demo DEMO_ARGS="--rate 1000 --duration 5m".
 DEMO_ARGS   ?=
+# Options for `make bench`, e.g. make bench BENCH_ARGS="--only convert,parquet --runs 7" (see python -m Benchmarks.report -h).
+BENCH_ARGS  ?=
 PYTHON      := $(VENV)/bin/python
 REQUIREMENTS := Tests/Interop/requirements.txt
 # Quix Streams pins an older confluent-kafka than the other tests use: it gets a venv of its own.
@@ -16,10 +18,12 @@ QUIX_REQUIREMENTS := Tests/Interop/requirements-quix.txt
 APT_PACKAGES := libzstd-dev libsnappy-dev liblz4-dev zlib1g-dev pkg-config python3-venv kcat libjs-chart.js chromium chromium-driver docker-compose tmux openjdk-17-jre-headless
 # Only for the benchmarks: librdkafka's C API (the load driver and mock cluster) and Redis Streams.
 BENCH_APT_PACKAGES := librdkafka-dev redis-server redis-tools
+# Everything `make bench` runs: the above, Java 17 for PySpark and Flink, hey for the API, iperf3 for the ceilings.
+BENCH_ALL_APT_PACKAGES := $(BENCH_APT_PACKAGES) openjdk-17-jdk-headless bc kcat time hey curl iperf3
 BREW_PACKAGES := zstd snappy lz4 zlib pkg-config python kcat
 SWIFT_FORMAT_PATHS := Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks
 
-.PHONY: bench-ceilings bench-smoke bench-parquet bench-convert bench-tables bench-demo screenshot bench-analyze bench-broker bench-engine bench-web interop-full help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
+.PHONY: bench-micro bench-packages bench-engine-peers bench-ceilings bench-smoke bench-parquet bench-convert bench-tables bench-demo screenshot bench-analyze bench-broker bench-engine bench-web interop-full help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -95,7 +99,23 @@ lint: ## Check formatting (swift format, strict).
 format: ## Reformat the code in place.
 	swift format --in-place --recursive $(SWIFT_FORMAT_PATHS)
 
-bench: system-packages ## Run the package-benchmark suites in Benchmarks/ (release build).
+bench: setup release bench-packages ## Every comparison, 5 runs each (BENCH_ARGS): CSV and SVG in Benchmarks/results/, the generated block of BENCHMARKS.md.
+	cd Benchmarks && swift build -c release --product ParquetBenchmarks && swift build -c release --product CodecBenchmarks
+	SOUK_BIN=$(CURDIR)/.build/release/souk $(PYTHON) -m Benchmarks.report $(BENCH_ARGS)
+
+# What the comparisons of `make bench` need beyond `make setup`, as their own bench-* targets install it.
+bench-packages: bench-engine-peers
+	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="$(BENCH_ALL_APT_PACKAGES)"
+	$(PYTHON) -m pip install -q --disable-pip-version-check -r Benchmarks/Analyze/requirements.txt
+
+# PySpark (.venv-bench) and PyFlink (.venv-flink), each in a venv of its own (see Benchmarks/Engine/requirements.txt).
+bench-engine-peers:
+	@test -x .venv-bench/bin/python || python3 -m venv .venv-bench
+	.venv-bench/bin/python -m pip install -q --disable-pip-version-check -r Benchmarks/Engine/requirements.txt
+	@test -x .venv-flink/bin/python || python3 -m venv .venv-flink
+	.venv-flink/bin/python -m pip install -q --disable-pip-version-check -r Benchmarks/Engine/requirements-flink.txt
+
+bench-micro: system-packages ## The package-benchmark suites in Benchmarks/: codecs and CRC-32C, Parquet, engine decode (release build).
 	cd Benchmarks && swift package --disable-sandbox benchmark
 
 bench-broker: ## Broker throughput and latency beside Redis Streams and librdkafka's mock cluster (one run).
@@ -104,10 +124,7 @@ bench-broker: ## Broker throughput and latency beside Redis Streams and librdkaf
 
 bench-engine: setup release ## The stream engine beside PySpark Structured Streaming and Apache Flink (one run; installs Java 17, PySpark and PyFlink).
 	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="openjdk-17-jdk-headless bc kcat time"
-	@test -x .venv-bench/bin/python || python3 -m venv .venv-bench
-	.venv-bench/bin/python -m pip install -q --disable-pip-version-check -r Benchmarks/Engine/requirements.txt
-	@test -x .venv-flink/bin/python || python3 -m venv .venv-flink
-	.venv-flink/bin/python -m pip install -q --disable-pip-version-check -r Benchmarks/Engine/requirements-flink.txt
+	@$(MAKE) --no-print-directory bench-engine-peers
 	SOUK_BIN=$(CURDIR)/.build/release/souk Benchmarks/Engine/run.sh
 
 bench-web: setup release ## The dashboard: API latency with hey over 1M and 10M transactions, SSE fan-out, page load (one run).
@@ -126,7 +143,7 @@ bench-ceilings: ## The machine's ceilings: cores, memory, kernel, disk, loopback
 	@$(MAKE) --no-print-directory system-packages APT_PACKAGES="iperf3"
 	Benchmarks/ceilings.sh
 
-bench-smoke: setup build ## The comparison scripts on tiny inputs with the debug binary, so the harness keeps working (seconds; part of make test).
+bench-smoke: setup build ## The comparison scripts and the report generator (--smoke --runs 2) on tiny inputs with the debug binary, so the harness keeps working (under a minute; part of make test).
 	SOUK_BIN=$(CURDIR)/.build/debug/souk $(PYTHON) -m pytest -q -p no:cacheprovider Tests/Interop/test_bench_harness.py
 
 bench-parquet: setup ## Parquet write and read beside pyarrow, DuckDB and polars, one thread each, the same 1M rows for all (one run).

@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Souk's package-benchmark suites. A package of its own, so that `swift build` and `swift test`
-/// of Souk never compile benchmark code. Run with `make bench` (or `swift package benchmark` here).
+/// of Souk never compile benchmark code. Run with `make bench-micro` (or `swift package benchmark` here).
 let package = Package(
     name: "SoukBenchmarks",
     platforms: [.macOS(.v15)],

@@ -1,6 +1,7 @@
 """Runs each named command `--warmup` times unmeasured, then `--runs` times, one after another; prints per
 command the median wall time (process start to exit), the median time the command reported itself on
-stderr as `compute_seconds=…` when it does, and the peak RSS of its runs, as JSON lines.
+stderr as `compute_seconds=…` when it does, and the peak RSS of its runs, as JSON lines; beside them each
+run's figures (`wall_seconds_runs`, `compute_seconds_runs`, `peak_rss_mib_runs`) for `make bench`.
 Usage: measure.py [--runs N] [--warmup N] NAME COMMAND [NAME COMMAND ...]"""
 
 import argparse
@@ -43,7 +44,9 @@ def main():
             "name": name, "wall_seconds_median": round(statistics.median(w for w, _, _ in results), 3),
             "wall_seconds_runs": [round(w, 3) for w, _, _ in results],
             "compute_seconds_median": round(statistics.median(computed), 3) if computed else None,
-            "peak_rss_mib": max(r for _, _, r in results)}), flush=True)
+            "compute_seconds_runs": [None if c is None else round(c, 3) for _, c, _ in results],
+            "peak_rss_mib": max(r for _, _, r in results),
+            "peak_rss_mib_runs": [r for _, _, r in results]}), flush=True)
 
 
 if __name__ == "__main__":

@@ -4,10 +4,13 @@
 # Each reader runs once unmeasured (the files are then in the page cache for all), then three times; the
 # median wall time (process start to exit) is reported, and for the Python readers also the time inside
 # the process after imports. Then a one-hour --from/--to report over the 24-hour table, both ways.
-# Usage: Benchmarks/Analyze/run.sh [events]   (SOUK_BIN, default .build/release/souk)
+# Usage: Benchmarks/Analyze/run.sh [events]   (SOUK_BIN, default .build/release/souk; RUNS, default 3, and
+#        HOUR_RUNS, default 5: the timed runs of the full and the one-hour report)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 EVENTS=${1:-10000000}
+RUNS=${RUNS:-3}
+HOUR_RUNS=${HOUR_RUNS:-5}
 SOUK=${SOUK_BIN:-.build/release/souk}
 PY=.venv/bin/python
 WORK=$(mktemp -d /tmp/souk-analyze-bench.XXXXXX)
@@ -31,7 +34,7 @@ print(f"table: {rows:,} rows in {len(files)} files, {groups} row groups, {size /
 PY
 
 echo "== full report"
-$PY Benchmarks/Analyze/measure.py --runs 3 --warmup 1 \
+$PY Benchmarks/Analyze/measure.py --runs "$RUNS" --warmup 1 \
   "souk analyze" "$SOUK analyze --data-dir $WORK/data --format json --workers 2" \
   "duckdb, 2 threads" "$PY Benchmarks/Analyze/report_duckdb.py $TABLE --threads 2" \
   "pandas + pyarrow" "$PY Benchmarks/Analyze/report_pandas.py $TABLE"
@@ -39,7 +42,7 @@ $PY Benchmarks/Analyze/measure.py --runs 3 --warmup 1 \
 echo "== one hour (22:00 to 23:00) of the 24-hour table"
 FROM=2026-11-24T22:00:00Z
 TO=2026-11-24T23:00:00Z
-$PY Benchmarks/Analyze/measure.py --runs 5 --warmup 1 \
+$PY Benchmarks/Analyze/measure.py --runs "$HOUR_RUNS" --warmup 1 \
   "souk analyze, one hour" "$SOUK analyze --data-dir $WORK/data --format json --from $FROM --to $TO" \
   "duckdb, 2 threads, one hour" "$PY Benchmarks/Analyze/report_duckdb.py $TABLE --threads 2 --from $FROM --to $TO"
 "$SOUK" analyze --data-dir "$WORK/data" --format json --from $FROM --to $TO --section scan

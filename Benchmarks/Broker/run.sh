@@ -2,14 +2,20 @@
 # Broker benchmark, one run on this machine: Souk's broker, librdkafka's mock cluster and Redis Streams,
 # same 250-byte transaction payload, driven by C clients (librdkafka, redis-benchmark). JSON lines on stdout.
 #   Benchmarks/Broker/run.sh [records]        (make bench-broker)
+# SOUK_BIN: a souk binary to use as it is (`make bench` passes the release binary it built); without it the
+# script builds the release binary first. SKIP_REDIS=1 leaves Redis Streams out (redis-server not installed).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 records=${1:-1000000}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 gcc -O2 -o "$work/produce_bench" Benchmarks/Broker/produce_bench.c $(pkg-config --cflags --libs rdkafka)
-swift build -c release --static-swift-stdlib --product souk >&2
-souk=.build/release/souk
+if [ -n "${SOUK_BIN:-}" ]; then
+    souk=$SOUK_BIN
+else
+    swift build -c release --static-swift-stdlib --product souk >&2
+    souk=.build/release/souk
+fi
 
 start_broker() {  # $1: fsync policy, then more broker options
     rm -rf "$work/data"
@@ -77,6 +83,7 @@ stop_broker
 "$work/produce_bench" -m -t mock -n 250000 -a all -r 50000 -l "librdkafka mock cluster" 2>/dev/null
 
 # Redis Streams: AOF with everysec fsync, pipelined XADD of the same 250-byte payload.
+[ "${SKIP_REDIS:-0}" = 1 ] && exit 0
 redis_port=$((20000 + RANDOM % 10000))
 redis-server --port "$redis_port" --dir "$work" --appendonly yes --appendfsync everysec --save "" --daemonize no \
     > "$work/redis.log" 2>&1 &

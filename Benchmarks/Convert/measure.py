@@ -2,7 +2,8 @@
 
 Usage: measure.py INPUT.jsonl [--runs 3] [--souk .build/release/souk]
 Each tool reads the same JSON-lines file and writes Parquet with the codec given (zstd, snappy); the
-best of --runs wall times is reported with the output's size and row count (read back with pyarrow).
+best of --runs wall times is reported with the output's size and row count (read back with pyarrow), and
+every run's wall time and output size (`runs_s`, `bytes_runs`) for the report (`make bench`).
 Every tool infers the schema from the data, as a user running it without options would.
 """
 
@@ -52,7 +53,7 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         for codec in args.codecs.split(","):
             for name, convert in tools.items():
-                times = []
+                times, sizes = [], []
                 dst = os.path.join(work, f"{name}-{codec}.parquet")
                 for _ in range(args.runs):
                     if os.path.exists(dst):
@@ -60,9 +61,11 @@ def main():
                     start = time.perf_counter()
                     convert(args.input, dst, codec)
                     times.append(time.perf_counter() - start)
+                    sizes.append(os.path.getsize(dst))
                 rows = pq.ParquetFile(dst).metadata.num_rows
                 results.append({"tool": name, "codec": codec, "best_s": round(min(times), 3),
-                                "runs_s": [round(t, 3) for t in times], "bytes": os.path.getsize(dst), "rows": rows})
+                                "runs_s": [round(t, 3) for t in times], "bytes": os.path.getsize(dst),
+                                "bytes_runs": sizes, "rows": rows})
                 print(json.dumps(results[-1]), flush=True)
     counts = {r["rows"] for r in results}
     if len(counts) != 1:

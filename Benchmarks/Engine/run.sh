@@ -3,10 +3,16 @@
 # and Apache Flink over the same JSON-lines input (throughput, CPU seconds, peak RSS, and a check that
 # they wrote the same windows), then Souk from the broker, the cost of an idle trigger and of a
 # batch without data, and end-to-end latency at 100,000 events/s with a 100 ms trigger.
-# Usage: Benchmarks/Engine/run.sh [events]   (SOUK_BIN, default .build/release/souk)
+# Usage: Benchmarks/Engine/run.sh [events]   (SOUK_BIN, default .build/release/souk; RUNS, default 3: the
+#        timed runs of each engine; PEERS, default "pyspark,flink": the JVM engines to run beside Souk, "" for
+#        none; LATENCY_EVENTS, default 2000000: the events of the latency step, at 100,000/s)
+# Every engine's result is also printed as one JSON line ({"engine": ...}) for `make bench`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 EVENTS=${1:-1000000}
+RUNS=${RUNS:-3}
+PEERS=${PEERS-pyspark,flink}
+LATENCY_EVENTS=${LATENCY_EVENTS:-2000000}
 SOUK=${SOUK_BIN:-.build/release/souk}
 PY=.venv/bin/python
 SPARK_PY=.venv-bench/bin/python
@@ -26,12 +32,12 @@ $PY Benchmarks/Engine/generate.py "$WORK/input/events.jsonl" --count "$EVENTS"
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-echo "== file source: decode + 1-minute windows (3 dimensions) + raw Parquet sink, --once, 3 runs"
+echo "== file source: decode + 1-minute windows (3 dimensions) + raw Parquet sink, --once, $RUNS runs"
 # Each timed run starts with no dirty pages of earlier steps: an fsync of the engine's checkpoint would
 # otherwise wait for the kernel to write out the input file just generated (ext4 data=ordered).
 # /usr/bin/time gives each run's CPU (user + system) seconds and peak RSS; the wall clock is date's.
 : > "$WORK/souk-runs.txt"
-for run in 1 2 3; do
+for run in $(seq "$RUNS"); do
   rm -rf "$WORK/souk"
   sync
   start=$(date +%s.%N)
@@ -55,16 +61,20 @@ median = statistics.median(seconds)
 print(json.dumps({"engine": "souk", "events": int(sys.argv[2]), "seconds": round(median, 3),
                   "runs": [round(s, 3) for s in seconds], "events_per_second": round(int(sys.argv[2]) / median),
                   "cpu_seconds": [round(float(r[1]), 2) for r in runs],
-                  "peak_rss_mb": round(max(int(r[2]) for r in runs) / 1024)}))
+                  "peak_rss_mb": round(max(int(r[2]) for r in runs) / 1024),
+                  "peak_rss_mb_runs": [round(int(r[2]) / 1024) for r in runs]}))
 PYEOF
+cat "$WORK/souk.json"
 ENGINES=("$WORK/souk.json")
 
-# The JVM engines: one process each, an untimed warm-up and three timed runs inside it (JVM start-up
+# The JVM engines: one process each, an untimed warm-up and $RUNS timed runs inside it (JVM start-up
 # excluded), fresh output directories each run; their logs go to a file, shown if they fail.
-if [ -x "$SPARK_PY" ]; then
+if [[ ",$PEERS," != *,pyspark,* ]]; then
+  echo "PySpark not run (PEERS=$PEERS)"
+elif [ -x "$SPARK_PY" ]; then
   echo "== PySpark Structured Streaming, local[2], availableNow, one query (raw UNION windows, foreachBatch), same input"
   sync
-  "$SPARK_PY" Benchmarks/Engine/spark_windows.py "$WORK/input" "$WORK/spark" --events "$EVENTS" \
+  "$SPARK_PY" Benchmarks/Engine/spark_windows.py "$WORK/input" "$WORK/spark" --events "$EVENTS" --runs "$RUNS" \
     > "$WORK/spark.out" 2> "$WORK/spark.log" || { tail -30 "$WORK/spark.out" "$WORK/spark.log" >&2; exit 1; }
   grep '^{"engine"' "$WORK/spark.out" | tail -1 | tee "$WORK/spark.json"
   # The two must have computed the same thing: the same closed windows with the same aggregates.
@@ -74,12 +84,14 @@ else
   echo "PySpark not installed (.venv-bench): make bench-engine installs it"
 fi
 
-if [ -x "$FLINK_PY" ]; then
+if [[ ",$PEERS," != *,flink,* ]]; then
+  echo "Flink not run (PEERS=$PEERS)"
+elif [ -x "$FLINK_PY" ]; then
   echo "== Apache Flink (PyFlink Table API), local mini-cluster, parallelism 2, streaming mode, one job, same input"
   if [ -n "$SPARK_JARS" ]; then FLINK_SINK=(--spark-jars "$SPARK_JARS" --build-dir "$WORK/flink-build")
   else echo "no pyspark jars (.venv-bench) for Flink's Parquet sink: Flink writes JSON lines"; FLINK_SINK=(--format json); fi
   sync
-  FLINK_LOG_DIR="$WORK/flink-logs" "$FLINK_PY" Benchmarks/Engine/flink_windows.py "$WORK/input" "$WORK/flink" --events "$EVENTS" "${FLINK_SINK[@]}" \
+  FLINK_LOG_DIR="$WORK/flink-logs" "$FLINK_PY" Benchmarks/Engine/flink_windows.py "$WORK/input" "$WORK/flink" --events "$EVENTS" --runs "$RUNS" "${FLINK_SINK[@]}" \
     > "$WORK/flink.out" 2> "$WORK/flink.log" || { tail -30 "$WORK/flink.out" "$WORK/flink.log" >&2; exit 1; }
   # The JVM's log lines (a Hadoop codec pool's) share stdout with the result line.
   grep '^{"engine"' "$WORK/flink.out" | tail -1 | tee "$WORK/flink.json"
@@ -90,7 +102,7 @@ else
   echo "Flink not installed (.venv-flink): make bench-engine installs it"
 fi
 
-echo "== summary: the same 1-minute windows + raw Parquet, median of 3 runs"
+echo "== summary: the same 1-minute windows + raw Parquet, median of $RUNS runs"
 $PY - "${ENGINES[@]}" <<'PYEOF'
 import json, sys
 results = [json.load(open(path)) for path in sys.argv[1:]]
@@ -163,7 +175,7 @@ print("batch without data (watermark advance, every open part rolled): %.1f ms (
     empty[-1]["durationMs"]["triggerExecution"], empty[-1]["batchId"]))
 PYEOF
 
-echo "== end-to-end latency: producer timestamp -> live view, 100,000 events/s, 100 ms trigger, 20 s"
+echo "== end-to-end latency: producer timestamp -> live view, 100,000 events/s, 100 ms trigger, $LATENCY_EVENTS events"
 rm -rf "$WORK/latency"
 "$SOUK" stream --bootstrap "$BOOT" --topic latency --trigger 100ms --measure-latency --progress \
   --data-dir "$WORK/latency" --log-level error > "$WORK/latency.jsonl" 2>/dev/null &
@@ -171,7 +183,7 @@ LAT_PID=$!
 PIDS+=($LAT_PID)
 "$SOUK" produce --bootstrap "$BOOT" --topic latency --count 1 --rate 0 > /dev/null
 sleep 2
-"$SOUK" produce --bootstrap "$BOOT" --topic latency --rate 100000 --count 2000000 --json
+"$SOUK" produce --bootstrap "$BOOT" --topic latency --rate 100000 --count "$LATENCY_EVENTS" --json
 sleep 2
 kill -TERM $LAT_PID; wait $LAT_PID || true
 $PY - "$WORK/latency.jsonl" <<'PYEOF'

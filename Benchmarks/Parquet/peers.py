@@ -5,14 +5,16 @@ and polars, each on ONE thread as Souk's writer and reader are.
                                      zstd (best of 3); files go to DIR/<tool>-<codec>.parquet
   peers.py read DIR                  time every reader (pyarrow, DuckDB, polars) reading every file in DIR,
                                      Souk's included, into memory (best of 3)
+  --runs N                           time N runs instead of 3 (`make bench` passes its own)
 
-Prints one JSON object per measurement. DuckDB writes through `COPY … TO` (a file in DIR; put DIR on tmpfs
+Prints one JSON object per measurement: the best run (`ms`) and every run (`runs_ms`; for writes also the
+file's size after each run, `bytes_runs`). DuckDB writes through `COPY … TO` (a file in DIR; put DIR on tmpfs
 to keep the disk out), pyarrow and polars to a file in DIR as well.
 """
 
+import argparse
 import json
 import os
-import sys
 import time
 
 os.environ["POLARS_MAX_THREADS"] = "1"
@@ -27,16 +29,19 @@ pa.set_io_thread_count(1)
 CODECS = ["none", "snappy", "zstd"]
 
 
-def best(action, runs=3):
-    times = []
+def timed(action, runs=3, after=None):
+    """Runs `action` `runs` times; returns each run's seconds (and what `after()` returned after each run)."""
+    times, observed = [], []
     for _ in range(runs):
         start = time.perf_counter()
         action()
         times.append(time.perf_counter() - start)
-    return min(times)
+        if after:
+            observed.append(after())
+    return times, observed
 
 
-def write(input_path, directory):
+def write(input_path, directory, runs=3):
     table = pq.read_table(input_path)
     frame = pl.from_arrow(table)
     con = duckdb.connect()
@@ -52,12 +57,14 @@ def write(input_path, directory):
         }
         for tool, action in targets.items():
             path = os.path.join(directory, f"{tool}-{codec}.parquet")
-            seconds = best(lambda: action(path))
+            times, sizes = timed(lambda: action(path), runs, after=lambda: os.path.getsize(path))
+            seconds = min(times)
             print(json.dumps({"phase": "write", "tool": tool, "codec": codec, "ms": round(seconds * 1000, 1),
-                              "rows_per_s": round(rows / seconds), "bytes": os.path.getsize(path)}), flush=True)
+                              "rows_per_s": round(rows / seconds), "bytes": os.path.getsize(path),
+                              "runs_ms": [round(t * 1000, 1) for t in times], "bytes_runs": sizes}), flush=True)
 
 
-def read(directory):
+def read(directory, runs=3):
     con = duckdb.connect()
     con.execute("SET threads = 1")
     readers = {
@@ -71,15 +78,24 @@ def read(directory):
         path = os.path.join(directory, name)
         for reader, action in readers.items():
             rows = action(path)
-            seconds = best(lambda: action(path))
-            print(json.dumps({"phase": "read", "file": name, "reader": reader, "ms": round(seconds * 1000, 1),
-                              "rows": rows}), flush=True)
+            times, _ = timed(lambda: action(path), runs)
+            print(json.dumps({"phase": "read", "file": name, "reader": reader, "ms": round(min(times) * 1000, 1),
+                              "rows": rows, "runs_ms": [round(t * 1000, 1) for t in times]}), flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("phase", choices=["write", "read"])
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="write: INPUT.parquet DIR; read: DIR")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    if args.phase == "write" and len(args.paths) == 2:
+        write(*args.paths, runs=args.runs)
+    elif args.phase == "read" and len(args.paths) == 1:
+        read(args.paths[0], runs=args.runs)
+    else:
+        parser.error("usage: peers.py write INPUT.parquet DIR | peers.py read DIR")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "write":
-        write(sys.argv[2], sys.argv[3])
-    elif len(sys.argv) == 3 and sys.argv[1] == "read":
-        read(sys.argv[2])
-    else:
-        sys.exit(__doc__)
+    main()

@@ -1,8 +1,10 @@
 """The tables benchmark: bytes per row and read time of one hour of demo-rate data as the stream rolls it,
 after `souk compact`, and as pyarrow writes the same rows in one file; then time and peak memory of
-compacting a 10-million-row hour. One run; prints a Markdown report.
+compacting a 10-million-row hour. One run; prints a Markdown report (or, with --json, one JSON object per
+measurement with every timed read, for `make bench`).
 
-Usage: measure.py SOUK_BINARY WORK_DIR
+Usage: measure.py SOUK_BINARY WORK_DIR [--runs 5] [--hour-rows 719800] [--big-rows 10000000] [--json]
+(--runs: timed reads of each layout after one warm-up, the best reported; --big-rows 0 skips the big hour)
 
 Input: one hour of transactions as `souk demo` generates them (UUID ids, USER_100..999, six cities, six
 categories, four payment methods, 10.00-500.00, quantity 1-5), 200 a second (720,000, 5 ms apart), fed to
@@ -12,6 +14,7 @@ minute (--roll-age 60s); a file is read far faster than a minute, so --roll-size
 parts of about a minute of rows each, as the demo leaves them.
 """
 
+import argparse
 import datetime
 import glob
 import json
@@ -57,39 +60,76 @@ def run(command):
     return seconds, peak_kib / 1024, done.stdout
 
 
-def best(function, runs=5):
-    function()  # warm the page cache and the readers alike
+def timed(function, runs=5):
+    """Each run's seconds, after one untimed run that warms the page cache and the readers alike."""
+    function()
     times = []
     for _ in range(runs):
         started = time.perf_counter()
         function()
         times.append(time.perf_counter() - started)
-    return min(times)
+    return times
 
 
 QUERY = "select category, count(*), sum(amount), count(distinct user_id) from read_parquet({}) group by 1"
 
 
-def measure(label, files, rows):
+class Report:
+    """Collects the measurements: Markdown lines, or one JSON object per measurement (--json)."""
+
+    def __init__(self, as_json):
+        self.as_json, self.lines = as_json, []
+
+    def text(self, line):
+        if not self.as_json:
+            self.lines.append(line)
+
+    def record(self, line, **fields):
+        if self.as_json:
+            print(json.dumps(fields), flush=True)
+        else:
+            self.lines.append(line)
+
+
+def measure(report, key, label, files, rows, runs):
     size = sum(os.path.getsize(f) for f in files)
     listing = "[" + ", ".join(f"'{f}'" for f in files) + "]"
     connection = duckdb.connect()
     connection.execute("set threads = 2")
-    duck = best(lambda: connection.sql(QUERY.format(listing)).fetchall())
-    arrow = best(lambda: pq.ParquetDataset(files).read())
+    duck = timed(lambda: connection.sql(QUERY.format(listing)).fetchall(), runs)
+    arrow = timed(lambda: pq.ParquetDataset(files).read(), runs)
     groups = sum(pq.ParquetFile(f).metadata.num_row_groups for f in files)
-    return f"| {label} | {len(files)} | {groups} | {size / rows:.1f} | {duck * 1000:.0f} ms | {arrow * 1000:.0f} ms |"
+    report.record(
+        f"| {label} | {len(files)} | {groups} | {size / rows:.1f} | {min(duck) * 1000:.0f} ms | {min(arrow) * 1000:.0f} ms |",
+        layout=key, label=label, parts=len(files), row_groups=groups, rows=rows, bytes=size,
+        bytes_per_row=round(size / rows, 2), duckdb_runs_ms=[round(t * 1000, 2) for t in duck],
+        pyarrow_runs_ms=[round(t * 1000, 2) for t in arrow])
 
 
 def main():
-    souk, work = sys.argv[1], sys.argv[2]
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("souk")
+    parser.add_argument("work")
+    parser.add_argument("--runs", type=int, default=5, help="timed reads of each layout (the best is reported)")
+    parser.add_argument("--hour-rows", type=int, default=720_000 - 200,
+                        help="rows of the hour, at most the default (200 a second, 10:00:01 to 10:59:59.995)")
+    parser.add_argument("--big-rows", type=int, default=10_000_000, help="rows of the compacted big hour; 0 skips it")
+    parser.add_argument("--json", action="store_true", help="JSON lines instead of Markdown")
+    args = parser.parse_args()
+    if not 0 < args.hour_rows <= 720_000 - 200 or args.big_rows < 0:
+        parser.error("--hour-rows must be 1 to 719,800 (200 a second fill the hour) and --big-rows at least 0")
+    souk, work = args.souk, args.work
     os.makedirs(work, exist_ok=True)
-    lines = []
+    report = Report(args.json)
 
     source = os.path.join(work, "hour.jsonl")
-    rows = 720_000 - 200  # 10:00:01 to 10:59:59.995, inside one hour directory
+    rows = args.hour_rows
+    # The rows fill one hour directory from 10:00:01 (5 ms apart for the default 719,800) …
+    spacing_us = -(-3_599_000_000 // rows)
+    if 1_000_000 + (rows - 1) * spacing_us >= 3_600_000_000:
+        sys.exit(f"--hour-rows {rows}: the rows do not fit the hour 5 ms or more apart; use another count")
     # … and 20 s of the next hour, so the watermark (10 s behind) closes this one.
-    generate(source, rows + 200 * 20, 5000, seed=7)
+    generate(source, rows + 20_000_000 // spacing_us, spacing_us, seed=7)
     data = os.path.join(work, "data")
     subprocess.run(["rm", "-rf", data], check=True)
     seconds, peak, _ = run([souk, "stream", "--file", source, "--data-dir", data, "--once", "--trigger", "0",
@@ -97,28 +137,37 @@ def main():
     table = os.path.join(data, "tables", "transactions")
     hour = "date=2026-11-24/hour=10"
     parts = sorted(glob.glob(f"{table}/{hour}/*.parquet"))
-    lines.append(f"`souk stream` over the hour in batches of 40 rows: {seconds:.1f} s, {len(parts)} parts.")
-    lines.append("")
-    lines.append("| layout | parts | row groups | bytes per row | DuckDB query (2 threads) | pyarrow read |")
-    lines.append("|---|---|---|---|---|---|")
-    lines.append(measure("as the stream rolled them", parts, rows))
+    report.text(f"`souk stream` over the hour in batches of 40 rows: {seconds:.1f} s, {len(parts)} parts.")
+    report.text("")
+    report.text("| layout | parts | row groups | bytes per row | DuckDB query (2 threads) | pyarrow read |")
+    report.text("|---|---|---|---|---|---|")
+    measure(report, "rolled", "as the stream rolled them", parts, rows, args.runs)
 
     whole = pq.ParquetDataset(parts).read().sort_by("timestamp")
+    if whole.num_rows != rows:
+        sys.exit(f"the stream wrote {whole.num_rows} rows into the hour, not {rows}")
     reference = os.path.join(work, "pyarrow.parquet")
     pq.write_table(whole, reference, compression="snappy", row_group_size=len(whole))
-    lines.append(measure("pyarrow, the same rows in one file (snappy, one row group)", [reference], rows))
+    measure(report, "pyarrow", "pyarrow, the same rows in one file (snappy, one row group)", [reference], rows,
+            args.runs)
 
     seconds, peak, output = run([souk, "compact", "--data-dir", data, "--older-than", "0s", "--retain", "0s",
                                  "--table", "transactions"])
     compacted = sorted(glob.glob(f"{table}/{hour}/*.parquet"))
-    lines.append(measure("after `souk compact`", compacted, rows))
-    lines.append("")
-    lines.append(f"`souk compact` of that hour: {seconds:.2f} s, peak RSS {peak:.0f} MiB.")
-    lines.append("")
+    measure(report, "compacted", "after `souk compact`", compacted, rows, args.runs)
+    report.text("")
+    report.record(f"`souk compact` of that hour: {seconds:.2f} s, peak RSS {peak:.0f} MiB.",
+                  step="compact hour", rows=rows, seconds=round(seconds, 3), peak_rss_mib=round(peak, 1))
+    report.text("")
+    if args.big_rows == 0:
+        print("\n".join(report.lines))
+        return
 
     big = os.path.join(work, "ten-million.jsonl")
-    count = 10_000_000
-    generate(big, count + 60_000, 359, seed=8)  # 10:00:01 to 10:59:51, then 21 s of the next hour
+    count = args.big_rows
+    # 10:00:01 to 10:59:51 (359 µs apart for 10,000,000), then 21.5 s of the next hour.
+    big_spacing_us = 3_590_000_000 // count
+    generate(big, count + 21_540_000 // big_spacing_us, big_spacing_us, seed=8)
     data = os.path.join(work, "data-10m")
     subprocess.run(["rm", "-rf", data], check=True)
     seconds, peak, _ = run([souk, "stream", "--file", big, "--data-dir", data, "--once", "--trigger", "0",
@@ -130,11 +179,12 @@ def main():
                                  "--table", "transactions"])
     after = glob.glob(f"{table}/{hour}/*.parquet")
     merged = pq.ParquetFile(after[0]).metadata
-    lines.append(
-        f"`souk compact` of a 10,000,000-row hour ({len(parts)} parts, {before / 2**20:.0f} MiB, into "
+    report.record(
+        f"`souk compact` of a {count:,}-row hour ({len(parts)} parts, {before / 2**20:.0f} MiB, into "
         f"{len(after)} part of {merged.num_row_groups} row groups, {sum(os.path.getsize(p) for p in after) / 2**20:.0f} "
-        f"MiB): {seconds:.1f} s, peak RSS {peak:.0f} MiB.")
-    print("\n".join(lines))
+        f"MiB): {seconds:.1f} s, peak RSS {peak:.0f} MiB.",
+        step="compact big hour", rows=count, parts=len(parts), seconds=round(seconds, 3), peak_rss_mib=round(peak, 1))
+    print("\n".join(report.lines))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@
 # it stays flat; the server-sent events fan-out to 100 subscribers and the end-to-end freshness at 10,000
 # events/s with a 200 ms trigger; page weight and time to the first chart in headless Chromium.
 # Usage: Benchmarks/Web/run.sh [events]   (default 10,000,000; SOUK_BIN, default .build/release/souk;
-#        ONLY=api or ONLY=sse runs one part: the API under load, or SSE with the page load)
+#        ONLY=api or ONLY=sse runs one part: the API under load, or SSE with the page load; SKIP_PAGE=1 leaves
+#        the page load out, where Chromium is not installed)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 EVENTS=${1:-10000000}
@@ -84,5 +85,6 @@ sleep 2
 wait $SSE
 cat "$WORK/sse.json"
 
+[ "${SKIP_PAGE:-0}" = 1 ] && exit 0
 echo "== page weight and time to the first chart (headless Chromium, live dashboard)"
 $PY Benchmarks/Web/page_load.py "http://127.0.0.1:$wport/"
