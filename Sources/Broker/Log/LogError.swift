@@ -1,6 +1,6 @@
 /// Errors of the partition log. The broker maps them to Kafka error codes in one place:
 /// `invalidBatch` → CORRUPT_MESSAGE (2) or MESSAGE_TOO_LARGE (10), `offsetOutOfRange` → OFFSET_OUT_OF_RANGE (1),
-/// `corruptData`, `io`, `stopped` and `closed` → KAFKA_STORAGE_ERROR (56).
+/// `corruptData`, `io`, `noSpace`, `stopped` and `closed` → KAFKA_STORAGE_ERROR (56).
 package enum LogError: Error, Sendable, Equatable {
     /// The `index`-th batch (from 0) of an append is not a valid RecordBatch v2; nothing was written.
     case invalidBatch(index: Int, defect: BatchDefect)
@@ -10,6 +10,9 @@ package enum LogError: Error, Sendable, Equatable {
     case corruptData(path: String, position: Int, defect: BatchDefect)
     /// A write, read or fsync failed. The log has stopped: every later call throws `stopped`.
     case io(IOFailure)
+    /// The file system is full: the append was undone and nothing of it is visible. Unlike `io`, the log
+    /// goes on: reads are served, and appends succeed again once space returns.
+    case noSpace(IOFailure)
     /// The log stopped after an earlier I/O failure (fail-stop) and refuses every call.
     case stopped(after: IOFailure)
     /// The log was closed.

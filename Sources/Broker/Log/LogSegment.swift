@@ -1,6 +1,14 @@
 import Kafka
 import NIOCore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// One segment of a partition log: `<baseOffset>.log` holding batches verbatim, back to back, with its sparse
 /// `.index` (offset → position) and `.timeindex` (timestamp → offset). Only the last segment of a log is
 /// appended to. Confined to its `PartitionLog`; every call does blocking I/O.
@@ -76,7 +84,32 @@ final class LogSegment {
 
     /// Writes `payload` (the batches of `headers`, back to back, offsets already assigned) at the end of the
     /// segment and indexes them. `now` is the append's wall-clock time in milliseconds.
+    ///
+    /// When the file system is full (`ENOSPC`, or `EDQUOT` past a quota) the append is undone, files and
+    /// counters back to where they were, and `LogError.noSpace` is thrown: nothing of it is ever visible,
+    /// and a later append can succeed once space returns.
     func append(payload: ByteBuffer, headers: [BatchHeader], now: Int64) throws(LogError) {
+        let saved = (
+            maxTimestamp, lastBatchOffset, nextOffset, bytesSinceIndexEntry, rollBase,
+            offsetIndex.storage.entries.count, timeIndex.storage.entries.count
+        )
+        do {
+            try appendUnlessFull(payload: payload, headers: headers, now: now)
+        } catch {
+            guard case .io(let failure) = error, failure.errno == ENOSPC || failure.errno == EDQUOT else { throw error }
+            (maxTimestamp, lastBatchOffset, nextOffset, bytesSinceIndexEntry, rollBase) = (
+                saved.0, saved.1, saved.2, saved.3, saved.4
+            )
+            // Shrinking needs no space; a cut that still fails leaves bytes past `size`, which the next append
+            // overwrites and recovery drops (they are never read: reads stop at the log end).
+            try? log.truncate(to: size)
+            try? offsetIndex.storage.truncate(keeping: saved.5)
+            try? timeIndex.storage.truncate(keeping: saved.6)
+            throw .noSpace(failure)
+        }
+    }
+
+    private func appendUnlessFull(payload: ByteBuffer, headers: [BatchHeader], now: Int64) throws(LogError) {
         try log.write(payload, at: size)
         if size == 0, let first = headers.first {
             rollBase = first.maxTimestamp >= 0 ? .firstTimestamp(first.maxTimestamp) : .appendTime(now)

@@ -80,7 +80,8 @@ extension PartitionLog {
         writeCheckpointInBackground()
     }
 
-    /// Queues a checkpoint write behind the flush; a failure stops the log.
+    /// Queues a checkpoint write behind the flush; a failure stops the log, except a full file system:
+    /// the previous checkpoint stands (it only ever names less than is durable) and the next flush tries again.
     private func writeCheckpointInBackground() {
         guard let checkpoint = changedCheckpoint(cleanShutdown: false) else { return }
         lastCheckpoint = checkpoint
@@ -89,7 +90,18 @@ extension PartitionLog {
         LogFlusher.queue.async { [weak self] in
             guard case .failure(let error) = write() else { return }
             let owner = self
-            loop.execute { owner?.assumeIsolated { _ = $0.stop(error) } }
+            loop.execute {
+                owner?.assumeIsolated { log in
+                    if case .io(let failure) = error, failure.errno == ENOSPC || failure.errno == EDQUOT {
+                        log.lastCheckpoint = nil
+                        log.logger.warning(
+                            "recovery checkpoint not written: the file system is full; the previous one stands",
+                            metadata: ["file": "\(failure.path)"])
+                    } else {
+                        _ = log.stop(error)
+                    }
+                }
+            }
         }
     }
 }

@@ -20,8 +20,8 @@ package struct BrokerConfiguration: Sendable {
     package var maxRequestBytes = 100 * 1024 * 1024
     /// Close connections silent for this long (`connections.max.idle.ms`). Default: 10 minutes.
     package var idleTimeout: Duration = .seconds(600)
-    /// Connections accepted at once; more are closed on accept. Default: 1,000.
-    package var maxConnections = 1_000
+    /// Connections accepted at once; more are closed on accept. Default: 10,000.
+    package var maxConnections = 10_000
     /// Requests read ahead of the one being handled on a connection; past this the broker stops reading
     /// from that socket until it catches up (TCP backpressure on the client). Default: 32.
     package var maxInFlightRequests = 32

@@ -23,6 +23,8 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(
         help: "How fetches send log bytes: 'sendfile' (from the segment file) or 'pread' (read, CRC-checked, written).")
     var fetchIo = "sendfile"
+    @Option(help: "Most client connections open at once; more are closed as they arrive.")
+    var maxConnections = 10_000
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
 
     func validate() throws {
@@ -40,6 +42,9 @@ struct BrokerCommand: AsyncParsableCommand {
         guard (try? Self.retentionMilliseconds(cleanerInterval)) ?? nil != nil else {
             throw ValidationError("--cleaner-interval must look like 15s, 500ms or 1m")
         }
+        guard (1...1_000_000).contains(maxConnections) else {
+            throw ValidationError("--max-connections must be from 1 to 1000000")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("unknown --log-level '\(logLevel)'")
         }
@@ -50,6 +55,7 @@ struct BrokerCommand: AsyncParsableCommand {
 
     func run() async throws {
         makeCreatedFilesPrivate()
+        raiseOpenFileLimit()
         let level = Logger.Level(rawValue: logLevel) ?? .info
         bootstrapStandardErrorLogging(level: level)
         let logger = Logger(label: "souk.broker")
@@ -64,6 +70,7 @@ struct BrokerCommand: AsyncParsableCommand {
         configuration.log.fsyncPolicy = try Self.fsyncPolicy(fsync)
         configuration.log.retentionMilliseconds = try Self.retentionMilliseconds(retention)
         configuration.fetchIO = FetchIO(rawValue: fetchIo) ?? .sendfile
+        configuration.maxConnections = maxConnections
         if let milliseconds = try Self.retentionMilliseconds(cleanerInterval) {
             configuration.cleanerInterval = .milliseconds(milliseconds)
         }

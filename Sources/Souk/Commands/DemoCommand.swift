@@ -56,6 +56,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         makeCreatedFilesPrivate()
+        raiseOpenFileLimit()
         let started = ContinuousClock.now
         try checkBeforeStarting()
         bootstrapStandardErrorLogging(level: .warning)

@@ -36,6 +36,7 @@ struct WebCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        raiseOpenFileLimit()
         bootstrapStandardErrorLogging(level: Logger.Level(rawValue: logLevel) ?? .info)
         let registry = bootstrapPrometheusMetrics()
         let logger = Logger(label: "souk.web")

@@ -10,6 +10,10 @@ package struct WebConfiguration: Sendable {
     package var pollInterval: Duration = .seconds(1)
     /// How long a graceful shutdown waits for open responses before it cuts them. Default: 5 s.
     package var shutdownGrace: Duration = .seconds(5)
+    /// How long a connection may stay without a request in progress (between keep-alive requests, in
+    /// the middle of sending one, or after a refused one) before the server closes it; an event stream
+    /// being answered is never idle. Default: 5 s.
+    package var idleTimeout: Duration = .seconds(5)
 
     package init() {}
 }

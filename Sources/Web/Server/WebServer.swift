@@ -34,6 +34,7 @@ package final class WebServer: Service {
         let onListening = onListening
         let application = Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: nil),
             services: [hub],
             onServerRunning: { channel in onListening(host, channel.localAddress?.port ?? 0) },
