@@ -7,6 +7,8 @@ VENV        := .venv
 BENCH_PARQUET_DIR ?= /dev/shm/souk-bench-parquet
 # Options for `make demo`, e.g. make demo DEMO_ARGS="--rate 1000 --duration 5m".
 DEMO_ARGS   ?=
+# Seeds per simulated power-loss case in `make reliability` (make test runs the tests' defaults, 40 and 24).
+POWER_LOSS_SEEDS ?= 300
 # Options for `make bench`, e.g. make bench BENCH_ARGS="--only convert,parquet --runs 7" (see python -m Benchmarks.report -h).
 BENCH_ARGS  ?=
 PYTHON      := $(VENV)/bin/python
@@ -15,7 +17,7 @@ REQUIREMENTS := Tests/Interop/requirements.txt
 QUIX_VENV   := .venv-quix
 QUIX_REQUIREMENTS := Tests/Interop/requirements-quix.txt
 # System packages: the C codec libraries Souk links, and the peers the tests drive.
-APT_PACKAGES := libzstd-dev libsnappy-dev liblz4-dev zlib1g-dev pkg-config python3-venv kcat libjs-chart.js chromium chromium-driver docker-compose tmux openjdk-17-jre-headless
+APT_PACKAGES := libzstd-dev libsnappy-dev liblz4-dev zlib1g-dev pkg-config python3-venv kcat libjs-chart.js chromium chromium-driver docker-compose tmux openjdk-17-jre-headless strace
 # Only for the benchmarks: librdkafka's C API (the load driver and mock cluster) and Redis Streams.
 BENCH_APT_PACKAGES := librdkafka-dev redis-server redis-tools
 # Everything `make bench` runs: the above, Java 17 for PySpark and Flink, hey for the API, iperf3 for the ceilings.
@@ -23,7 +25,7 @@ BENCH_ALL_APT_PACKAGES := $(BENCH_APT_PACKAGES) openjdk-17-jdk-headless bc kcat 
 BREW_PACKAGES := zstd snappy lz4 zlib pkg-config python kcat
 SWIFT_FORMAT_PATHS := Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks
 
-.PHONY: bench-micro bench-packages bench-engine-peers bench-ceilings bench-smoke bench-parquet bench-convert bench-tables bench-demo screenshot bench-analyze bench-broker bench-engine bench-web interop-full help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
+.PHONY: reliability bench-micro bench-packages bench-engine-peers bench-ceilings bench-smoke bench-parquet bench-convert bench-tables bench-demo screenshot bench-analyze bench-broker bench-engine bench-web interop-full help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -114,6 +116,13 @@ bench-engine-peers:
 	.venv-bench/bin/python -m pip install -q --disable-pip-version-check -r Benchmarks/Engine/requirements.txt
 	@test -x .venv-flink/bin/python || python3 -m venv .venv-flink
 	.venv-flink/bin/python -m pip install -q --disable-pip-version-check -r Benchmarks/Engine/requirements-flink.txt
+
+reliability: setup build ## The reliability suites at full length (RELIABILITY.md): simulated power loss over 300 seeds per case, disk full, abuse over raw sockets, kill -9 of broker and engine.
+	swift build --build-tests
+	SOUK_POWER_LOSS_SEEDS=$(POWER_LOSS_SEEDS) swift test --skip-build --filter PowerLoss
+	SOUK_BIN=$(CURDIR)/.build/debug/souk $(PYTHON) -m pytest -q -p no:cacheprovider Tests/Interop/test_disk_full.py \
+	  Tests/Interop/test_abuse.py Tests/Interop/test_rotten_log.py Tests/Interop/test_stream_crash.py \
+	  "Tests/Interop/test_broker.py::test_kill_9_keeps_every_acknowledged_record_with_fsync_always"
 
 bench-micro: system-packages ## The package-benchmark suites in Benchmarks/: codecs and CRC-32C, Parquet, engine decode (release build).
 	cd Benchmarks && swift package --disable-sandbox benchmark
