@@ -438,7 +438,8 @@ def test_second_broker_on_the_same_data_dir_is_refused(tmp_path):
 def test_bad_command_line_is_a_usage_error(tmp_path):
     binary = str(__import__("conftest").souk_binary())
     for args in (["--port", "70000"], ["--fsync", "sometimes"], ["--retention", "soon"], ["--partitions", "0"],
-                 ["--retention", "99999999999999999d"], ["--fsync", "interval:99999999999999999999"]):
+                 ["--retention", "99999999999999999d"], ["--fsync", "interval:99999999999999999999"],
+                 ["--max-connections", "0"], ["--max-connections", "99999999999999999999"]):
         run = subprocess.run([binary, "broker", *args, "--data-dir", str(tmp_path / "d")], capture_output=True, text=True, timeout=30)
         assert run.returncode == 64, (args, run.returncode, run.stderr)
         assert run.stdout == ""
