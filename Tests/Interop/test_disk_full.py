@@ -229,15 +229,22 @@ def assert_refused_with_storage_error(refused):
     assert all(error.code() == KafkaError.KAFKA_STORAGE_ERROR for _, error in refused)
 
 
+def fill_a_topic(broker, partitions=1, partition=0):
+    """A new topic produced into until the file system is full; every refusal checked to be
+    KAFKA_STORAGE_ERROR. Returns the topic, the acknowledged (offset, value) pairs and the refusals."""
+    topic = f"full-{uuid.uuid4().hex[:6]}"
+    create_topic(broker.bootstrap, topic, partitions)
+    acked, refused = produce_until_full(broker.bootstrap, topic, partition=partition)
+    assert_refused_with_storage_error(refused)
+    return topic, acked, refused
+
+
 # ---------- broker: disk full ----------
 
 
 def test_produce_on_a_full_disk_is_refused_with_storage_error_and_no_acked_record_is_lost(tmpfs, full_broker):
     broker = full_broker
-    topic = f"full-{uuid.uuid4().hex[:6]}"
-    create_topic(broker.bootstrap, topic, 1)
-    acked, refused = produce_until_full(broker.bootstrap, topic)
-    assert_refused_with_storage_error(refused)
+    topic, acked, refused = fill_a_topic(broker)
     assert [offset for offset, _ in acked] == list(range(len(acked))), "acknowledged offsets not dense"
     assert free_bytes(tmpfs) < 64 * 1024, f"{free_bytes(tmpfs)} bytes still free"
     os.remove(broker.ballast)
@@ -272,10 +279,7 @@ def test_fetches_are_served_while_the_disk_is_full(tmpfs, full_broker):
 
 def test_produce_succeeds_again_once_space_returns_without_a_restart(tmpfs, full_broker):
     broker = full_broker
-    topic = f"full-{uuid.uuid4().hex[:6]}"
-    create_topic(broker.bootstrap, topic, 1)
-    acked, refused = produce_until_full(broker.bootstrap, topic)
-    assert_refused_with_storage_error(refused)
+    topic, acked, refused = fill_a_topic(broker)
     os.remove(broker.ballast)
     assert free_bytes(tmpfs) > 4 * MiB
     client = producer(broker.bootstrap)

@@ -89,22 +89,18 @@ final class LogSegment {
     /// counters back to where they were, and `LogError.noSpace` is thrown: nothing of it is ever visible,
     /// and a later append can succeed once space returns.
     func append(payload: ByteBuffer, headers: [BatchHeader], now: Int64) throws(LogError) {
-        let saved = (
-            maxTimestamp, lastBatchOffset, nextOffset, bytesSinceIndexEntry, rollBase,
-            offsetIndex.storage.entries.count, timeIndex.storage.entries.count
-        )
+        let counters = (maxTimestamp, lastBatchOffset, nextOffset, bytesSinceIndexEntry, rollBase)
+        let indexEntries = (offset: offsetIndex.storage.entries.count, time: timeIndex.storage.entries.count)
         do {
             try appendUnlessFull(payload: payload, headers: headers, now: now)
         } catch {
             guard case .io(let failure) = error, failure.errno == ENOSPC || failure.errno == EDQUOT else { throw error }
-            (maxTimestamp, lastBatchOffset, nextOffset, bytesSinceIndexEntry, rollBase) = (
-                saved.0, saved.1, saved.2, saved.3, saved.4
-            )
+            (maxTimestamp, lastBatchOffset, nextOffset, bytesSinceIndexEntry, rollBase) = counters
             // Shrinking needs no space; a cut that still fails leaves bytes past `size`, which the next append
             // overwrites and recovery drops (they are never read: reads stop at the log end).
             try? log.truncate(to: size)
-            try? offsetIndex.storage.truncate(keeping: saved.5)
-            try? timeIndex.storage.truncate(keeping: saved.6)
+            try? offsetIndex.storage.truncate(keeping: indexEntries.offset)
+            try? timeIndex.storage.truncate(keeping: indexEntries.time)
             throw .noSpace(failure)
         }
     }

@@ -14,16 +14,7 @@ enum RLEHybridDecoder {
         var remaining = count
         while remaining > 0 {
             guard position < end else { throw .corrupt("RLE data ends before \(count) values") }
-            var header: UInt64 = 0
-            var shift: UInt64 = 0
-            while true {
-                guard position < end, shift < 64 else { throw .corrupt("bad RLE run header") }
-                let byte = bytes[position]
-                position += 1
-                header |= UInt64(byte & 0x7F) << shift
-                if byte & 0x80 == 0 { break }
-                shift += 7
-            }
+            guard let header = readHeader(bytes, at: &position, end: end) else { throw .corrupt("bad RLE run header") }
             if header & 1 == 0 {
                 let runLength = header >> 1
                 guard end - position >= valueBytes else { throw .corrupt("RLE run value ends early") }
@@ -52,6 +43,38 @@ enum RLEHybridDecoder {
             }
         }
         return position
+    }
+
+    /// Whether `bytes[start..<end]` opens with one RLE run of at least `count` copies of `value` (`bitWidth`
+    /// bits): then decoding `count` values gives `count` copies of `value`, and a reader can take them as such
+    /// (definition levels of a page without nulls are written this way).
+    static func startsWithRun(
+        _ bytes: UnsafeRawBufferPointer, start: Int, end: Int, bitWidth: Int, count: Int, of value: UInt32
+    ) -> Bool {
+        guard bitWidth >= 0 && bitWidth <= 32, start >= 0, start <= end, end <= bytes.count else { return false }
+        var position = start
+        guard let header = readHeader(bytes, at: &position, end: end), header & 1 == 0, header >> 1 >= UInt64(count)
+        else { return false }
+        let valueBytes = (bitWidth + 7) / 8
+        guard end - position >= valueBytes else { return false }
+        var stored: UInt32 = 0
+        for k in 0..<valueBytes { stored |= UInt32(bytes[position + k]) << (8 * UInt32(k)) }
+        return stored == value
+    }
+
+    /// Reads a run header (ULEB128) at `position`, moving past it; nil when it runs past `end` or 64 bits.
+    @inline(__always)
+    private static func readHeader(_ bytes: UnsafeRawBufferPointer, at position: inout Int, end: Int) -> UInt64? {
+        var header: UInt64 = 0
+        var shift: UInt64 = 0
+        while position < end, shift < 64 {
+            let byte = bytes[position]
+            position += 1
+            header |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return header }
+            shift += 7
+        }
+        return nil
     }
 
     /// Appends `count` values of `bitWidth` bits packed LSB first from `bytes[start..<start + available]`.

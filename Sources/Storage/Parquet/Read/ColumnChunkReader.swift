@@ -393,7 +393,10 @@ struct ColumnChunkReader {
         throws(ParquetError) -> Int
     {
         let maximum = leaf.maxDefinitionLevel
-        if maximum > 0, Self.isOneRun(raw, start: start, end: end, count: count, of: UInt32(maximum)) {
+        if maximum > 0,
+            RLEHybridDecoder.startsWithRun(
+                raw, start: start, end: end, bitWidth: bitWidth(of: UInt64(maximum)), count: count, of: UInt32(maximum))
+        {
             // No nulls, as writers encode it: one RLE run of the maximum level for the whole page.
             if keepsLevels {
                 definitionLevels.append(contentsOf: repeatElement(UInt16(maximum), count: count))
@@ -426,28 +429,6 @@ struct ColumnChunkReader {
             present += Int(level)
         }
         return present
-    }
-
-    /// Whether the RLE/bit-packed hybrid levels in `raw[start..<end]` open with one RLE run of at least
-    /// `count` levels, all `value` (a level's bit width is at most 16: its value takes 1 or 2 bytes).
-    static func isOneRun(_ raw: UnsafeRawBufferPointer, start: Int, end: Int, count: Int, of value: UInt32) -> Bool {
-        var position = start
-        var header: UInt64 = 0
-        var shift: UInt64 = 0
-        while position < end, shift < 35 {
-            let byte = raw[position]
-            position += 1
-            header |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 {
-                guard header & 1 == 0, header >> 1 >= UInt64(count) else { return false }
-                let width = value > 0xFF ? 2 : 1
-                guard position + width <= end else { return false }
-                let stored = width == 1 ? UInt32(raw[position]) : UInt32(raw[position]) | UInt32(raw[position + 1]) << 8
-                return stored == value
-            }
-            shift += 7
-        }
-        return false
     }
 
     /// Reads `count` repetition levels into `repetitionLevels`.
