@@ -163,11 +163,11 @@ bench-parquet: setup ## Parquet write and read beside pyarrow, DuckDB and polars
 	cd Benchmarks && SOUK_PARQUET_DIR=$(BENCH_PARQUET_DIR) swift package --disable-sandbox benchmark --target ParquetBenchmarks
 	$(PYTHON) Benchmarks/Parquet/peers.py read $(BENCH_PARQUET_DIR)
 
-bench-convert: setup release ## JSON lines to Parquet: souk convert beside pyarrow, DuckDB and polars on 1M original-schema transactions (best of 3).
+bench-convert: setup release ## JSON lines to Parquet: souk convert beside pyarrow, DuckDB and polars on 1M original-schema transactions (5 runs each, every run printed).
 	mkdir -p $(CURDIR)/.build/bench-convert
 	test -f $(CURDIR)/.build/bench-convert/transactions.jsonl || \
 		$(PYTHON) Benchmarks/Convert/generate.py $(CURDIR)/.build/bench-convert/transactions.jsonl --count 1000000
-	$(PYTHON) Benchmarks/Convert/measure.py $(CURDIR)/.build/bench-convert/transactions.jsonl --souk $(CURDIR)/.build/release/souk
+	$(PYTHON) Benchmarks/Convert/measure.py $(CURDIR)/.build/bench-convert/transactions.jsonl --runs 5 --souk $(CURDIR)/.build/release/souk
 
 bench-demo: setup release ## souk demo: cold start to the dashboard answering, RSS idle and at 10,000 events/s for 5 minutes (one run).
 	$(PYTHON) Benchmarks/Demo/measure.py $(CURDIR)/.build/release/souk

@@ -11,6 +11,7 @@ met are results, not failures.
 """
 
 import argparse
+import json
 import os
 import pathlib
 import shlex
@@ -100,6 +101,19 @@ def verdicts(result):
     return f"{len(found)} goals: {met} met, {missed} not met, {len(found) - met - missed} not evaluated"
 
 
+def last_full_run(path):
+    """The header of the last run of every comparison, from the run.json a run left (None if none did):
+    a run of some comparisons (`--only`) keeps it, as the other sections still come from it."""
+    try:
+        with open(path) as file:
+            previous = json.load(file)
+    except (OSError, ValueError):
+        return None
+    if previous.get("partial"):
+        return previous.get("full")
+    return {key: previous[key] for key in ("date", "machine", "versions", "arguments") if key in previous}
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     args = parse(argv)
@@ -112,6 +126,9 @@ def main(argv=None):
 
     run_info = {"date": now(), "machine": machine.machine(), "versions": machine.versions(souk),
                 "arguments": shlex.join(argv)}
+    if args.only and not args.smoke:
+        run_info["partial"] = args.names
+        run_info["full"] = last_full_run(os.path.join(results_dir, "run.json"))
     failed = False
     for name in args.names:
         result = measure(name, args, souk)

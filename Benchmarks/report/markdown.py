@@ -93,6 +93,13 @@ def machine_lines(run):
              f"{machine['kernel']}, {machine['disk']}.", ""]
     versions = ", ".join(f"{name} {version}" for name, version in run["versions"].items())
     lines += [f"**Versions:** {versions}.", ""]
+    if run.get("partial"):
+        full = run.get("full")
+        lines += [f"**This run measured only:** {', '.join(run['partial'])}. Every other section keeps the "
+                  "date it gives and comes from "
+                  + (f"the last run of every comparison ({full['date']}), with these versions: "
+                     + ", ".join(f"{name} {version}" for name, version in full["versions"].items()) + "."
+                     if full else "an earlier run.") , ""]
     return lines
 
 

@@ -79,6 +79,22 @@ struct JSONColumnDecoderTests {
         #expect(batch.columns[0].values == .int64([1, 2, 3]))
     }
 
+    @Test("an optional field gets a validity mask only once a row lacks it, covering the rows before")
+    func validityFromTheFirstNull() {
+        let decoder = JSONColumnDecoder(fields: [
+            .init("always", .int64, required: false), .init("late", .int64, required: false),
+            .init("early", .int64, required: false),
+        ])
+        let batch = decoder.decode(
+            "{\"always\": 1, \"late\": 1}\n{\"always\": 2, \"late\": 2, \"early\": 2}\n{\"always\": 3, \"early\": 3}\n")
+        #expect(batch.rowCount == 3)
+        #expect(batch.columns[0].validity == nil)
+        #expect(batch.columns[1].validity == [true, true, false])
+        #expect(batch.columns[2].validity == [false, true, true])
+        #expect(batch.columns[1].values == .int64([1, 2]))
+        #expect(batch.columns[2].values == .int64([2, 3]))
+    }
+
     @Test("a text field takes any value: strings as themselves, anything else as its JSON text, escapes too")
     func textFields() {
         let decoder = JSONColumnDecoder(fields: [.init("v", .text, required: false)])

@@ -143,3 +143,25 @@ def test_the_markdown_block_sits_between_the_markers_with_a_verdict_per_goal(rep
             if suite_skipped(summary) and verdict.startswith("not evaluated (souk: Benchmarks/"):
                 continue
             assert verdict in ("**met**", "**not met**"), (name, cells[0], verdict)
+
+
+def test_a_run_of_some_comparisons_keeps_the_date_and_versions_of_the_last_full_run(tmp_path):
+    sys.path.insert(0, str(ROOT))
+    from Benchmarks.report import markdown
+    from Benchmarks.report.__main__ import last_full_run
+
+    machine = {"cores": 2, "cpu": "cpu", "memory": "1 GiB", "kernel": "k", "disk": "d"}
+    full = {"date": "2026-01-01 00:00 UTC", "machine": machine, "versions": {"pyspark": "4.3.0"}, "arguments": ""}
+    path = tmp_path / "run.json"
+    path.write_text(json.dumps(full))
+    assert last_full_run(path) == full
+    partial = {"date": "2026-02-02 00:00 UTC", "machine": machine, "versions": {"pyspark": "not installed"},
+               "arguments": "--only convert", "partial": ["ceilings", "convert"], "full": last_full_run(path)}
+    header = "\n".join(markdown.machine_lines(partial))
+    assert "**This run measured only:** ceilings, convert." in header
+    assert "(2026-01-01 00:00 UTC), with these versions: pyspark 4.3.0." in header
+    # A second partial run still points at the full one, not at the partial run before it.
+    path.write_text(json.dumps(partial))
+    assert last_full_run(path) == full
+    assert "This run measured only" not in "\n".join(markdown.machine_lines(full))
+    assert last_full_run(tmp_path / "missing.json") is None

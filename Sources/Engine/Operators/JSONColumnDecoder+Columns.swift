@@ -4,7 +4,6 @@ extension JSONColumnDecoder {
     /// Typed column storage for the decoder, with a staged row that is committed or discarded whole.
     struct ColumnBuilder {
         let kinds: [Kind]
-        let required: [Bool]
         /// Slot of each field in the array of its kind.
         let slots: [Int]
         var strings: [ParquetByteArrays]
@@ -12,6 +11,8 @@ extension JSONColumnDecoder {
         var int32s: [[Int32]]
         var int64s: [[Int64]]
         var booleans: [[Bool]]
+        /// Per field, whether each row has a value; empty until the field's first null (every row so
+        /// far had one), so a column without nulls costs nothing here.
         var validity: [[Bool]]
         var hasNull: [Bool]
         /// Fields given a value in the row being parsed.
@@ -20,7 +21,6 @@ extension JSONColumnDecoder {
 
         init(fields: [Field]) {
             kinds = fields.map(\.kind)
-            required = fields.map(\.required)
             var counts = [Kind: Int]()
             var slots: [Int] = []
             for field in fields {
@@ -87,11 +87,14 @@ extension JSONColumnDecoder {
         mutating func commitRow() {
             for field in set.indices {
                 if set[field] {
-                    if !required[field] { validity[field].append(true) }
+                    if hasNull[field] { validity[field].append(true) }
                     set[field] = false
                 } else {
+                    if !hasNull[field] {
+                        validity[field] = Array(repeating: true, count: rows)
+                        hasNull[field] = true
+                    }
                     validity[field].append(false)
-                    hasNull[field] = true
                 }
             }
             rows += 1

@@ -1,4 +1,3 @@
-import Dispatch
 import Engine
 import Foundation
 import Storage
@@ -20,7 +19,7 @@ struct JSONLinesToParquet {
     var valueRequired = false
     var skipBad = false
     /// Non-blank lines the schema is first inferred from.
-    var sampleLines = 10_000
+    var sampleLines = 1_000
     /// Bytes of input one decoder takes at a time (cut at a line end).
     var blockBytes = 4 << 20
     /// Decoders running side by side.
@@ -85,31 +84,21 @@ struct JSONLinesToParquet {
         // On any failure the writer is released unclosed, which removes its temporary file.
         let writer = try ParquetFileWriter(
             path: output, schema: ParquetSchema(columns), configuration: makeConfiguration(columns))
-        let blocks = Self.blocks(of: all, size: blockBytes)
-        let rounds = stride(from: 0, to: blocks.count, by: parallelism).map {
-            Array(blocks[$0..<min(blocks.count, $0 + parallelism)])
-        }
+        var pipeline = DecodePipeline(
+            blocks: Self.blocks(of: all, size: blockBytes), in: all, with: decoder, workers: parallelism,
+            lookahead: 2 * parallelism)
         var line = 0
-        // The writer encodes and compresses one round while the decoders take on the next.
-        var next = rounds.first.map { DecodeRound($0, in: all, with: decoder) }
-        for index in rounds.indices {
-            guard let current = next else { break }
-            let batches = current.wait()
-            next = index + 1 < rounds.count ? DecodeRound(rounds[index + 1], in: all, with: decoder) : nil
-            for batch in batches {
-                if !batch.malformed.isEmpty {
-                    if provisional {
-                        _ = next?.wait()
-                        return nil
-                    }
-                    for malformed in batch.malformed {
-                        try badLine(line + malformed.line + 1, malformed.reason, &summary, report)
-                    }
+        // The writer encodes and compresses one block while the workers decode the next ones.
+        while let batch = pipeline.next() {
+            if !batch.malformed.isEmpty {
+                if provisional { return nil }
+                for malformed in batch.malformed {
+                    try badLine(line + malformed.line + 1, malformed.reason, &summary, report)
                 }
-                if batch.rowCount > 0 { try writer.append(batch.columns) }
-                summary.rows += batch.rowCount
-                line += batch.lineCount
             }
+            if batch.rowCount > 0 { try writer.append(batch.columns) }
+            summary.rows += batch.rowCount
+            line += batch.lineCount
         }
         try writer.close()
         return summary
@@ -185,41 +174,5 @@ struct JSONLinesToParquet {
             start = end + 1
         }
         return true
-    }
-}
-
-/// Blocks of lines being decoded side by side on a background queue; `wait` gives their batches in
-/// block order. The input must outlive the round (every round is waited for before `convert` returns).
-private final class DecodeRound: @unchecked Sendable {
-    // Written by the decoders, each its own slot, before `done` is signalled; read after `wait`.
-    private let results: UnsafeMutableBufferPointer<JSONColumnDecoder.Batch?>
-    private let done = DispatchSemaphore(value: 0)
-    private var finished = false
-
-    init(_ ranges: [Range<Int>], in all: UnsafeRawBufferPointer, with decoder: JSONColumnDecoder) {
-        results = .allocate(capacity: ranges.count)
-        results.initialize(repeating: nil)
-        nonisolated(unsafe) let slots = results
-        nonisolated(unsafe) let input = all
-        let done = done
-        DispatchQueue.global().async {
-            DispatchQueue.concurrentPerform(iterations: ranges.count) { index in
-                slots[index] = decoder.decode(UnsafeRawBufferPointer(rebasing: input[ranges[index]]))
-            }
-            done.signal()
-        }
-    }
-
-    func wait() -> [JSONColumnDecoder.Batch] {
-        if !finished {
-            done.wait()
-            finished = true
-        }
-        return results.compactMap { $0 }
-    }
-
-    deinit {
-        if !finished { done.wait() }
-        results.deinitialize().deallocate()
     }
 }

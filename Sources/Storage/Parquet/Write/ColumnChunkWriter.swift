@@ -35,8 +35,11 @@ struct ColumnChunkWriter {
     /// The encoded dictionary page (header and body) and its uncompressed size, once sealed.
     private var sealedDictionary: (page: [UInt8], uncompressedSize: Int)?
 
-    // The chunk: encoded data pages (headers included) and what the footer and page index need.
-    private var pages: [UInt8] = []
+    // The chunk: encoded data pages (each header, then its body) and what the footer and page index
+    // need. Kept as separate buffers, not one growing array: a chunk of a large row group is tens of
+    // megabytes, which a single array would copy (and fault in afresh) each time it grew.
+    private var pages: [[UInt8]] = []
+    private var pagesSize = 0
     private var uncompressedPagesSize = 0
     private var chunkStatistics: StatisticsAccumulator
     private(set) var rows = 0
@@ -72,7 +75,7 @@ struct ColumnChunkWriter {
 
     /// Encoded bytes buffered for this chunk (for the row-group byte limit).
     var bufferedBytes: Int {
-        pages.count + estimatedPageSize + (dictionaryUsed || dictionaryActive ? dictionarySize : 0)
+        pagesSize + estimatedPageSize + (dictionaryUsed || dictionaryActive ? dictionarySize : 0)
     }
 
     private var isByteArray: Bool {
@@ -258,9 +261,10 @@ struct ColumnChunkWriter {
         }
         if configuration.writePageChecksums { header.crc = Int32(bitPattern: CRC32.checksum(body)) }
         let headerBytes = header.encoded()
-        locations.append((pages.count, headerBytes.count + body.count, rows))
-        pages.append(contentsOf: headerBytes)
-        pages.append(contentsOf: body)
+        locations.append((pagesSize, headerBytes.count + body.count, rows))
+        pages.append(headerBytes)
+        pages.append(body)
+        pagesSize += headerBytes.count + body.count
         uncompressedPagesSize += headerBytes.count + Int(header.uncompressedPageSize)
         encodings.insert(encoding)
         if isOptional { encodings.insert(.rle) }
@@ -359,12 +363,14 @@ struct ColumnChunkWriter {
     /// The encoded chunk, ready to be written at `start`.
     struct Output {
         var dictionaryPage: [UInt8]
-        var dataPages: [UInt8]
+        /// Page headers and bodies, to be written one after another.
+        var dataPages: [[UInt8]]
+        var dataPagesSize: Int
         var chunk: ColumnChunk
         var columnIndex: ColumnIndex?
         var offsetIndex: OffsetIndex?
         var uncompressedSize: Int
-        var compressedSize: Int { dictionaryPage.count + dataPages.count }
+        var compressedSize: Int { dictionaryPage.count + dataPagesSize }
     }
 
     /// Cuts the last page and encodes the dictionary page: the costly part of finishing a chunk, and
@@ -398,7 +404,7 @@ struct ColumnChunkWriter {
         meta.codec = codecCode
         meta.numValues = Int64(rows)
         meta.totalUncompressedSize = Int64(dictionaryUncompressed + uncompressedPagesSize)
-        meta.totalCompressedSize = Int64(dictionaryPage.count + pages.count)
+        meta.totalCompressedSize = Int64(dictionaryPage.count + pagesSize)
         meta.dataPageOffset = dataPageOffset
         meta.dictionaryPageOffset = dictionaryUsed ? start : nil
         meta.statistics = chunkStatisticsForFooter()
@@ -414,7 +420,8 @@ struct ColumnChunkWriter {
         chunk.metaData = meta
 
         var output = Output(
-            dictionaryPage: dictionaryPage, dataPages: pages, chunk: chunk, columnIndex: nil, offsetIndex: nil,
+            dictionaryPage: dictionaryPage, dataPages: pages, dataPagesSize: pagesSize, chunk: chunk, columnIndex: nil,
+            offsetIndex: nil,
             uncompressedSize: dictionaryUncompressed + uncompressedPagesSize)
         if configuration.writePageIndex && !locations.isEmpty {
             output.offsetIndex = OffsetIndex(
@@ -483,6 +490,7 @@ struct ColumnChunkWriter {
 
     private mutating func reset() {
         pages = []
+        pagesSize = 0
         uncompressedPagesSize = 0
         chunkStatistics = StatisticsAccumulator(order: order)
         rows = 0

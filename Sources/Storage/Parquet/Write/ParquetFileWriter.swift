@@ -216,7 +216,7 @@ public final class ParquetFileWriter {
             let start = position
             let output = try columns[c].finish(at: start)
             try write(output.dictionaryPage)
-            try write(output.dataPages)
+            for page in output.dataPages { try write(page) }
             // Check our own bookkeeping before the footer records it.
             let meta = output.chunk.metaData
             guard position == start + Int64(output.compressedSize),
