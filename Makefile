@@ -117,9 +117,9 @@ bench-engine-peers:
 	@test -x .venv-flink/bin/python || python3 -m venv .venv-flink
 	.venv-flink/bin/python -m pip install -q --disable-pip-version-check -r Benchmarks/Engine/requirements-flink.txt
 
-reliability: setup build ## The reliability suites at full length (RELIABILITY.md): simulated power loss over 300 seeds per case, disk full, abuse over raw sockets, kill -9 of broker and engine.
+reliability: setup build ## The reliability suites at full length (RELIABILITY.md): simulated power loss and full disk over 300 seeds per case, disk full on a tmpfs, abuse over raw sockets, kill -9 of broker and engine.
 	swift build --build-tests
-	SOUK_POWER_LOSS_SEEDS=$(POWER_LOSS_SEEDS) swift test --skip-build --filter PowerLoss
+	SOUK_POWER_LOSS_SEEDS=$(POWER_LOSS_SEEDS) SOUK_DISK_FULL_SEEDS=$(POWER_LOSS_SEEDS) swift test --skip-build --filter "PowerLoss|DiskFull"
 	SOUK_KILL_CYCLES=20 SOUK_BIN=$(CURDIR)/.build/debug/souk $(PYTHON) -m pytest -q -p no:cacheprovider \
 	  Tests/Interop/test_broker_kill_cycles.py Tests/Interop/test_disk_full.py Tests/Interop/test_abuse.py Tests/Interop/test_rotten_log.py Tests/Interop/test_stream_crash.py \
 	  "Tests/Interop/test_broker.py::test_kill_9_keeps_every_acknowledged_record_with_fsync_always"

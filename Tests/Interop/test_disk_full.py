@@ -472,10 +472,6 @@ def assert_tables_hold_exactly(data, entries):
     assert_windows_equal(window_rows(data), oracle_windows(entries, final_watermark(data)))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: souk stream logs the full disk and commits nothing, but then exits 1 instead of pausing; "
-    "a restart after space returns holds every record exactly once (the test below)")
 def test_stream_on_a_full_disk_pauses_with_a_clear_line_and_resumes_when_space_returns(tmpfs, stream):
     entries, ballast = fill_the_stream_disk(stream, tmpfs)
     log = stream.log()

@@ -25,8 +25,8 @@ public actor StreamMaster<Job: StreamJob>: Service {
     let workers: [StreamWorker<Job>]
     private let planner: MicroBatchPlanner
     private let io: NIOThreadPool
-    private let stopFlag = Atomic<Bool>(false)
-    private let drainFlag = Atomic<Bool>(false)
+    let stopFlag = Atomic<Bool>(false)
+    let drainFlag = Atomic<Bool>(false)
 
     // Set up by `prepare()`.
     var checkpoint: CheckpointLog?
@@ -258,7 +258,7 @@ public actor StreamMaster<Job: StreamJob>: Service {
         commits.append(
             Task {
                 if let previous { try await previous.value }
-                do throws(StreamError) { try await self.commit(batch) } catch {
+                do throws(StreamError) { try await self.commitPausingWhileFull(batch) } catch {
                     self.failed(error)
                     throw error
                 }
@@ -282,7 +282,7 @@ public actor StreamMaster<Job: StreamJob>: Service {
         guard open || watermarkToApply != lastAppliedWatermark else { return }
         let ranges = next.mapValues { $0..<$0 }
         let last = try await compute(id: nextBatchId, ranges: ranges, watermark: watermarkToApply, final: true)
-        try await commit(last)
+        try await commitPausingWhileFull(last)
     }
 
     private func openParts() async throws(StreamError) -> Bool {

@@ -20,6 +20,9 @@ import Synchronization
 /// with `garbage`, some files get random bytes after that length (a torn write). Directories themselves
 /// are taken as durable once made. Everything random comes from the seed, so a run is reproducible.
 ///
+/// It also simulates a full file system (`fillUp(afterWrites:)`): writes and new files fail with `ENOSPC`
+/// until `makeRoom()`, the rest (reads, fsyncs, truncations, renames, removals) still working.
+///
 /// Production code never installs one; the layer's cost without one is one atomic load per operation.
 package final class PowerLossSimulator: Sendable {
     /// What a power loss did to the files.
@@ -51,6 +54,10 @@ package final class PowerLossSimulator: Sendable {
         var stopped = false
         var backups = 0
         var syncs = 0
+        /// Writes still possible before the file system fills (nil: it does not fill on its own).
+        var writesBeforeFull: Int?
+        var full = false
+        var refusedForSpace = 0
     }
 
     /// The directory the simulator covers, ending in `/`.
@@ -97,6 +104,29 @@ package final class PowerLossSimulator: Sendable {
     package func stop() {
         state.withLock { $0.stopped = true }
     }
+
+    /// Fills the file system after `writes` more writes (0: now): from then on every write and every
+    /// new or truncated file under the root fails with `ENOSPC`, until `makeRoom()`.
+    package func fillUp(afterWrites writes: Int) {
+        state.withLock { state in
+            if writes <= 0 {
+                state.full = true
+            } else {
+                state.writesBeforeFull = writes
+            }
+        }
+    }
+
+    /// Frees space: writes succeed again.
+    package func makeRoom() {
+        state.withLock { state in
+            state.full = false
+            state.writesBeforeFull = nil
+        }
+    }
+
+    /// Writes and file creations refused with `ENOSPC` so far.
+    package var refusedForSpace: Int { state.withLock { $0.refusedForSpace } }
 
     /// Stops the disk (if it has not stopped) and leaves the files as a power loss would at worst; then
     /// uninstalls the simulator, so the files can be opened again as after a reboot.
@@ -162,20 +192,32 @@ package final class PowerLossSimulator: Sendable {
 
     // MARK: - Reports from the file layer
 
-    /// Throws `EIO` when the disk has stopped; counts an fsync against `failAfterSyncs`.
+    /// Throws `EIO` when the disk has stopped, `ENOSPC` for a write or a new file when the file system is
+    /// full; counts an fsync against `failAfterSyncs` and a write against `fillUp(afterWrites:)`.
     func check(_ operation: String, _ path: String) throws(FileFailure) {
-        let refused: Bool = state.withLock { state in
-            if state.stopped { return true }
+        let refused: Int32? = state.withLock { state in
+            if state.stopped { return EIO }
             if operation == "fsync", let left = state.syncsLeft {
                 if left == 0 {
                     state.stopped = true
-                    return true
+                    return EIO
                 }
                 state.syncsLeft = left - 1
             }
-            return false
+            guard operation == "pwrite" || operation == "open" else { return nil }
+            if operation == "pwrite", let left = state.writesBeforeFull {
+                if left == 0 {
+                    state.full = true
+                    state.writesBeforeFull = nil
+                } else {
+                    state.writesBeforeFull = left - 1
+                }
+            }
+            guard state.full else { return nil }
+            state.refusedForSpace += 1
+            return ENOSPC
         }
-        if refused { throw FileFailure(operation: operation, path: path, errno: EIO) }
+        if let refused { throw FileFailure(operation: operation, path: path, errno: refused) }
     }
 
     func writing(_ path: String, descriptor: Int32) {
