@@ -489,6 +489,20 @@ def test_stream_on_a_full_disk_pauses_with_a_clear_line_and_resumes_when_space_r
     assert_tables_hold_exactly(stream.data, entries)
 
 
+def test_stream_stopped_while_paused_on_a_full_disk_exits_non_zero_and_a_restart_commits_the_batch(tmpfs, stream):
+    entries, ballast = fill_the_stream_disk(stream, tmpfs)
+    assert stream.running(), stream.log()[-2000:]
+    assert stream.stop() != 0, f"souk stream stopped while its commits were paused exited 0:\n{stream.log()[-1500:]}"
+    last = stream.log().strip().splitlines()[-1]
+    assert last.startswith("souk stream: ") and NO_SPACE.search(last), last
+    assert committed_lines(stream.data) == 5000
+    os.remove(ballast)
+    stream.start()
+    assert wait_for(lambda: committed_lines(stream.data) == 10_000, 20), stream.log()[-1500:]
+    assert stream.stop() == 0, stream.log()[-2000:]
+    assert_tables_hold_exactly(stream.data, entries)
+
+
 def test_stream_restarted_after_a_full_disk_holds_every_record_exactly_once(tmpfs, stream):
     entries, ballast = fill_the_stream_disk(stream, tmpfs)
     assert NO_SPACE.search(stream.log()), stream.log()[-2000:]
