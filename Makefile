@@ -9,6 +9,8 @@ BENCH_PARQUET_DIR ?= /dev/shm/souk-bench-parquet
 DEMO_ARGS   ?=
 # Seeds per simulated power-loss case in `make reliability` (make test runs the tests' defaults, 40 and 24).
 POWER_LOSS_SEEDS ?= 300
+# Seconds each libFuzzer target runs in `make fuzz`.
+FUZZ_SECONDS ?= 600
 # Options for `make bench`, e.g. make bench BENCH_ARGS="--only convert,parquet --runs 7" (see python -m Benchmarks.report -h).
 BENCH_ARGS  ?=
 PYTHON      := $(VENV)/bin/python
@@ -25,7 +27,7 @@ BENCH_ALL_APT_PACKAGES := $(BENCH_APT_PACKAGES) openjdk-17-jdk-headless bc kcat 
 BREW_PACKAGES := zstd snappy lz4 zlib pkg-config python kcat
 SWIFT_FORMAT_PATHS := Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks
 
-.PHONY: reliability bench-micro bench-packages bench-engine-peers bench-ceilings bench-smoke bench-parquet bench-convert bench-tables bench-demo screenshot bench-analyze bench-broker bench-engine bench-web interop-full help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
+.PHONY: reliability fuzz sanitize bench-micro bench-packages bench-engine-peers bench-ceilings bench-smoke bench-parquet bench-convert bench-tables bench-demo screenshot bench-analyze bench-broker bench-engine bench-web interop-full help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -123,6 +125,15 @@ reliability: setup build ## The reliability suites at full length (RELIABILITY.m
 	SOUK_KILL_CYCLES=20 SOUK_BIN=$(CURDIR)/.build/debug/souk $(PYTHON) -m pytest -q -p no:cacheprovider \
 	  Tests/Interop/test_broker_kill_cycles.py Tests/Interop/test_disk_full.py Tests/Interop/test_abuse.py Tests/Interop/test_rotten_log.py Tests/Interop/test_stream_crash.py \
 	  "Tests/Interop/test_broker.py::test_kill_9_keeps_every_acknowledged_record_with_fsync_always"
+
+fuzz: setup ## libFuzzer with AddressSanitizer on every decoder of untrusted bytes (Fuzz/), FUZZ_SECONDS each (default 600): Kafka request frames and bodies, record batches, decompressors, Parquet footers and files, JSON lines, API query strings.
+	FUZZ_SECONDS=$(FUZZ_SECONDS) PYTHON=$(PYTHON) Fuzz/run.sh
+
+sanitize: system-packages ## The Swift tests under ThreadSanitizer, then AddressSanitizer (builds of their own in .build/tsan and .build/asan).
+	swift build --build-tests --sanitize=thread --scratch-path .build/tsan
+	SWIFT_BACKTRACE=enable=no swift test --skip-build --sanitize=thread --scratch-path .build/tsan
+	swift build --build-tests --sanitize=address --scratch-path .build/asan
+	SWIFT_BACKTRACE=enable=no swift test --skip-build --sanitize=address --scratch-path .build/asan
 
 bench-micro: system-packages ## The package-benchmark suites in Benchmarks/: codecs and CRC-32C, Parquet, engine decode (release build).
 	cd Benchmarks && swift package --disable-sandbox benchmark

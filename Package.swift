@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(
             name: "KafkaTests",
             dependencies: [
-                "Kafka", .product(name: "NIOCore", package: "swift-nio"),
+                "Kafka", "Storage", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"]),
@@ -152,3 +152,22 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets (`make fuzz`), only with SOUK_FUZZ set: they link only with `--sanitize fuzzer`
+// (libFuzzer supplies `main`), so an ordinary build must not see them.
+if Context.environment["SOUK_FUZZ"] != nil {
+    let nio = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzKafkaRequests", ["Kafka", nio]),
+        ("FuzzRecordBatch", ["Kafka", nio]),
+        ("FuzzDecompress", ["Storage", nio]),
+        ("FuzzParquet", ["Storage"]),
+        ("FuzzJSON", ["Engine", "Storage"]),
+        ("FuzzHTTPQuery", ["Web", "Commerce", .product(name: "Hummingbird", package: "hummingbird"), nio]),
+    ]
+    for target in fuzzTargets {
+        package.targets.append(
+            .executableTarget(name: target.name, dependencies: target.dependencies, path: "Fuzz/\(target.name)"))
+        package.products.append(.executable(name: target.name, targets: [target.name]))
+    }
+}

@@ -1,4 +1,4 @@
-import Synchronization
+import Storage
 import Testing
 
 @testable import Engine
@@ -14,7 +14,7 @@ struct LiveViewTests {
 
     /// The versions a watcher received so far.
     final class Received: Sendable {
-        private let versions = Mutex<[Int]>([])
+        private let versions = Locked<[Int]>([])
         func add(_ version: Int) { versions.withLock { $0.append(version) } }
         var all: [Int] { versions.withLock { $0 } }
 

@@ -1,4 +1,4 @@
-import Synchronization
+import Storage
 
 /// A clock that moves only when `advance(by:)` is called, for tests: sleepers wake when the clock passes
 /// their deadline.
@@ -15,11 +15,11 @@ package final class ManualGroupClock: GroupClock {
         var nextSleeper: UInt64 = 0
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     /// A clock reading zero, whose wall clock starts at `unixTimeMs`.
     package init(unixTimeMs: Int64 = 1_700_000_000_000) {
-        state = Mutex(State(unixTimeMs: unixTimeMs))
+        state = Locked(State(unixTimeMs: unixTimeMs))
     }
 
     package var now: Duration { state.withLock { $0.now } }

@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import Storage
 import Synchronization
 
 /// Sends generated transactions to a topic at a steady rate with Souk's Kafka producer, until a count
@@ -54,7 +55,7 @@ package final class TransactionFeed: Service, Sendable {
     private let generatedCount = Atomic<Int>(0)
     private let lateCount = Atomic<Int>(0)
     private let malformedCount = Atomic<Int>(0)
-    private let producer = Mutex<KafkaProducer?>(nil)
+    private let producer = Locked<KafkaProducer?>(nil)
 
     /// `ready` is awaited before the first connection (false: stop without sending), e.g. until an
     /// embedded broker listens; `progress` is called with the count every 10,000 records.

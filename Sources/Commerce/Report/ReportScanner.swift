@@ -268,10 +268,10 @@ package struct ReportScanner: Sendable {
 
 /// One worker's totals, folded into by one pool job at a time.
 final class WorkerTotals: Sendable {
-    let totals: Mutex<ReportAccumulator>
+    let totals: Locked<ReportAccumulator>
 
     init(_ accumulator: ReportAccumulator) {
-        totals = Mutex(accumulator)
+        totals = Locked(accumulator)
     }
 }
 

@@ -1,4 +1,4 @@
-import Synchronization
+import Storage
 
 /// Tells watchers that something changed, without polling: each watcher's stream holds at most the
 /// newest signal (a slow watcher skips to it), and a watcher that stops iterating is forgotten.
@@ -9,7 +9,7 @@ public final class ChangeSignal: Sendable {
         var version = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init() {}
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Commerce
 import Foundation
-import Synchronization
+import Storage
 
 #if canImport(Glibc)
     import Glibc
@@ -108,7 +108,7 @@ final class ScanProgressBar: Sendable {
     }
 
     private let started = ContinuousClock.now
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// A bar when stderr is a terminal (and `TERM` is not `dumb`); nil otherwise.
     static func onTerminal() -> ScanProgressBar? {

@@ -1,7 +1,5 @@
-import Dispatch
 import Engine
 import Foundation
-import Synchronization
 
 /// Blocks of JSON lines decoded on worker threads and handed back in block order.
 ///
@@ -11,20 +9,16 @@ import Synchronization
 /// for them, so the input only has to outlive the pipeline.
 struct DecodePipeline: ~Copyable {
     private let shared: Shared
-    private var taken = 0
 
     init(
         blocks: [Range<Int>], in input: UnsafeRawBufferPointer, with decoder: JSONColumnDecoder, workers: Int,
         lookahead: Int
     ) {
-        shared = Shared(blocks: blocks, input: input, decoder: decoder, lookahead: max(1, lookahead))
+        let count = min(max(1, workers), max(1, blocks.count))
+        shared = Shared(blocks: blocks, input: input, decoder: decoder, lookahead: max(1, lookahead), workers: count)
         let shared = shared
-        for _ in 0..<min(max(1, workers), max(1, blocks.count)) {
-            shared.finished.enter()
-            let thread = Thread {
-                shared.work()
-                shared.finished.leave()
-            }
+        for _ in 0..<count {
+            let thread = Thread { shared.work() }
             thread.name = "souk-convert-decode"
             thread.start()
         }
@@ -32,63 +26,87 @@ struct DecodePipeline: ~Copyable {
 
     /// The next block's batch, waiting for it to be decoded; nil after the last block.
     mutating func next() -> JSONColumnDecoder.Batch? {
-        guard taken < shared.blocks.count else { return nil }
-        shared.ready[taken].wait()
-        let batch = shared.results.withLock { results in
-            defer { results[taken] = nil }
-            return results[taken]
-        }
-        taken += 1
-        shared.window.signal()
-        return batch
+        shared.take()
     }
 
     deinit {
-        shared.claims.withLock { $0.cancelled = true }
-        shared.window.signal()
-        shared.finished.wait()
+        shared.stop()
     }
 
-    /// What the caller and the workers share.
-    private final class Shared: Sendable {
+    /// What the caller and the workers share, all of it guarded by `condition`.
+    private final class Shared: @unchecked Sendable {
         let blocks: [Range<Int>]
         // Read only; the pipeline's owner keeps it alive until every worker has finished.
-        nonisolated(unsafe) let input: UnsafeRawBufferPointer
+        let input: UnsafeRawBufferPointer
         let decoder: JSONColumnDecoder
-        let results: Mutex<[JSONColumnDecoder.Batch?]>
-        /// One per block, signalled when its batch is in `results`.
-        let ready: [DispatchSemaphore]
-        /// Blocks a worker may still take before the caller consumes another.
-        let window: DispatchSemaphore
-        let claims = Mutex<(next: Int, cancelled: Bool)>((0, false))
-        let finished = DispatchGroup()
+        let lookahead: Int
+        private let condition = NSCondition()
+        // Under `condition`: each block's batch until the caller takes it, the next block to decode,
+        // the blocks taken, whether the caller stopped early, and the workers still running.
+        private var results: [JSONColumnDecoder.Batch?]
+        private var next = 0
+        private var taken = 0
+        private var stopped = false
+        private var running: Int
 
-        init(blocks: [Range<Int>], input: UnsafeRawBufferPointer, decoder: JSONColumnDecoder, lookahead: Int) {
+        init(
+            blocks: [Range<Int>], input: UnsafeRawBufferPointer, decoder: JSONColumnDecoder, lookahead: Int,
+            workers: Int
+        ) {
             self.blocks = blocks
             self.input = input
             self.decoder = decoder
-            results = Mutex(Array(repeating: nil, count: blocks.count))
-            ready = blocks.map { _ in DispatchSemaphore(value: 0) }
-            window = DispatchSemaphore(value: lookahead)
+            self.lookahead = lookahead
+            results = Array(repeating: nil, count: blocks.count)
+            running = workers
         }
 
         func work() {
-            while true {
-                window.wait()
-                let index: Int? = claims.withLock { claims in
-                    guard !claims.cancelled, claims.next < blocks.count else { return nil }
-                    defer { claims.next += 1 }
-                    return claims.next
-                }
-                guard let index else {
-                    // Pass the wake-up on: the next waiting worker finds nothing left either.
-                    window.signal()
-                    return
-                }
+            while let index = claim() {
                 let batch = decoder.decode(UnsafeRawBufferPointer(rebasing: input[blocks[index]]))
-                results.withLock { $0[index] = batch }
-                ready[index].signal()
+                condition.lock()
+                results[index] = batch
+                condition.broadcast()
+                condition.unlock()
             }
+            condition.lock()
+            running -= 1
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        /// The next block to decode once it is within `lookahead` of the caller; nil when none is left.
+        private func claim() -> Int? {
+            condition.lock()
+            defer { condition.unlock() }
+            while !stopped && next < blocks.count && next >= taken + lookahead { condition.wait() }
+            guard !stopped, next < blocks.count else { return nil }
+            defer { next += 1 }
+            return next
+        }
+
+        func take() -> JSONColumnDecoder.Batch? {
+            condition.lock()
+            defer { condition.unlock() }
+            guard taken < blocks.count else { return nil }
+            while true {
+                if let batch = results[taken] {
+                    results[taken] = nil
+                    taken += 1
+                    condition.broadcast()
+                    return batch
+                }
+                condition.wait()
+            }
+        }
+
+        /// Stops the workers (a block being decoded is finished) and waits until none is running.
+        func stop() {
+            condition.lock()
+            stopped = true
+            condition.broadcast()
+            while running > 0 { condition.wait() }
+            condition.unlock()
         }
     }
 }

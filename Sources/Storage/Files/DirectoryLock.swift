@@ -1,5 +1,3 @@
-import Synchronization
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -23,7 +21,7 @@ package final class DirectoryLock: Sendable {
 
     /// The lock file's path.
     package let path: String
-    private let descriptor: Mutex<Int32>
+    private let descriptor: Locked<Int32>
 
     /// Takes the lock `directory/fileName` (the directory is created when missing) without waiting.
     package init(directory: String, fileName: String) throws(Failure) {
@@ -38,7 +36,7 @@ package final class DirectoryLock: Sendable {
             throw .io(FileFailure(operation: "flock", path: path, errno: error))
         }
         self.path = path
-        self.descriptor = Mutex(descriptor)
+        self.descriptor = Locked(descriptor)
     }
 
     /// Releases the lock; dropping the last reference does too.

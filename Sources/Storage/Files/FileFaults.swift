@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Makes file operations fail on demand, so tests can check fail-stop behaviour without a broken
 /// disk. Production code passes none.
 package final class FileFaults: Sendable {
@@ -16,7 +14,7 @@ package final class FileFaults: Sendable {
         }
     }
 
-    private let state = Mutex(Faults())
+    private let state = Locked(Faults())
 
     package init() {}
 

@@ -63,9 +63,9 @@ package final class PowerLossSimulator: Sendable {
     /// The directory the simulator covers, ending in `/`.
     package let root: String
     private let backupDirectory: String
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
-    private static let installed = Mutex<[PowerLossSimulator]>([])
+    private static let installed = Locked<[PowerLossSimulator]>([])
     private static let installedCount = Atomic<Int>(0)
 
     /// Starts watching every file operation under `root` (an existing or new directory). With
@@ -85,7 +85,7 @@ package final class PowerLossSimulator: Sendable {
         let trimmed = root.hasSuffix("/") ? String(root.dropLast()) : root
         self.root = trimmed + "/"
         backupDirectory = trimmed + ".powerloss"
-        state = Mutex(State(syncsLeft: failAfterSyncs))
+        state = Locked(State(syncsLeft: failAfterSyncs))
     }
 
     /// The simulator covering `path`, if one is installed.

@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Storage
-import Synchronization
 
 /// Watches the dashboard source and, whenever it changed, encodes one `update` event (the read model
 /// and the status) once and hands it to every subscriber.
@@ -33,7 +32,7 @@ package final class UpdateHub: Service, Sendable {
     package let source: any DashboardSource
     private let interval: Duration
     private let logger: Logger
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// `interval`: how often a source that cannot push its changes (the tables) is checked; the live
     /// view pushes them.

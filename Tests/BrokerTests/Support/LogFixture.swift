@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
-import Synchronization
+import Storage
 
 @testable import Broker
 
@@ -83,7 +83,7 @@ struct RecordingLogHandler: LogHandler {
 
     /// The messages logged so far.
     final class Store: Sendable {
-        private let entries = Mutex<[Entry]>([])
+        private let entries = Locked<[Entry]>([])
         func append(_ entry: Entry) { entries.withLock { $0.append(entry) } }
         var all: [Entry] { entries.withLock { $0 } }
     }

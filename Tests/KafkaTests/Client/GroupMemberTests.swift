@@ -1,5 +1,5 @@
 import NIOCore
-import Synchronization
+import Storage
 import Testing
 
 @testable import Kafka
@@ -231,7 +231,7 @@ actor FakeGroupCoordinator: GroupTransport, KafkaRequestSending {
 
 /// Assignments each member reported, per member id.
 final class AssignmentLog: Sendable {
-    private let log = Mutex<[String: [[Int32]]]>([:])
+    private let log = Locked<[String: [[Int32]]]>([:])
 
     func withLock<T: Sendable>(_ body: (inout [String: [[Int32]]]) -> T) -> T {
         log.withLock { body(&$0) }

@@ -1,6 +1,6 @@
 import Logging
 import NIOPosix
-import Synchronization
+import Storage
 
 /// Durable committed offsets: the `OffsetsLog`, driven from a dedicated one-thread `NIOThreadPool`.
 ///
@@ -9,11 +9,11 @@ import Synchronization
 /// which is the order the coordinator applied them in memory.
 package final class OffsetStore: Sendable {
     private let pool: NIOThreadPool
-    private let log: Mutex<OffsetsLog?>
+    private let log: Locked<OffsetsLog?>
 
     private init(pool: NIOThreadPool, log: OffsetsLog) {
         self.pool = pool
-        self.log = Mutex(log)
+        self.log = Locked(log)
     }
 
     /// Opens (creating if needed) the offsets log under `directory`, replays it, and returns the store with

@@ -1,7 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
-import Synchronization
+import Storage
 
 /// Writes records to Kafka. Records are accumulated into one batch per partition and sent by
 /// `run()`, which the owner runs in its task group (or service group) for the producer's lifetime:
@@ -42,7 +42,7 @@ package final class KafkaProducer: Sendable {
     package let configuration: KafkaProducerConfiguration
     private let cluster: KafkaClusterClient
     private let logger: Logger
-    private let state: Mutex<State>
+    private let state: Locked<State>
     private let wakeup = WakeupSignal()
 
     /// Creates a producer; nothing is sent until `run()` runs. Throws `.invalidConfiguration` for
@@ -60,7 +60,7 @@ package final class KafkaProducer: Sendable {
         self.logger = logger
         self.cluster = KafkaClusterClient(
             configuration: configuration.client, eventLoopGroup: eventLoopGroup, logger: logger)
-        self.state = Mutex(
+        self.state = Locked(
             State(accumulator: RecordAccumulator(batchSize: configuration.batchSize, linger: configuration.linger)))
     }
 

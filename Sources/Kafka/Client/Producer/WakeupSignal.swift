@@ -1,4 +1,4 @@
-import Synchronization
+import Storage
 
 /// Wakes one waiting task: `signal()` before `wait()` makes the next wait return at once.
 /// Cancelling the waiter wakes it too.
@@ -8,7 +8,7 @@ package final class WakeupSignal: Sendable {
         var waiter: CheckedContinuation<Void, Never>?
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     package init() {}
 

@@ -1,5 +1,5 @@
 import Kafka
-import Synchronization
+import Storage
 
 /// Collects every acknowledged record's latency (microseconds) and counts failures, from the producers'
 /// delivery reports; the percentiles are exact (nearest rank over every latency).
@@ -11,12 +11,12 @@ final class LatencyRecorder: Sendable {
         var firstError: String?
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     init(capacity: Int) {
         var initial = State()
         initial.micros.reserveCapacity(min(capacity, 1 << 26))
-        state = Mutex(initial)
+        state = Locked(initial)
     }
 
     /// Records one delivery report of a record of `bytes` bytes meant to be sent at `intended`.
