@@ -133,7 +133,9 @@ sanitize: system-packages ## The Swift tests under ThreadSanitizer, then Address
 	swift build --build-tests --sanitize=thread --scratch-path .build/tsan
 	SWIFT_BACKTRACE=enable=no swift test --skip-build --sanitize=thread --scratch-path .build/tsan
 	swift build --build-tests --sanitize=address --scratch-path .build/asan
-	SWIFT_BACKTRACE=enable=no swift test --skip-build --sanitize=address --scratch-path .build/asan
+	# LeakSanitizer cannot follow Swift's pointers that carry flags in their high bits (strings, indirect
+	# enums, bridge objects), so it takes live memory for leaks; memory errors still stop the run.
+	ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no swift test --skip-build --sanitize=address --scratch-path .build/asan
 
 bench-micro: system-packages ## The package-benchmark suites in Benchmarks/: codecs and CRC-32C, Parquet, engine decode (release build).
 	cd Benchmarks && swift package --disable-sandbox benchmark
