@@ -11,6 +11,9 @@ DEMO_ARGS   ?=
 POWER_LOSS_SEEDS ?= 300
 # Seconds each libFuzzer target runs in `make fuzz`.
 FUZZ_SECONDS ?= 600
+# Length and rate of `make soak`.
+SOAK_SECONDS ?= 900
+SOAK_RATE ?= 20000
 # Options for `make bench`, e.g. make bench BENCH_ARGS="--only convert,parquet --runs 7" (see python -m Benchmarks.report -h).
 BENCH_ARGS  ?=
 PYTHON      := $(VENV)/bin/python
@@ -27,7 +30,7 @@ BENCH_ALL_APT_PACKAGES := $(BENCH_APT_PACKAGES) openjdk-17-jdk-headless bc kcat 
 BREW_PACKAGES := zstd snappy lz4 zlib pkg-config python kcat
 SWIFT_FORMAT_PATHS := Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks
 
-.PHONY: reliability fuzz sanitize bench-micro bench-packages bench-engine-peers bench-ceilings bench-smoke bench-parquet bench-convert bench-tables bench-demo screenshot bench-analyze bench-broker bench-engine bench-web interop-full help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
+.PHONY: reliability fuzz sanitize soak bench-micro bench-packages bench-engine-peers bench-ceilings bench-smoke bench-parquet bench-convert bench-tables bench-demo screenshot bench-analyze bench-broker bench-engine bench-web interop-full help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -119,12 +122,16 @@ bench-engine-peers:
 	@test -x .venv-flink/bin/python || python3 -m venv .venv-flink
 	.venv-flink/bin/python -m pip install -q --disable-pip-version-check -r Benchmarks/Engine/requirements-flink.txt
 
-reliability: setup build ## The reliability suites at full length (RELIABILITY.md): simulated power loss and full disk over 300 seeds per case, disk full on a tmpfs, abuse over raw sockets, kill -9 of broker and engine.
+reliability: setup build ## The reliability suites at full length (RELIABILITY.md): simulated power loss and full disk over 300 seeds per case, disk full on a tmpfs, abuse over raw sockets, kill -9 of broker and engine, then the 15-minute soak.
 	swift build --build-tests
 	SOUK_POWER_LOSS_SEEDS=$(POWER_LOSS_SEEDS) SOUK_DISK_FULL_SEEDS=$(POWER_LOSS_SEEDS) swift test --skip-build --filter "PowerLoss|DiskFull"
 	SOUK_KILL_CYCLES=20 SOUK_BIN=$(CURDIR)/.build/debug/souk $(PYTHON) -m pytest -q -p no:cacheprovider \
 	  Tests/Interop/test_broker_kill_cycles.py Tests/Interop/test_disk_full.py Tests/Interop/test_abuse.py Tests/Interop/test_rotten_log.py Tests/Interop/test_stream_crash.py \
 	  "Tests/Interop/test_broker.py::test_kill_9_keeps_every_acknowledged_record_with_fsync_always"
+	@$(MAKE) --no-print-directory soak
+
+soak: setup release ## souk demo at SOAK_RATE events/s (20,000) for SOAK_SECONDS (900): RSS, open descriptors, consumer lag and batch duration every second, judged flat; Benchmarks/results/soak.{csv,json,svg}.
+	$(PYTHON) Tests/Reliability/soak.py $(CURDIR)/.build/release/souk --seconds $(SOAK_SECONDS) --rate $(SOAK_RATE)
 
 fuzz: setup ## libFuzzer with AddressSanitizer on every decoder of untrusted bytes (Fuzz/), FUZZ_SECONDS each (default 600): Kafka request frames and bodies, record batches, decompressors, Parquet footers and files, JSON lines, API query strings.
 	FUZZ_SECONDS=$(FUZZ_SECONDS) PYTHON=$(PYTHON) Fuzz/run.sh

@@ -19,12 +19,25 @@ export SWIFT_BACKTRACE=enable=no
 failed=()
 for target in $TARGETS; do
     echo "== $target: build"
+    # SwiftPM passes each --sanitize to the compiler as a -sanitize= flag of its own, in no fixed order, and
+    # the compiler keeps only the last one: modules came out without coverage (libFuzzer fuzzing blind) or
+    # without AddressSanitizer. The combined flag after them gives every module both; SwiftPM's own flags
+    # are still needed for the link (libFuzzer's main). --disable-dead-strip keeps the coverage tables of
+    # code the target never reaches in the binary.
     if ! SOUK_FUZZ=1 swift build -c release --scratch-path "$SCRATCH" --product "$target" \
-        --sanitize fuzzer --sanitize address -Xswiftc -parse-as-library; then
+        --sanitize fuzzer --sanitize address -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
+        --disable-dead-strip; then
         failed+=("$target (build)")
         continue
     fi
-    echo "== $target: ${SECONDS_EACH} s"
+    # A binary without coverage would run without finding anything: refuse it.
+    counters=$("$SCRATCH/release/$target" -runs=0 "$CORPUS/$target" 2>&1 | sed -n 's/.*Loaded 1 modules *(\([0-9]*\) inline.*/\1/p')
+    if [ "${counters:-0}" -lt 10000 ]; then
+        echo "$target: only ${counters:-0} coverage counters: the libraries were built without coverage" >&2
+        failed+=("$target (coverage)")
+        continue
+    fi
+    echo "== $target: ${SECONDS_EACH} s, $counters coverage counters"
     mkdir -p "$CORPUS/$target"
     if ! "$SCRATCH/release/$target" -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -timeout=10 \
         -print_final_stats=1 -artifact_prefix="$ARTIFACTS/$target-" "$CORPUS/$target"; then

@@ -50,7 +50,9 @@ package enum LogicalType: Sendable, Hashable {
         case .bson: writer.writeStruct(13) { _ in }
         case .uuid: writer.writeStruct(14) { _ in }
         case .float16: writer.writeStruct(15) { _ in }
-        case .unrecognized: break
+        // Its content was skipped on reading; an empty member keeps the id, so a reader still learns the
+        // column has a logical type it may not know.
+        case .unrecognized(let fieldID): writer.writeStruct(fieldID) { _ in }
         }
         writer.endStruct()
     }

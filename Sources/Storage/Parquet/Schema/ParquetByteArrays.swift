@@ -137,7 +137,9 @@ extension ParquetByteArrays {
                     }
                     let length = Int(source.loadUnaligned(fromByteOffset: position, as: UInt32.self).littleEndian)
                     position &+= 4
-                    guard length <= end - position else {
+                    // Within the page, and within the output: the length prefixes of the values still to
+                    // come need their bytes too, so a value may not take those (the output has no room).
+                    guard length <= end - position, length <= base &+ bound &- written else {
                         failure = .corrupt("PLAIN byte array of \(length) bytes runs past the page")
                         return
                     }
