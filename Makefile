@@ -28,7 +28,7 @@ BENCH_APT_PACKAGES := librdkafka-dev redis-server redis-tools
 # Everything `make bench` runs: the above, Java 17 for PySpark and Flink, hey for the API, iperf3 for the ceilings.
 BENCH_ALL_APT_PACKAGES := $(BENCH_APT_PACKAGES) openjdk-17-jdk-headless bc kcat time hey curl iperf3
 BREW_PACKAGES := zstd snappy lz4 zlib pkg-config python kcat
-SWIFT_FORMAT_PATHS := Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks
+SWIFT_FORMAT_PATHS := Package.swift Sources Tests Fuzz Benchmarks/Package.swift Benchmarks/Benchmarks
 
 .PHONY: reliability fuzz sanitize soak bench-micro bench-packages bench-engine-peers bench-ceilings bench-smoke bench-parquet bench-convert bench-tables bench-demo screenshot bench-analyze bench-broker bench-engine bench-web interop-full help setup system-packages python-packages build release test unit-test interop-test demo lint format bench clean
 
