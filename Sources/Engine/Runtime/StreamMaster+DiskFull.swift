@@ -42,7 +42,7 @@ extension StreamMaster {
                         "the data directory has space again: commits resumed",
                         metadata: [
                             "batch": "\(batch.id)", "paused.seconds": "\((ContinuousClock.now - pausedAt).seconds)",
-                            "attempts": "\(attempts)",
+                            "failed.attempts": "\(attempts)",
                         ])
                 }
                 return
