@@ -131,7 +131,7 @@ reliability: setup build ## The reliability suites at full length (RELIABILITY.m
 	@$(MAKE) --no-print-directory soak
 
 soak: setup release ## souk demo at SOAK_RATE events/s (20,000) for SOAK_SECONDS (900): RSS, open descriptors, consumer lag and batch duration every second, judged flat; Benchmarks/results/soak.{csv,json,svg}.
-	$(PYTHON) Tests/Reliability/soak.py $(CURDIR)/.build/release/souk --seconds $(SOAK_SECONDS) --rate $(SOAK_RATE)
+	$(PYTHON) Benchmarks/Demo/soak.py $(CURDIR)/.build/release/souk --seconds $(SOAK_SECONDS) --rate $(SOAK_RATE)
 
 fuzz: setup ## libFuzzer with AddressSanitizer on every decoder of untrusted bytes (Fuzz/), FUZZ_SECONDS each (default 600): Kafka request frames and bodies, record batches, decompressors, Parquet footers and files, JSON lines, API query strings.
 	FUZZ_SECONDS=$(FUZZ_SECONDS) PYTHON=$(PYTHON) Fuzz/run.sh

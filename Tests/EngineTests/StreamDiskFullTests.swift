@@ -12,9 +12,7 @@ import Testing
 /// recomputation. `SOUK_DISK_FULL_SEEDS` sets how many seeds run.
 @Suite("Stream master: a full disk")
 struct StreamDiskFullTests {
-    static let seeds: [UInt64] =
-        (0..<UInt64(ProcessInfo.processInfo.environment["SOUK_DISK_FULL_SEEDS"].flatMap(Int.init) ?? 16))
-        .map { $0 + 2000 }
+    static let seeds = StreamMasterTests.seeds("SOUK_DISK_FULL_SEEDS", default: 16, from: 2000)
 
     @Test(
         "commits pause on a full disk at any write and resume when space returns: raw rows exactly once",
@@ -23,8 +21,7 @@ struct StreamDiskFullTests {
         var random = SplitMix64(seed: seed)
         let fixture = StreamMasterTests.Fixture()
         defer { try? FileManager.default.removeItem(atPath: fixture.directory) }
-        let events = (0..<400).map { (["a", "b", "c", "d"][$0 % 4], Int64(5_000 + $0 / 4)) }
-        try fixture.append(events.map { StreamMasterTests.event($0.0, $0.1) })
+        let events = try fixture.appendFaultEvents()
         let simulator = try PowerLossSimulator.install(root: fixture.directory)
         defer { simulator.uninstall() }
         let batch = Int64(random.next() % 5)
@@ -50,11 +47,7 @@ struct StreamDiskFullTests {
             rawValue: "seed \(seed): full from batch \(batch) after \(writes) writes for \(held); "
                 + "\(refused) writes refused; \(reports.count) batches")
         #expect(refused > 0, note)
-        let watermark = try #require(
-            try CheckpointLog(directory: fixture.directory + "/checkpoints/counting").recover().lastCommit?
-                .nextWatermarkMicros)
-        #expect(try fixture.table("events").count == events.count, note)
-        #expect(try fixture.table("counts") == StreamMasterTests.expected(events, upTo: watermark), note)
+        try fixture.expectExactlyOnce(events, note)
         #expect(Set(reports.map(\.batchId)).count == reports.count, note)
     }
 }

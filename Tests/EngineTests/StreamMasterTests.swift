@@ -148,6 +148,23 @@ struct StreamMasterTests {
             return reports.all
         }
 
+        /// The 400 events (four keys, four a second) the fault-injection suites run, appended to the input.
+        func appendFaultEvents() throws -> [(String, Int64)] {
+            let events = (0..<400).map { (["a", "b", "c", "d"][$0 % 4], Int64(5_000 + $0 / 4)) }
+            try append(events.map { StreamMasterTests.event($0.0, $0.1) })
+            return events
+        }
+
+        /// The committed tables hold `events` exactly once: every raw row, and the windows a
+        /// recomputation gives up to the last commit's watermark.
+        func expectExactlyOnce(_ events: [(String, Int64)], _ note: Comment) throws {
+            let watermark = try #require(
+                try CheckpointLog(directory: directory + "/checkpoints/counting").recover().lastCommit?
+                    .nextWatermarkMicros)
+            #expect(try table("events").count == events.count, note)
+            #expect(try table("counts") == StreamMasterTests.expected(events, upTo: watermark), note)
+        }
+
         /// Every row of every committed part of a table, as rows of text.
         func table(_ name: String) throws -> [[String]] {
             let root = directory + "/tables/" + name
@@ -178,6 +195,12 @@ struct StreamMasterTests {
         private var reports: [StreamingProgress] = []
         func add(_ report: StreamingProgress) { lock.withLock { reports.append(report) } }
         var all: [StreamingProgress] { lock.withLock { reports } }
+    }
+
+    /// `count` seeds from `offset` on, or as many as the environment variable `variable` says.
+    static func seeds(_ variable: String, default count: Int, from offset: UInt64) -> [UInt64] {
+        let count = ProcessInfo.processInfo.environment[variable].flatMap(Int.init) ?? count
+        return (0..<UInt64(max(0, count))).map { $0 + offset }
     }
 
     static func event(_ key: String, _ seconds: Int64) -> String { "{\"key\":\"\(key)\",\"ts\":\(seconds * 1000)}" }

@@ -11,9 +11,7 @@ import Testing
 /// recomputation. `SOUK_POWER_LOSS_SEEDS` sets how many seeds run.
 @Suite("Stream master: simulated power loss")
 struct StreamPowerLossTests {
-    static let seeds: [UInt64] =
-        (0..<UInt64(ProcessInfo.processInfo.environment["SOUK_POWER_LOSS_SEEDS"].flatMap(Int.init) ?? 24))
-        .map { $0 + 1000 }
+    static let seeds = StreamMasterTests.seeds("SOUK_POWER_LOSS_SEEDS", default: 24, from: 1000)
 
     @Test(
         "raw rows exactly once and windows equal to a recomputation after a power loss at any fsync", arguments: seeds)
@@ -21,8 +19,7 @@ struct StreamPowerLossTests {
         var random = SplitMix64(seed: seed)
         let fixture = StreamMasterTests.Fixture()
         defer { try? FileManager.default.removeItem(atPath: fixture.directory) }
-        let events = (0..<400).map { (["a", "b", "c", "d"][$0 % 4], Int64(5_000 + $0 / 4)) }
-        try fixture.append(events.map { StreamMasterTests.event($0.0, $0.1) })
+        let events = try fixture.appendFaultEvents()
         let simulator = try PowerLossSimulator.install(
             root: fixture.directory, failAfterSyncs: Int(random.next() % 120))
         var failed = false
@@ -32,12 +29,8 @@ struct StreamPowerLossTests {
         // The disk stopped during the first run (the seed's fsync comes before a whole run's last).
         #expect(failed, "seed \(seed): the first run did not fail; \(syncs) fsyncs")
         let reports = try await fixture.run(maxRecords: 37)
-        let watermark = try #require(
-            try CheckpointLog(directory: fixture.directory + "/checkpoints/counting").recover().lastCommit?
-                .nextWatermarkMicros)
         let note = Comment(
             rawValue: "seed \(seed): first run failed: \(failed); \(report); rerun \(reports.count) batches")
-        #expect(try fixture.table("events").count == events.count, note)
-        #expect(try fixture.table("counts") == StreamMasterTests.expected(events, upTo: watermark), note)
+        try fixture.expectExactlyOnce(events, note)
     }
 }

@@ -12,7 +12,7 @@ from conftest import ROOT, souk_binary
 
 def test_the_soak_harness_samples_every_second_and_writes_its_results(tmp_path):
     run = subprocess.run(
-        [sys.executable, str(ROOT / "Tests" / "Reliability" / "soak.py"), str(souk_binary()), "--seconds", "12",
+        [sys.executable, str(ROOT / "Benchmarks" / "Demo" / "soak.py"), str(souk_binary()), "--seconds", "12",
          "--rate", "2000", "--warmup", "4", "--out", str(tmp_path), "--smoke"],
         capture_output=True, timeout=180, cwd=ROOT)
     assert run.returncode == 0, run.stderr.decode()[-2000:]

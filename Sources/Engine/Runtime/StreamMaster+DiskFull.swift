@@ -41,7 +41,7 @@ extension StreamMaster {
                     logger.notice(
                         "the data directory has space again: commits resumed",
                         metadata: [
-                            "batch": "\(batch.id)", "paused.seconds": "\((ContinuousClock.now - pausedAt).seconds)",
+                            "batch": "\(batch.id)", "paused.seconds": "\((ContinuousClock.now - pausedAt).inSeconds)",
                             "failed.attempts": "\(attempts)",
                         ])
                 }
@@ -63,12 +63,5 @@ extension StreamMaster {
                 pause = min(pause * 2, Self.longestPause)
             }
         }
-    }
-}
-
-extension Duration {
-    fileprivate var seconds: Double {
-        let (whole, fraction) = components
-        return Double(whole) + Double(fraction) / 1e18
     }
 }

@@ -365,11 +365,11 @@ struct ColumnChunkWriter {
         var dictionaryPage: [UInt8]
         /// Page headers and bodies, to be written one after another.
         var dataPages: [[UInt8]]
-        var dataPagesSize: Int
         var chunk: ColumnChunk
         var columnIndex: ColumnIndex?
         var offsetIndex: OffsetIndex?
         var uncompressedSize: Int
+        var dataPagesSize: Int { dataPages.reduce(0) { $0 + $1.count } }
         var compressedSize: Int { dictionaryPage.count + dataPagesSize }
     }
 
@@ -420,7 +420,7 @@ struct ColumnChunkWriter {
         chunk.metaData = meta
 
         var output = Output(
-            dictionaryPage: dictionaryPage, dataPages: pages, dataPagesSize: pagesSize, chunk: chunk, columnIndex: nil,
+            dictionaryPage: dictionaryPage, dataPages: pages, chunk: chunk, columnIndex: nil,
             offsetIndex: nil,
             uncompressedSize: dictionaryUncompressed + uncompressedPagesSize)
         if configuration.writePageIndex && !locations.isEmpty {

@@ -22,12 +22,12 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
+
+from measure import answering, free_port, rss_mib, status
 
 SERIES = [
     # key, title, unit, bound of the fitted change (a function of the rate)
@@ -36,28 +36,6 @@ SERIES = [
     ("consumer_lag", "consumer lag", "records", lambda rate: float(rate)),
     ("last_batch_ms", "batch duration", "ms", lambda rate: 100.0),
 ]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def status(port):
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=2) as response:
-            return json.load(response)
-    except (OSError, ValueError):
-        return None
-
-
-def rss_mib(pid):
-    with open(f"/proc/{pid}/status") as lines:
-        for line in lines:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return None
 
 
 def fitted_change(points):
@@ -153,7 +131,7 @@ def main():
     samples = []
     try:
         deadline = time.monotonic() + 60
-        while status(web) is None:
+        while not answering(web):
             if process.poll() is not None or time.monotonic() > deadline:
                 sys.exit(f"souk demo did not answer on port {web} (exit {process.poll()})")
             time.sleep(0.1)
@@ -163,9 +141,9 @@ def main():
             if process.poll() is not None:
                 sys.exit(f"souk demo exited with {process.returncode} after {round(time.monotonic() - started)} s; "
                          f"its log: {log.name}")
-            now = status(web) or {}
+            now = status(web)
             samples.append({
-                "t": round(time.monotonic() - started, 1), "rss_mib": round(rss_mib(process.pid) or 0, 1),
+                "t": round(time.monotonic() - started, 1), "rss_mib": round(rss_mib(process.pid), 1),
                 "fds": len(os.listdir(f"/proc/{process.pid}/fd")), "consumer_lag": now.get("consumer_lag"),
                 "last_batch_ms": now.get("last_batch_ms"), "events_per_second": now.get("events_per_second"),
                 "batch_id": now.get("batch_id"),
